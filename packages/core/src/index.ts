@@ -5,5 +5,15 @@
  * @module
  */
 export * as Bytes from "./Bytes.ts"
+export * as Cbor from "./Cbor.ts"
+export * as Community from "./Community.ts"
+export * as CoreEvents from "./CoreEvents.ts"
 export * as Crypto from "./Crypto.ts"
+export * as Event from "./Event.ts"
+export * as Hash from "./Hash.ts"
+export * as Keys from "./Keys.ts"
+export * as Log from "./Log.ts"
+export * as Membership from "./Membership.ts"
+export * as Module from "./Module.ts"
+export * as Replica from "./Replica.ts"
 export * as Storage from "./Storage.ts"

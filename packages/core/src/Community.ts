@@ -1,0 +1,320 @@
+/**
+ * A community as an application sees it: a replica whose events are verified, stored and
+ * announced. Built on the `Crypto` and `Storage` services.
+ *
+ * - {@link create} writes a genesis and opens the new community;
+ * - {@link open} reopens one from storage (stored events were verified when they arrived
+ *   and are not verified again);
+ * - `append` signs and adds an event of your own; `receive` takes untrusted bytes from a
+ *   peer, a file or a form, and never fails on them: every input gets a verdict.
+ *
+ * @module
+ */
+import { Clock, Data, Effect } from "effect"
+import * as Bytes from "./Bytes.ts"
+import type * as Cbor from "./Cbor.ts"
+import * as CoreEvents from "./CoreEvents.ts"
+import { Crypto, type VerifyItem } from "./Crypto.ts"
+import * as Event from "./Event.ts"
+import type { DeviceKey } from "./Keys.ts"
+import type { Verdict } from "./Log.ts"
+import type * as Module from "./Module.ts"
+import { type Outcome, Replica, type ReplicaOptions } from "./Replica.ts"
+import { Storage, type StorageError } from "./Storage.ts"
+
+/** The draft could not become an event (a broken rule, or a genesis that cannot start a community). */
+export class AppendError extends Data.TaggedError("AppendError")<{
+  readonly reason: string
+  readonly message: string
+}> {}
+
+/** Nothing is stored under that community id, or what is stored does not start with its genesis. */
+export class CommunityNotFound extends Data.TaggedError("CommunityNotFound")<{
+  readonly community: string
+  readonly message: string
+}> {}
+
+/** What a replica said about one input of `receive`. */
+export type ReceiveVerdict = Verdict
+
+/** What changed after events were added: keys delivered (in delivery order) and the new state hash. */
+export interface Change {
+  readonly delivered: ReadonlyArray<string>
+  readonly stateHash: string
+}
+
+/** An open community. */
+export interface Community {
+  /** Community id: hex of the genesis event id. */
+  readonly id: string
+  /** The replica: state, outcomes and log (read it; do not feed it directly). */
+  readonly replica: Replica
+  /** Sign and add an event by `device`; it gets the current heads as parents. */
+  readonly append: (
+    device: DeviceKey,
+    module: string,
+    type: string,
+    body: Cbor.Value
+  ) => Effect.Effect<{ readonly key: string; readonly outcome: Outcome }, AppendError | StorageError>
+  /** Verify, store and fold untrusted wire bytes; one verdict per input, in order. */
+  readonly receive: (
+    inputs: ReadonlyArray<Uint8Array>
+  ) => Effect.Effect<ReadonlyArray<ReceiveVerdict>, StorageError>
+  /** Call `listener` after every change; returns the function that unsubscribes it. */
+  readonly subscribe: (listener: (change: Change) => void) => () => void
+  /** Wire bytes of every delivered event, in delivery order (parents first). */
+  readonly export: () => ReadonlyArray<Uint8Array>
+}
+
+/** Options for creating or opening a community. */
+export interface Options extends ReplicaOptions {}
+
+const invalid = (key: string | null, tag: string, message: string): Verdict => ({
+  _tag: "Invalid",
+  key,
+  reason: { _tag: tag, message }
+})
+
+/** Signatures an event carries besides its own: device consents, embedded proof events. */
+const embeddedSignatures = (event: Event.Event): ReadonlyArray<VerifyItem> => {
+  const h = event.header
+  if (h.module !== "core" || h.community === null) return []
+  if (h.type === "device.add") {
+    const body = CoreEvents.decodeBody(CoreEvents.DeviceAdd, event.body)
+    return body
+      ? [{ publicKey: body.device, message: CoreEvents.deviceConsentMessage(h.community, h.author), signature: body.consent }]
+      : []
+  }
+  if (h.type === "equivocation") {
+    const body = CoreEvents.decodeBody(CoreEvents.Equivocation, event.body)
+    if (!body) return []
+    const out: Array<VerifyItem> = []
+    for (const bytes of [body.a, body.b]) {
+      const d = Event.decode(bytes)
+      if (d.ok) out.push({ publicKey: d.event.header.author, message: Event.signingMessage(d.event.id), signature: d.event.signature })
+    }
+    return out
+  }
+  return []
+}
+
+const make = (replica: Replica, persisted: number) =>
+  Effect.gen(function* () {
+    const crypto = yield* Crypto
+    const storage = yield* Storage
+    const listeners = new Set<(change: Change) => void>()
+    let stored = persisted
+
+    /** Persist what the replica delivered since the last call, then notify. */
+    const commit = (delivered: ReadonlyArray<string>) =>
+      Effect.gen(function* () {
+        if (delivered.length === 0) return
+        const log = replica.log
+        const records: Array<Uint8Array> = []
+        for (let i = stored; i < log.size; i++) records.push(log.bytes[i]!)
+        yield* storage.append(replica.id, records)
+        stored = log.size
+        const change: Change = { delivered, stateHash: replica.stateHashHex() }
+        for (const l of listeners) l(change)
+      })
+
+    /** Verify and ingest decoded events; verdicts in input order. */
+    const ingest = (events: ReadonlyArray<Event.Event>): Effect.Effect<ReadonlyArray<Verdict>, StorageError> =>
+      Effect.gen(function* () {
+        const items: Array<VerifyItem> = []
+        const spans: Array<readonly [number, number]> = []
+        for (const e of events) {
+          const start = items.length
+          items.push({ publicKey: e.header.author, message: Event.signingMessage(e.id), signature: e.signature })
+          items.push(...embeddedSignatures(e))
+          spans.push([start, items.length])
+        }
+        const ok = yield* crypto.verifyBatch(items)
+        const verdicts: Array<Verdict | undefined> = []
+        const good: Array<Event.Event> = []
+        const goodAt: Array<number> = []
+        events.forEach((e, n) => {
+          const [a, b] = spans[n]!
+          if (!ok[a]) verdicts.push(invalid(e.key, "BadSignature", "the signature does not verify for the author's key"))
+          else if (ok.slice(a + 1, b).some((v) => !v))
+            verdicts.push(invalid(e.key, "BadEmbeddedSignature", "a signature inside the body does not verify"))
+          else {
+            verdicts.push(undefined)
+            good.push(e)
+            goodAt.push(n)
+          }
+        })
+        const r = replica.ingest(good)
+        r.verdicts.forEach((v, j) => (verdicts[goodAt[j]!] = v))
+        // Events embedded in an equivocation proof are evidence: offer them to the log too.
+        const embedded: Array<Event.Event> = []
+        for (const e of good) {
+          if (e.header.module === "core" && e.header.type === "equivocation") {
+            const body = CoreEvents.decodeBody(CoreEvents.Equivocation, e.body)
+            for (const bytes of body ? [body.a, body.b] : []) {
+              const d = Event.decode(bytes)
+              if (d.ok && !replica.log.index.has(d.event.key)) embedded.push(d.event)
+            }
+          }
+        }
+        const extra = embedded.length > 0 ? replica.ingest(embedded).delivered : []
+        yield* commit([...r.delivered, ...extra])
+        return verdicts as ReadonlyArray<Verdict>
+      })
+
+    const receive = (inputs: ReadonlyArray<Uint8Array>) =>
+      Effect.gen(function* () {
+        const verdicts: Array<Verdict | undefined> = []
+        const decoded: Array<Event.Event> = []
+        const at: Array<number> = []
+        inputs.forEach((bytes, n) => {
+          const d = Event.decode(bytes)
+          if (!d.ok) verdicts.push(invalid(null, d.error.reason, d.error.message))
+          else {
+            const c = d.event.header.community
+            if (c !== null && !Bytes.equals(c, replica.log.community))
+              verdicts.push(invalid(d.event.key, "WrongCommunity", `event belongs to community ${Bytes.toHex(c)}`))
+            else {
+              verdicts.push(undefined)
+              decoded.push(d.event)
+              at.push(n)
+            }
+          }
+        })
+        const inner = yield* ingest(decoded)
+        inner.forEach((v, j) => (verdicts[at[j]!] = v))
+        return verdicts as ReadonlyArray<Verdict>
+      })
+
+    const append = (device: DeviceKey, module: string, type: string, body: Cbor.Value) =>
+      Effect.gen(function* () {
+        const now = yield* Clock.currentTimeMillis
+        const tip = replica.chainTip(device.id)
+        const event = yield* Event.sign(crypto, device.secret, {
+          community: replica.log.community,
+          author: device.publicKey,
+          seq: tip.seq,
+          prev: tip.prev,
+          parents: replica.log.heads().slice(0, Event.Limits.maxParents).map((k) => Bytes.fromHex(k)!),
+          time: Math.max(Number(now), replica.headTime()),
+          module,
+          type,
+          body
+        }).pipe(Effect.mapError((e) => new AppendError({ reason: e.reason, message: e.message })))
+        const [verdict] = yield* ingest([event])
+        if (verdict?._tag !== "Valid")
+          return yield* Effect.fail(
+            new AppendError({
+              reason: verdict?._tag ?? "Unknown",
+              message: verdict?._tag === "Invalid" ? verdict.reason.message : `the event is ${verdict?._tag}`
+            })
+          )
+        return { key: event.key, outcome: replica.outcome(event.key)! }
+      })
+
+    const community: Community = {
+      id: replica.id,
+      replica,
+      append,
+      receive,
+      subscribe: (listener) => {
+        listeners.add(listener)
+        return () => listeners.delete(listener)
+      },
+      export: () => replica.log.bytes.slice()
+    }
+    return community
+  })
+
+/** What a new community starts with. */
+export interface CreateOptions extends Options {
+  readonly name: string
+  /** The device key that signs the genesis; it is a founder. */
+  readonly author: DeviceKey
+  /** Other founders' first device keys (public keys). */
+  readonly founders?: ReadonlyArray<Uint8Array>
+  /** Community parameters; omitted ones take their defaults. */
+  readonly params?: Partial<Module.Params>
+}
+
+/** Write a genesis, store it, and open the new community. */
+export const create = (
+  options: CreateOptions
+): Effect.Effect<Community, AppendError | StorageError, Crypto | Storage> =>
+  Effect.gen(function* () {
+    const crypto = yield* Crypto
+    const now = yield* Clock.currentTimeMillis
+    const founders = Event.dedupeSorted([options.author.publicKey, ...(options.founders ?? [])])
+    const params: Record<string, number> = {}
+    for (const [k, v] of Object.entries(options.params ?? {})) if (v !== undefined) params[k] = v
+    const genesis = yield* Event.sign(crypto, options.author.secret, {
+      community: null,
+      author: options.author.publicKey,
+      seq: 1,
+      prev: null,
+      parents: [],
+      time: Number(now),
+      module: "core",
+      type: "genesis",
+      body: { name: options.name, founders: [...founders], params }
+    }).pipe(Effect.mapError((e) => new AppendError({ reason: e.reason, message: e.message })))
+    const opened = Replica.open(genesis, options)
+    if (!opened.ok) return yield* Effect.fail(new AppendError({ reason: "GenesisError", message: opened.error.message }))
+    const storage = yield* Storage
+    yield* storage.append(opened.replica.id, [genesis.bytes])
+    return yield* make(opened.replica, 1)
+  })
+
+/**
+ * Reopen a stored community. Stored events were verified when they were accepted, so
+ * only their encoding and hashes are checked again, not their signatures.
+ */
+export const open = (
+  id: string,
+  options: Options = {}
+): Effect.Effect<Community, CommunityNotFound | StorageError, Crypto | Storage> =>
+  Effect.gen(function* () {
+    const storage = yield* Storage
+    const records = yield* storage.events(id)
+    const events: Array<Event.Event> = []
+    for (const bytes of records) {
+      const d = Event.decode(bytes)
+      if (!d.ok)
+        return yield* Effect.fail(
+          new CommunityNotFound({ community: id, message: `stored event no longer decodes: ${d.error.message}` })
+        )
+      events.push(d.event)
+    }
+    const first = events[0]
+    if (!first || first.key !== id)
+      return yield* Effect.fail(new CommunityNotFound({ community: id, message: `no community ${id} in this storage` }))
+    const opened = Replica.open(first, options)
+    if (!opened.ok) return yield* Effect.fail(new CommunityNotFound({ community: id, message: opened.error.message }))
+    opened.replica.ingest(events.slice(1))
+    return yield* make(opened.replica, records.length)
+  })
+
+/**
+ * Start a community from a genesis received from elsewhere (an invitation): its signature
+ * is verified, then it is stored. Later events arrive through `receive`.
+ */
+export const join = (
+  genesisBytes: Uint8Array,
+  options: Options = {}
+): Effect.Effect<Community, AppendError | StorageError, Crypto | Storage> =>
+  Effect.gen(function* () {
+    const crypto = yield* Crypto
+    const d = Event.decode(genesisBytes)
+    if (!d.ok) return yield* Effect.fail(new AppendError({ reason: d.error.reason, message: d.error.message }))
+    const valid = yield* Event.verify(crypto, d.event)
+    if (!valid) return yield* Effect.fail(new AppendError({ reason: "BadSignature", message: "the genesis signature does not verify" }))
+    const opened = Replica.open(d.event, options)
+    if (!opened.ok) return yield* Effect.fail(new AppendError({ reason: "GenesisError", message: opened.error.message }))
+    const storage = yield* Storage
+    const existing = yield* storage.events(opened.replica.id)
+    if (existing.length === 0) yield* storage.append(opened.replica.id, [genesisBytes])
+    else return yield* open(opened.replica.id, options).pipe(
+      Effect.mapError((e) => (e._tag === "CommunityNotFound" ? new AppendError({ reason: "Corrupt", message: e.message }) : e))
+    )
+    return yield* make(opened.replica, 1)
+  })

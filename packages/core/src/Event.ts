@@ -1,0 +1,331 @@
+/**
+ * Events: the signed, hash-linked records a community is made of.
+ *
+ * Wire form (canonical CBOR, see `docs/protocol.md`):
+ *
+ * ```text
+ * event  = [ header: bstr, signature: bstr(64), body: bstr ]
+ * header = [ version, community, author, seq, prev, parents, time, module, type, bodyHash, bodySize ]
+ * id     = SHA-256(header)
+ * signed = "affinity/event/v1" || 0x00 || id
+ * ```
+ *
+ * @module
+ */
+import { Effect } from "effect"
+import * as Bytes from "./Bytes.ts"
+import * as Cbor from "./Cbor.ts"
+import type { CryptoShape } from "./Crypto.ts"
+import { sha256 } from "./Hash.ts"
+
+/** The only envelope version this implementation reads and writes. */
+export const VERSION = 1
+
+/** Hard limits every replica enforces before anything else. */
+export const Limits = {
+  /** Largest encoded event, in bytes. */
+  maxEventBytes: 70_000,
+  /** Largest encoded body, in bytes. */
+  maxBodyBytes: 65_536,
+  /** Most causal parents one event may name. */
+  maxParents: 32
+} as const
+
+/** Prefix of every signed message, so event signatures mean nothing elsewhere. */
+export const SIGNING_DOMAIN = Bytes.utf8("affinity/event/v1\u0000")
+
+const MODULE_NAME = /^[a-z][a-z0-9-]{0,31}$/
+const TYPE_NAME = /^[a-z][a-z0-9.-]{0,63}$/
+
+/** The signed part of an event. */
+export interface Header {
+  readonly version: number
+  /** Id of the community's genesis event; `null` only in the genesis itself. */
+  readonly community: Uint8Array | null
+  /** The signing device's ed25519 public key. */
+  readonly author: Uint8Array
+  /** Position in the author's chain, from 1. */
+  readonly seq: number
+  /** Id of the author's previous event; `null` exactly when `seq` is 1. */
+  readonly prev: Uint8Array | null
+  /** Ids of the heads the author had seen, strictly ascending, without `prev`. */
+  readonly parents: ReadonlyArray<Uint8Array>
+  /** Claimed time, milliseconds since 1970 (advisory; see community time). */
+  readonly time: number
+  readonly module: string
+  readonly type: string
+  readonly bodyHash: Uint8Array
+  readonly bodySize: number
+}
+
+/** A structurally valid event: decoded, checked, with its id. Its signature is not yet checked. */
+export interface Event {
+  /** SHA-256 of the header bytes. */
+  readonly id: Uint8Array
+  /** Lower-case hex of `id`. */
+  readonly key: string
+  readonly header: Header
+  readonly body: Cbor.Value
+  readonly headerBytes: Uint8Array
+  readonly signature: Uint8Array
+  readonly bodyBytes: Uint8Array
+  /** The exact wire bytes. */
+  readonly bytes: Uint8Array
+}
+
+/** Why bytes are not an event. Every structural rejection has one of these tags. */
+export type StructuralReason =
+  | "Oversize"
+  | "NotCanonical"
+  | "MalformedEnvelope"
+  | "UnknownVersion"
+  | "MalformedHeader"
+  | "BodyMismatch"
+  | "MalformedBody"
+
+/** A structural rejection, with a sentence a person can act on. */
+export interface StructuralError {
+  readonly _tag: "StructuralError"
+  readonly reason: StructuralReason
+  readonly message: string
+}
+
+const fail = (reason: StructuralReason, message: string): StructuralError => ({
+  _tag: "StructuralError",
+  reason,
+  message
+})
+
+/** Result of decoding bytes from anywhere. */
+export type DecodeResult =
+  | { readonly ok: true; readonly event: Event }
+  | { readonly ok: false; readonly error: StructuralError }
+
+const isBytes = (v: unknown, n?: number): v is Uint8Array =>
+  v instanceof Uint8Array && (n === undefined || v.length === n)
+
+const isNat = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0
+
+/** Check the header's fields; the first broken rule, or `undefined`. */
+const headerProblem = (h: Header): string | undefined => {
+  if (!isBytes(h.author, 32)) return "author must be a 32-byte public key"
+  if (!isNat(h.seq) || h.seq < 1) return "seq must be an integer from 1"
+  if (!isNat(h.time)) return "time must be a non-negative integer of milliseconds"
+  if (typeof h.module !== "string" || !MODULE_NAME.test(h.module)) return "module must match [a-z][a-z0-9-]{0,31}"
+  if (typeof h.type !== "string" || !TYPE_NAME.test(h.type)) return "type must match [a-z][a-z0-9.-]{0,63}"
+  if (!isBytes(h.bodyHash, 32)) return "bodyHash must be 32 bytes"
+  if (!isNat(h.bodySize) || h.bodySize > Limits.maxBodyBytes) return `bodySize must be at most ${Limits.maxBodyBytes}`
+  if (!Array.isArray(h.parents)) return "parents must be an array"
+  if (h.parents.length > Limits.maxParents) return `at most ${Limits.maxParents} parents`
+  for (let i = 0; i < h.parents.length; i++) {
+    const p = h.parents[i]
+    if (!isBytes(p, 32)) return "every parent must be a 32-byte id"
+    if (i > 0 && Bytes.compare(h.parents[i - 1]!, p) >= 0) return "parents must be strictly ascending"
+  }
+  if (h.seq === 1) {
+    if (h.prev !== null) return "prev must be null when seq is 1"
+  } else {
+    if (!isBytes(h.prev, 32)) return "prev must be a 32-byte id when seq is above 1"
+    const prev = h.prev
+    if (h.parents.some((p) => Bytes.equals(p, prev))) return "parents must not repeat prev"
+  }
+  const genesis = h.module === "core" && h.type === "genesis"
+  if (genesis) {
+    if (h.community !== null) return "a genesis has no community id (its own id is the community id)"
+    if (h.seq !== 1 || h.parents.length !== 0) return "a genesis starts its author's chain and has no parents"
+  } else {
+    if (!isBytes(h.community, 32)) return "community must be the 32-byte genesis id"
+    if (h.seq === 1 && h.parents.length === 0) return "every event but the genesis needs a parent"
+  }
+  return undefined
+}
+
+const headerFromArray = (a: ReadonlyArray<Cbor.Value>): Header =>
+  ({
+    version: a[0],
+    community: a[1],
+    author: a[2],
+    seq: a[3],
+    prev: a[4],
+    parents: a[5],
+    time: a[6],
+    module: a[7],
+    type: a[8],
+    bodyHash: a[9],
+    bodySize: a[10]
+  }) as unknown as Header
+
+const headerToArray = (h: Header): Cbor.Value => [
+  h.version,
+  h.community,
+  h.author,
+  h.seq,
+  h.prev,
+  [...h.parents],
+  h.time,
+  h.module,
+  h.type,
+  h.bodyHash,
+  h.bodySize
+]
+
+/**
+ * Decode wire bytes into an event, checking every structural rule except the signature
+ * and the links to other events. Never throws.
+ */
+export const decode = (bytes: Uint8Array): DecodeResult => {
+  if (!(bytes instanceof Uint8Array)) return { ok: false, error: fail("MalformedEnvelope", "an event is a byte string") }
+  if (bytes.length > Limits.maxEventBytes)
+    return { ok: false, error: fail("Oversize", `event is ${bytes.length} bytes; the limit is ${Limits.maxEventBytes}`) }
+  const outer = Cbor.decode(bytes)
+  if (!outer.ok) return { ok: false, error: fail("NotCanonical", `envelope: ${outer.issue.message}`) }
+  const env = outer.value
+  if (!Array.isArray(env) || env.length !== 3 || !isBytes(env[0]) || !isBytes(env[1], 64) || !isBytes(env[2]))
+    return {
+      ok: false,
+      error: fail("MalformedEnvelope", "an event is [header bytes, 64-byte signature, body bytes]")
+    }
+  const headerBytes = env[0] as Uint8Array
+  const signature = env[1] as Uint8Array
+  const bodyBytes = env[2] as Uint8Array
+  const inner = Cbor.decode(headerBytes)
+  if (!inner.ok) return { ok: false, error: fail("NotCanonical", `header: ${inner.issue.message}`) }
+  const arr = inner.value
+  if (!Array.isArray(arr) || arr.length < 1)
+    return { ok: false, error: fail("MalformedHeader", "the header is an array whose first item is the version") }
+  if (arr[0] !== VERSION)
+    return {
+      ok: false,
+      error: fail("UnknownVersion", `envelope version ${String(arr[0])} is not supported (this replica reads ${VERSION})`)
+    }
+  if (arr.length !== 11)
+    return { ok: false, error: fail("MalformedHeader", "a version 1 header has exactly 11 fields") }
+  const header = headerFromArray(arr)
+  const problem = headerProblem(header)
+  if (problem) return { ok: false, error: fail("MalformedHeader", problem) }
+  if (bodyBytes.length !== header.bodySize)
+    return { ok: false, error: fail("BodyMismatch", `body is ${bodyBytes.length} bytes, the header says ${header.bodySize}`) }
+  if (!Bytes.equals(sha256(bodyBytes), header.bodyHash))
+    return { ok: false, error: fail("BodyMismatch", "body does not match the header's bodyHash") }
+  const body = Cbor.decode(bodyBytes)
+  if (!body.ok) return { ok: false, error: fail("MalformedBody", `body: ${body.issue.message}`) }
+  const id = sha256(headerBytes)
+  return {
+    ok: true,
+    event: { id, key: Bytes.toHex(id), header, body: body.value, headerBytes, signature, bodyBytes, bytes }
+  }
+}
+
+/** What an author fills in; the rest (version, body hash and size) is derived. */
+export interface Draft {
+  readonly community: Uint8Array | null
+  readonly author: Uint8Array
+  readonly seq: number
+  readonly prev: Uint8Array | null
+  readonly parents: ReadonlyArray<Uint8Array>
+  readonly time: number
+  readonly module: string
+  readonly type: string
+  readonly body: Cbor.Value
+}
+
+/** An unsigned event: what the author's key must sign. */
+export interface Unsigned {
+  readonly id: Uint8Array
+  readonly headerBytes: Uint8Array
+  readonly bodyBytes: Uint8Array
+  /** The message to sign: {@link SIGNING_DOMAIN} followed by the id. */
+  readonly message: Uint8Array
+}
+
+/**
+ * Encode a draft into an unsigned event. Parents are sorted and deduplicated for the
+ * author. Returns a structural error when the draft breaks a rule.
+ */
+export const prepare = (
+  draft: Draft
+): { readonly ok: true; readonly unsigned: Unsigned } | { readonly ok: false; readonly error: StructuralError } => {
+  const bad = Cbor.check(draft.body)
+  if (bad) return { ok: false, error: fail("MalformedBody", `body: ${bad.message}`) }
+  const bodyBytes = Cbor.encodeTrusted(draft.body)
+  const parents = dedupeSorted(draft.parents.filter((p) => draft.prev === null || !Bytes.equals(p, draft.prev)))
+  const header: Header = {
+    version: VERSION,
+    community: draft.community,
+    author: draft.author,
+    seq: draft.seq,
+    prev: draft.prev,
+    parents,
+    time: draft.time,
+    module: draft.module,
+    type: draft.type,
+    bodyHash: sha256(bodyBytes),
+    bodySize: bodyBytes.length
+  }
+  const problem = headerProblem(header)
+  if (problem) return { ok: false, error: fail("MalformedHeader", problem) }
+  const headerBytes = Cbor.encodeTrusted(headerToArray(header))
+  const id = sha256(headerBytes)
+  return { ok: true, unsigned: { id, headerBytes, bodyBytes, message: signingMessage(id) } }
+}
+
+/** Wire bytes of an unsigned event with its signature. */
+export const assemble = (unsigned: Unsigned, signature: Uint8Array): Uint8Array =>
+  Cbor.encodeTrusted([unsigned.headerBytes, signature, unsigned.bodyBytes])
+
+/** The message an event's signature covers. */
+export const signingMessage = (id: Uint8Array): Uint8Array => Bytes.concat(SIGNING_DOMAIN, id)
+
+/** Sort ids ascending and drop repeats. */
+export const dedupeSorted = (ids: ReadonlyArray<Uint8Array>): ReadonlyArray<Uint8Array> => {
+  const sorted = [...ids].sort(Bytes.compare)
+  return sorted.filter((id, i) => i === 0 || !Bytes.equals(sorted[i - 1]!, id))
+}
+
+/**
+ * Build, sign and decode an event from a draft with a device's secret key.
+ * Fails with the structural error when the draft breaks a rule.
+ */
+export const sign = (
+  crypto: CryptoShape,
+  secret: Uint8Array,
+  draft: Draft
+): Effect.Effect<Event, StructuralError> =>
+  Effect.gen(function* () {
+    const prepared = prepare(draft)
+    if (!prepared.ok) return yield* Effect.fail(prepared.error)
+    const signature = yield* crypto.sign(secret, prepared.unsigned.message)
+    const decoded = decode(assemble(prepared.unsigned, signature))
+    if (!decoded.ok) return yield* Effect.fail(decoded.error)
+    return decoded.event
+  })
+
+/** Whether an event's signature is valid for its author (one verification). */
+export const verify = (crypto: CryptoShape, event: Event): Effect.Effect<boolean> =>
+  crypto.verify({ publicKey: event.header.author, message: signingMessage(event.id), signature: event.signature })
+
+/** A person- and tool-readable JSON view of an event (never hashed or signed). */
+export const toJson = (event: Event): Record<string, unknown> => ({
+  id: event.key,
+  community: event.header.community ? Bytes.toHex(event.header.community) : null,
+  author: Bytes.toHex(event.header.author),
+  seq: event.header.seq,
+  prev: event.header.prev ? Bytes.toHex(event.header.prev) : null,
+  parents: event.header.parents.map(Bytes.toHex),
+  time: event.header.time,
+  module: event.header.module,
+  type: event.header.type,
+  body: jsonView(event.body)
+})
+
+/** JSON view of a CBOR value: byte strings become `{ "$bytes": hex }`. */
+export const jsonView = (v: Cbor.Value): unknown => {
+  if (v instanceof Uint8Array) return { $bytes: Bytes.toHex(v) }
+  if (Array.isArray(v)) return v.map(jsonView)
+  if (v !== null && typeof v === "object") {
+    const out: Record<string, unknown> = {}
+    for (const [k, x] of Object.entries(v)) out[k] = jsonView(x as Cbor.Value)
+    return out
+  }
+  return v
+}

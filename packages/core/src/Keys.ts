@@ -1,0 +1,46 @@
+/**
+ * Device keys: the ed25519 key pairs members sign with. A member's identity holds one or
+ * more of them; the secret half never leaves the device.
+ *
+ * @module
+ */
+import { Effect } from "effect"
+import * as Bytes from "./Bytes.ts"
+import { Crypto } from "./Crypto.ts"
+import * as CoreEvents from "./CoreEvents.ts"
+
+/** A device key pair. */
+export interface DeviceKey {
+  /** 32-byte secret seed. Keep it on the device. */
+  readonly secret: Uint8Array
+  /** 32-byte ed25519 public key. */
+  readonly publicKey: Uint8Array
+  /** Hex of the public key: how the community names this device (and, for a first device, the identity). */
+  readonly id: string
+}
+
+/** The key pair of a 32-byte secret seed. */
+export const fromSecret = (secret: Uint8Array): Effect.Effect<DeviceKey, never, Crypto> =>
+  Effect.gen(function* () {
+    const crypto = yield* Crypto
+    const publicKey = yield* crypto.publicKey(secret)
+    return { secret, publicKey, id: Bytes.toHex(publicKey) }
+  })
+
+/** A new device key from the platform's secure random source. */
+export const generate = (): Effect.Effect<DeviceKey, never, Crypto> =>
+  Effect.suspend(() => fromSecret(globalThis.crypto.getRandomValues(new Uint8Array(32))))
+
+/**
+ * The consent a new device gives to being added in `community` by the device key `adder`:
+ * its signature over the device-consent message. Goes into the body of `core/device.add`.
+ */
+export const consent = (
+  device: DeviceKey,
+  community: Uint8Array,
+  adder: Uint8Array
+): Effect.Effect<Uint8Array, never, Crypto> =>
+  Effect.gen(function* () {
+    const crypto = yield* Crypto
+    return yield* crypto.sign(device.secret, CoreEvents.deviceConsentMessage(community, adder))
+  })

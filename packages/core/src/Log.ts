@@ -1,0 +1,478 @@
+/**
+ * The log: a community's events as a DAG with per-author chains.
+ *
+ * The log judges what can be judged from the graph alone: links (backlink, parents),
+ * time monotonicity, equivocation, and the key registry (which device keys belong to which
+ * identity, which were revoked, who left). Signatures are checked before events reach it.
+ * Every answer it gives about an event depends only on that event's causal past, or on the
+ * whole set of delivered events, never on the order they arrived in.
+ *
+ * @module
+ */
+import * as Bytes from "./Bytes.ts"
+import * as CoreEvents from "./CoreEvents.ts"
+import type * as Event from "./Event.ts"
+import type { Rejection } from "./Module.ts"
+
+/** What the log says about one event given to it. */
+export type Verdict =
+  | { readonly _tag: "Valid"; readonly key: string }
+  | { readonly _tag: "Duplicate"; readonly key: string }
+  | { readonly _tag: "Pending"; readonly key: string; readonly missing: ReadonlyArray<string> }
+  | { readonly _tag: "Invalid"; readonly key: string | null; readonly reason: Rejection }
+
+/** Two signed events by one author with one sequence number: proof the author forked its chain. */
+export interface EquivocationProof {
+  readonly author: string
+  readonly seq: number
+  /** The two events' wire bytes, ordered by id. */
+  readonly a: Uint8Array
+  readonly b: Uint8Array
+}
+
+/** Limits on what the log holds for events whose parents have not arrived. */
+export interface LogLimits {
+  /** Most events waiting for parents. */
+  readonly maxPending: number
+  /** Most bytes of events waiting for parents. */
+  readonly maxPendingBytes: number
+}
+
+/** Defaults: 10,000 waiting events, 16 MiB. */
+export const defaultLimits: LogLimits = { maxPending: 10_000, maxPendingBytes: 16 * 1024 * 1024 }
+
+interface Fact {
+  readonly at: number
+  readonly identity: string
+}
+
+/** One entry of an event's "top witnesses" list: an identity and the latest time it claimed. */
+type Witness = readonly [identity: string, time: number]
+
+const reject = (tag: string, message: string): Rejection => ({ _tag: tag, message })
+
+/**
+ * The DAG of delivered events of one community, with the indexes the fold needs.
+ * Events are numbered in delivery order; an event's parents always have smaller numbers.
+ */
+export class Log {
+  readonly community: Uint8Array
+  readonly communityKey: string
+  readonly limits: LogLimits
+  /** Number of time witnesses (community parameter). */
+  witnesses = 2
+
+  // Per delivered event, by index.
+  readonly keys: Array<string> = []
+  readonly bytes: Array<Uint8Array> = []
+  readonly depth: Array<number> = []
+  readonly time: Array<number> = []
+  readonly seq: Array<number> = []
+  readonly author: Array<string> = []
+  readonly deps: Array<ReadonlyArray<number>> = []
+  readonly topTimes: Array<ReadonlyArray<Witness>> = []
+  readonly index = new Map<string, number>()
+
+  private readonly chains = new Map<string, Map<number, Array<number>>>()
+  private readonly known = new Map<string, { table: Int32Array; filled: number }>()
+  private readonly childCount: Array<number> = []
+  private readonly headSet = new Set<number>()
+
+  /** Author keys that signed two events with one sequence number, with the lowest such number. */
+  readonly equivocations = new Map<string, number>()
+  readonly proofs: Array<EquivocationProof> = []
+
+  // Key registry, judged per event on its causal past.
+  private readonly adds = new Map<string, Array<Fact>>()
+  private readonly revokes = new Map<string, Array<number>>()
+  private readonly ends = new Map<string, Array<number>>()
+  private readonly founders = new Set<string>()
+  /** Device keys whose standing changed for the whole log since the last {@link drainTouched}. */
+  private touched = new Set<string>()
+
+  // Quarantine of events waiting for parents.
+  private readonly pending = new Map<string, { readonly event: Event.Event; readonly missing: Set<string> }>()
+  private readonly waiting = new Map<string, Set<string>>()
+  private pendingBytes = 0
+
+  constructor(community: Uint8Array, limits: LogLimits = defaultLimits) {
+    this.community = community
+    this.communityKey = Bytes.toHex(community)
+    this.limits = limits
+  }
+
+  /** Number of delivered events. */
+  get size(): number {
+    return this.keys.length
+  }
+
+  /** Number of events waiting for parents. */
+  get pendingCount(): number {
+    return this.pending.size
+  }
+
+  /** Indexes of the events nobody has named as a parent yet, by key. */
+  heads(): ReadonlyArray<string> {
+    return [...this.headSet].map((i) => this.keys[i]!).sort()
+  }
+
+  /** Keys every pending event is waiting for, sorted. */
+  missing(): ReadonlyArray<string> {
+    return [...this.waiting.keys()].filter((k) => !this.index.has(k)).sort()
+  }
+
+  /**
+   * Offer an event whose signature has been checked. Returns the verdict for it and the
+   * indexes of every event delivered as a result (it, and waiting events it unblocked).
+   */
+  add(event: Event.Event): { readonly verdict: Verdict; readonly delivered: ReadonlyArray<number> } {
+    const key = event.key
+    if (this.index.has(key) || this.pending.has(key)) {
+      return {
+        verdict: this.index.has(key)
+          ? { _tag: "Duplicate", key }
+          : { _tag: "Pending", key, missing: [...this.pending.get(key)!.missing] },
+        delivered: []
+      }
+    }
+    const h = event.header
+    if (h.community === null) {
+      if (key !== this.communityKey) return invalid(key, "WrongCommunity", "this is the genesis of another community")
+    } else if (!Bytes.equals(h.community, this.community)) {
+      return invalid(key, "WrongCommunity", `event belongs to community ${Bytes.toHex(h.community)}`)
+    }
+    const needed = this.depKeys(event)
+    const missing = needed.filter((k) => !this.index.has(k))
+    if (missing.length > 0) {
+      if (
+        this.pending.size >= this.limits.maxPending ||
+        this.pendingBytes + event.bytes.length > this.limits.maxPendingBytes
+      ) {
+        return invalid(key, "QuarantineFull", "too many events are waiting for parents; offer this one again later")
+      }
+      this.pending.set(key, { event, missing: new Set(missing) })
+      this.pendingBytes += event.bytes.length
+      for (const m of missing) {
+        let set = this.waiting.get(m)
+        if (!set) this.waiting.set(m, (set = new Set()))
+        set.add(key)
+      }
+      return { verdict: { _tag: "Pending", key, missing }, delivered: [] }
+    }
+    const linked = this.link(event)
+    if (linked !== undefined) return { verdict: { _tag: "Invalid", key, reason: linked }, delivered: [] }
+    const delivered = [this.insert(event)]
+    this.release(key, delivered)
+    return { verdict: { _tag: "Valid", key }, delivered }
+  }
+
+  private depKeys(event: Event.Event): Array<string> {
+    const out = event.header.parents.map(Bytes.toHex)
+    if (event.header.prev) out.push(Bytes.toHex(event.header.prev))
+    return out
+  }
+
+  /** Judge links once all dependencies are present; a rejection or `undefined`. */
+  private link(event: Event.Event): Rejection | undefined {
+    const h = event.header
+    if (h.prev) {
+      const p = this.index.get(Bytes.toHex(h.prev))!
+      if (this.author[p] !== Bytes.toHex(h.author) || this.seq[p] !== h.seq - 1)
+        return reject("BrokenBacklink", "prev must be the author's own event with the previous sequence number")
+    }
+    let latest = 0
+    for (const d of this.depKeys(event)) latest = Math.max(latest, this.time[this.index.get(d)!]!)
+    if (h.time < latest)
+      return reject("TimeWentBackwards", `claimed time ${h.time} is before its parents' time ${latest}`)
+    return undefined
+  }
+
+  private release(key: string, delivered: Array<number>): void {
+    const queue = [key]
+    while (queue.length > 0) {
+      const k = queue.pop()!
+      const waiters = this.waiting.get(k)
+      if (!waiters) continue
+      this.waiting.delete(k)
+      for (const w of [...waiters].sort()) {
+        const entry = this.pending.get(w)
+        if (!entry) continue
+        entry.missing.delete(k)
+        if (entry.missing.size > 0) continue
+        this.pending.delete(w)
+        this.pendingBytes -= entry.event.bytes.length
+        if (this.link(entry.event) !== undefined) continue
+        delivered.push(this.insert(entry.event))
+        queue.push(w)
+      }
+    }
+  }
+
+  private insert(event: Event.Event): number {
+    const h = event.header
+    const i = this.keys.length
+    const author = Bytes.toHex(h.author)
+    const deps = this.depKeys(event).map((k) => this.index.get(k)!)
+    let depth = 0
+    for (const d of deps) depth = Math.max(depth, this.depth[d]!)
+    this.keys.push(event.key)
+    this.bytes.push(event.bytes)
+    this.depth.push(depth + 1)
+    this.time.push(h.time)
+    this.seq.push(h.seq)
+    this.author.push(author)
+    this.deps.push(deps)
+    this.childCount.push(0)
+    this.index.set(event.key, i)
+    for (const d of deps) {
+      if (this.childCount[d]! === 0) this.headSet.delete(d)
+      this.childCount[d]! += 1
+    }
+    this.headSet.add(i)
+
+    let chain = this.chains.get(author)
+    if (!chain) this.chains.set(author, (chain = new Map()))
+    const same = chain.get(h.seq)
+    if (same) {
+      same.push(i)
+      const first = this.equivocations.get(author)
+      if (first === undefined || h.seq < first) this.equivocations.set(author, h.seq)
+      this.touched.add(author)
+      const other = same[0]!
+      const [a, b] = this.keys[other]! < event.key ? [this.bytes[other]!, event.bytes] : [event.bytes, this.bytes[other]!]
+      this.proofs.push({ author, seq: h.seq, a, b })
+    } else chain.set(h.seq, [i])
+
+    this.register(event, i, author)
+    this.topTimes.push(this.witnessTimes(i, author))
+    return i
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Ancestry
+
+  /** Whether event `x` is in the strict causal past of event `y` (indexes). */
+  isAncestor(x: number, y: number): boolean {
+    if (x === y || this.depth[x]! >= this.depth[y]!) return false
+    const author = this.author[x]!
+    if (!this.equivocations.has(author)) return this.knownSeq(y, author) >= this.seq[x]!
+    // An author who forked its chain: walk back from y.
+    const seen = new Set<number>([y])
+    const stack = [y]
+    const limit = this.depth[x]!
+    while (stack.length > 0) {
+      const n = stack.pop()!
+      for (const d of this.deps[n]!) {
+        if (d === x) return true
+        if (this.depth[d]! > limit && !seen.has(d)) {
+          seen.add(d)
+          stack.push(d)
+        }
+      }
+    }
+    return false
+  }
+
+  /** Whether `x` is `y` or in its causal past. */
+  isAncestorOrSelf(x: number, y: number): boolean {
+    return x === y || this.isAncestor(x, y)
+  }
+
+  /** Greatest sequence number of `author` in the causal past of `y`, `y` included. */
+  knownSeq(y: number, author: string): number {
+    let memo = this.known.get(author)
+    if (!memo) this.known.set(author, (memo = { table: new Int32Array(Math.max(1024, this.size * 2)), filled: 0 }))
+    if (y >= memo.filled) {
+      if (memo.table.length <= y) {
+        const grown = new Int32Array(Math.max(y + 1, memo.table.length * 2))
+        grown.set(memo.table)
+        memo.table = grown
+      }
+      const t = memo.table
+      for (let i = memo.filled; i <= y; i++) {
+        let s = this.author[i] === author ? this.seq[i]! : 0
+        for (const d of this.deps[i]!) if (t[d]! > s) s = t[d]!
+        t[i] = s
+      }
+      memo.filled = y + 1
+    }
+    return memo.table[y]!
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Key registry
+
+  private register(event: Event.Event, i: number, author: string): void {
+    const h = event.header
+    if (h.module !== "core") return
+    switch (h.type) {
+      case "genesis": {
+        const body = decodeOr(CoreEvents.Genesis, event.body)
+        if (!body) return
+        this.witnesses = body.params.timeWitnesses ?? this.witnesses
+        for (const f of body.founders) {
+          const id = Bytes.toHex(f)
+          this.founders.add(id)
+          this.addFact(this.adds, id, { at: i, identity: id })
+        }
+        return
+      }
+      case "member.apply": {
+        if (!decodeOr(CoreEvents.Apply, event.body)) return
+        if (this.identityIn(author, i, "past") !== undefined) return
+        this.addFact(this.adds, author, { at: i, identity: author })
+        return
+      }
+      case "device.add": {
+        const body = decodeOr(CoreEvents.DeviceAdd, event.body)
+        if (!body) return
+        const identity = this.identityIn(author, i, "past")
+        const device = Bytes.toHex(body.device)
+        if (identity === undefined || this.identityIn(device, i, "past") !== undefined) return
+        this.addFact(this.adds, device, { at: i, identity })
+        return
+      }
+      case "device.revoke": {
+        const body = decodeOr(CoreEvents.DeviceRevoke, event.body)
+        if (!body) return
+        const identity = this.identityIn(author, i, "past")
+        const device = Bytes.toHex(body.device)
+        if (identity === undefined) return
+        const owner = (this.adds.get(device) ?? []).some((f) => f.identity === identity && this.isAncestor(f.at, i))
+        if (owner) {
+          this.addFact(this.revokes, device, i)
+          this.touched.add(device)
+        }
+        return
+      }
+      case "member.leave": {
+        if (!decodeOr(CoreEvents.Leave, event.body)) return
+        const identity = this.identityIn(author, i, "past")
+        if (identity !== undefined) {
+          this.addFact(this.ends, identity, i)
+          for (const d of this.devicesOf(identity)) this.touched.add(d)
+        }
+        return
+      }
+    }
+  }
+
+  private addFact<T>(map: Map<string, Array<T>>, key: string, fact: T): void {
+    const list = map.get(key)
+    if (list) list.push(fact)
+    else map.set(key, [fact])
+  }
+
+  /**
+   * The identity a device key acts for at event `i`, or `undefined`.
+   *
+   * - `"past"`: judged on the strict causal past (used to decide registry facts).
+   * - `"strong"`: the device was added in `i`'s past (or by `i`), and every revocation of
+   *   the device and every departure of the identity anywhere in the log has `i` in its
+   *   causal past. An event concurrent with, or after, a revocation does not count.
+   */
+  identityIn(device: string, i: number, mode: "past" | "strong"): string | undefined {
+    const adds = this.adds.get(device)
+    if (!adds) return undefined
+    let found: Fact | undefined
+    for (const f of adds) {
+      const seen = mode === "past" ? this.isAncestor(f.at, i) : this.isAncestorOrSelf(f.at, i)
+      if (seen && (found === undefined || this.before(f.at, found.at))) found = f
+    }
+    if (!found) return undefined
+    const identity = found.identity
+    const revoked = this.revokes.get(device) ?? []
+    const ended = this.ends.get(identity) ?? []
+    if (mode === "past") {
+      if (revoked.some((r) => this.isAncestor(r, i)) || ended.some((l) => this.isAncestor(l, i))) return undefined
+    } else {
+      if (revoked.some((r) => !this.isAncestorOrSelf(i, r)) || ended.some((l) => !this.isAncestorOrSelf(i, l)))
+        return undefined
+    }
+    return identity
+  }
+
+  /** Every device key ever added to an identity, sorted. */
+  devicesOf(identity: string): ReadonlyArray<string> {
+    const out: Array<string> = []
+    for (const [device, facts] of this.adds) if (facts.some((f) => f.identity === identity)) out.push(device)
+    return out.sort()
+  }
+
+  /**
+   * Device keys whose standing changed for the whole log (revoked, identity departed,
+   * chain forked) since the last call; events they signed may need to be judged again.
+   */
+  drainTouched(): ReadonlySet<string> {
+    const out = this.touched
+    this.touched = new Set()
+    return out
+  }
+
+  /** Highest sequence number an author key has used, with that event's index (or `undefined`). */
+  tip(author: string): { readonly seq: number; readonly index: number } | undefined {
+    const chain = this.chains.get(author)
+    if (!chain) return undefined
+    let seq = 0
+    for (const s of chain.keys()) if (s > seq) seq = s
+    return { seq, index: chain.get(seq)![0]! }
+  }
+
+  /** Whether the identity is a founder. */
+  isFounder(identity: string): boolean {
+    return this.founders.has(identity)
+  }
+
+  /** Whether a departure of this identity is in the causal past of event `i`. */
+  hasLeftBefore(identity: string, i: number): boolean {
+    return (this.ends.get(identity) ?? []).some((l) => this.isAncestor(l, i))
+  }
+
+  /** Revocations (indexes) counted against a device key. */
+  revocationsOf(device: string): ReadonlyArray<number> {
+    return this.revokes.get(device) ?? []
+  }
+
+  /** Departures (indexes) counted for an identity. */
+  departuresOf(identity: string): ReadonlyArray<number> {
+    return this.ends.get(identity) ?? []
+  }
+
+  /** Total order used by the fold: by depth, then by id. */
+  before(a: number, b: number): boolean {
+    const da = this.depth[a]!
+    const db = this.depth[b]!
+    return da !== db ? da < db : this.keys[a]! < this.keys[b]!
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Community time
+
+  private witnessTimes(i: number, author: string): ReadonlyArray<Witness> {
+    const merged = new Map<string, number>()
+    for (const d of this.deps[i]!) for (const [id, t] of this.topTimes[d]!) merged.set(id, Math.max(t, merged.get(id) ?? 0))
+    const identity = this.identityIn(author, i, "past") ?? (this.founders.has(author) ? author : undefined)
+    if (identity !== undefined && this.founders.has(identity))
+      merged.set(identity, Math.max(this.time[i]!, merged.get(identity) ?? 0))
+    return [...merged].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, this.witnesses)
+  }
+
+  /**
+   * Community time in the causal past of event `i`: the `witnesses`-th latest of the
+   * latest times claimed by distinct member identities, or the genesis time when fewer
+   * members have spoken. One member alone can neither push it forward nor pull it back.
+   */
+  communityTime(i: number): number {
+    const merged = new Map<string, number>()
+    for (const d of this.deps[i]!) for (const [id, t] of this.topTimes[d]!) merged.set(id, Math.max(t, merged.get(id) ?? 0))
+    const times = [...merged.values()].sort((a, b) => b - a)
+    return times.length >= this.witnesses ? times[this.witnesses - 1]! : (this.time[0] ?? 0)
+  }
+}
+
+const invalid = (key: string, tag: string, message: string) => ({
+  verdict: { _tag: "Invalid" as const, key, reason: reject(tag, message) },
+  delivered: [] as ReadonlyArray<number>
+})
+
+const decodeOr = CoreEvents.decodeBody

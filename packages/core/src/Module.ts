@@ -1,0 +1,184 @@
+/**
+ * The module contract: a pure, synchronous, deterministic state machine over a community's
+ * events. Modules never do I/O, read clocks or draw random numbers; they see only the
+ * event, its body and an {@link EventContext} that answers questions about the event's
+ * causal past.
+ *
+ * @module
+ */
+import { Result, Schema } from "effect"
+import type * as Cbor from "./Cbor.ts"
+
+/**
+ * What authority an event type needs.
+ *
+ * - `anyone`: any signing key, member or not (an application to join).
+ * - `member`: any full member, acting for themselves.
+ * - `mandate`: a working group acting within its mandate (checked by the module that owns groups).
+ * - `prime`: the consensus of the module's prime working group, through a decision.
+ * - `community`: a community decision.
+ *
+ * Only `anyone` and `member` can be issued directly by one person; the others take
+ * effect only as an action carried by a decision. There is no other source of power.
+ */
+export type AuthorityKind = "anyone" | "member" | "mandate" | "prime" | "community"
+
+/** How an action reached the module: signed directly by its author, or carried by a decision. */
+export type Warrant =
+  | { readonly _tag: "Direct" }
+  | {
+      readonly _tag: "Decision"
+      /** Who decided: the community, a module's prime working group or a working group. */
+      readonly body: { readonly _tag: "Community" } | { readonly _tag: "Prime"; readonly module: string } | {
+        readonly _tag: "Group"
+        readonly group: string
+      }
+      /** Key of the event that recorded the decision. */
+      readonly decision: string
+    }
+
+/** A typed, human-readable reason an event or action did not take effect. */
+export interface Rejection {
+  readonly _tag: string
+  readonly message: string
+}
+
+/** Make a rejection. */
+export const reject = (tag: string, message: string): Rejection => ({ _tag: tag, message })
+
+/** Status of an identity in a community. */
+export type MemberStatus = "applicant" | "full" | "left"
+
+/** Community parameters fixed at genesis (later changed by community decision). */
+export type Params = {
+  /** How many distinct members' clocks must pass a time before community time reaches it. */
+  readonly timeWitnesses: number
+  /** Seats in each prime working group. */
+  readonly primeSize: number
+  /** Prime working group term, in milliseconds (default 14 days). */
+  readonly primeTerm: number
+  /** Share of full members (in percent) whose stances a community decision needs. */
+  readonly quorumPercent: number
+}
+
+/** The defaults a genesis gets when it names no parameter. */
+export const defaultParams: Params = {
+  timeWitnesses: 2,
+  primeSize: 3,
+  primeTerm: 14 * 24 * 60 * 60 * 1000,
+  quorumPercent: 50
+}
+
+/** What a module learns about the community at genesis. */
+export interface Genesis {
+  /** The community id (hex of the genesis event id). */
+  readonly community: string
+  readonly name: string
+  /** Founding identities (hex). */
+  readonly founders: ReadonlyArray<string>
+  readonly params: Params
+  /** Claimed time of the genesis. */
+  readonly time: number
+}
+
+/** What a module may ask while judging or applying one event. Answers concern the event's causal past. */
+export interface EventContext {
+  /** Key (hex id) of the event being applied. */
+  readonly key: string
+  /** Signing device (hex public key). */
+  readonly device: string
+  /** The author's identity (hex), or `null` for a key no identity holds yet. */
+  readonly identity: string | null
+  /** Claimed time of the event. */
+  readonly time: number
+  /** Community time in the event's causal past (see `docs/protocol.md`, "Time"). */
+  readonly communityTime: number
+  readonly params: Params
+  /** How this action is authorized. */
+  readonly warrant: Warrant
+  /** Status of an identity as of the event's causal past. */
+  readonly statusOf: (identity: string) => MemberStatus | undefined
+  /** Full members as of the event's causal past, sorted. */
+  readonly fullMembers: () => ReadonlyArray<string>
+  /** Whether the event with this key is in the causal past of the one being applied. */
+  readonly happenedBefore: (key: string) => boolean
+}
+
+/** An action a module asks the host to apply in the same step (a decision's payload). */
+export interface Effect {
+  readonly _tag: "Apply"
+  readonly module: string
+  readonly type: string
+  readonly body: Cbor.Value
+  readonly warrant: Warrant
+}
+
+/** What `apply` returns: the next state, and actions to run under a warrant. */
+export interface Applied<S> {
+  readonly state: S
+  readonly effects?: ReadonlyArray<Effect>
+}
+
+/** One event type of a module, with its body decoder, authority and transitions. */
+export interface EventType<S> {
+  readonly authority: AuthorityKind
+  /** Decode an untrusted body; a failure carries the schema's message. */
+  readonly decode: (body: Cbor.Value) => Result.Result<unknown, string>
+  /** Judge the event against the state; `undefined` means it may be applied. */
+  readonly validate: (state: S, body: unknown, ctx: EventContext) => Rejection | undefined
+  /** The next state (and any actions). Called only after `validate` said yes. */
+  readonly apply: (state: S, body: unknown, ctx: EventContext) => Applied<S>
+}
+
+/** Define an event type from a body schema and typed transitions. */
+export const eventType = <S, B>(def: {
+  readonly body: Schema.Decoder<B>
+  readonly authority: AuthorityKind
+  readonly validate?: (state: S, body: B, ctx: EventContext) => Rejection | undefined
+  readonly apply: (state: S, body: B, ctx: EventContext) => S
+  /** Actions to run after this event, under a warrant (how decisions carry actions). */
+  readonly effects?: (state: S, body: B, ctx: EventContext) => ReadonlyArray<Effect>
+}): EventType<S> => {
+  const decodeBody = Schema.decodeUnknownResult(def.body)
+  return {
+    authority: def.authority,
+    decode: (body) =>
+      Result.mapError(decodeBody(body, { onExcessProperty: "error" }), (e) => e.message),
+    validate: (state, body, ctx) => (def.validate ? def.validate(state, body as B, ctx) : undefined),
+    apply: (state, body, ctx) => {
+      const next = def.apply(state, body as B, ctx)
+      return def.effects ? { state: next, effects: def.effects(next, body as B, ctx) } : { state: next }
+    }
+  }
+}
+
+/**
+ * A module: a name, an initial state made from the genesis, and its event types.
+ * The state must be plain data in Affinity's CBOR model (records, arrays, strings,
+ * integers, booleans, null, bytes) so that every replica hashes it identically.
+ */
+export interface Module<S extends Cbor.Value = Cbor.Value> {
+  /** Module name, as events name it (`[a-z][a-z0-9-]{0,31}`). */
+  readonly name: string
+  readonly init: (genesis: Genesis) => S
+  readonly events: { readonly [type: string]: EventType<S> }
+}
+
+/** Define a module, keeping its state type. */
+export const make = <S extends Cbor.Value>(module: Module<S>): Module<S> => module
+
+/**
+ * Whether a warrant satisfies an event type's authority in module `module`. A community
+ * decision satisfies every kind (a prime group short of seats falls back to the
+ * community); a prime group's decision satisfies `prime` and `mandate` in its own module;
+ * a working group's decision satisfies `mandate` (the module owning groups checks the
+ * mandate itself).
+ */
+export const satisfies = (authority: AuthorityKind, warrant: Warrant, module: string): boolean => {
+  if (authority === "anyone" || authority === "member") return true
+  if (warrant._tag !== "Decision") return false
+  const by = warrant.body
+  if (by._tag === "Community") return true
+  if (by._tag === "Prime") return by.module === module && authority !== "community"
+  return authority === "mandate"
+}

@@ -1,0 +1,40 @@
+import * as ed from "@noble/ed25519"
+import { sha512 } from "@noble/hashes/sha2.js"
+import { Effect, Layer } from "effect"
+import { Community, Crypto, Keys, Storage } from "@affinity/core"
+
+ed.hashes.sha512 = sha512
+
+/** A plain noble-backed crypto layer for tests that are not about crypto. */
+export const testCrypto: Crypto.CryptoShape = {
+  name: "test-noble",
+  publicKey: (secret) => Effect.sync(() => ed.getPublicKey(secret)),
+  sign: (secret, message) => Effect.sync(() => ed.sign(message, secret)),
+  verify: (item) => Effect.sync(() => safeVerify(item)),
+  verifyBatch: (items) => Effect.sync(() => items.map(safeVerify))
+}
+const safeVerify = (item: Crypto.VerifyItem): boolean => {
+  try {
+    return ed.verify(item.signature, item.message, item.publicKey)
+  } catch {
+    return false
+  }
+}
+
+export const cryptoLayer = Layer.succeed(Crypto.Crypto, testCrypto)
+export const memoryLayer = () => Layer.mergeAll(cryptoLayer, Layer.effect(Storage.Storage, Effect.sync(() => Storage.makeMemory())))
+
+/** A deterministic device key from a small number. */
+export const key = (n: number): Keys.DeviceKey => {
+  const secret = new Uint8Array(32)
+  secret[0] = n & 255
+  secret[1] = (n >> 8) & 255
+  secret[31] = 7
+  const publicKey = ed.getPublicKey(secret)
+  return { secret, publicKey, id: Buffer.from(publicKey).toString("hex") }
+}
+
+export const run = <A, E>(effect: Effect.Effect<A, E, Crypto.Crypto | Storage.Storage>, layer = memoryLayer()) =>
+  Effect.runPromise(Effect.provide(effect, layer))
+
+export type { Community }
