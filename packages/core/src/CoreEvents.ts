@@ -57,7 +57,7 @@ export const DeviceRevoke = Schema.Struct({ device: Key })
 export const Equivocation = Schema.Struct({ a: Schema.Uint8Array, b: Schema.Uint8Array })
 
 /** `core/tick`: no change; the author attests that their clock has reached `time`. */
-export const Tick = Schema.Struct({})
+export const Tick = Schema.Struct({}).check(Schema.isMaxProperties(0))
 
 /** Domain prefix of the device consent signature. */
 export const DEVICE_DOMAIN = Bytes.utf8("affinity/device/v1\u0000")

@@ -116,9 +116,9 @@ export class Log {
     return [...this.headSet].map((i) => this.keys[i]!).sort()
   }
 
-  /** Keys every pending event is waiting for, sorted. */
+  /** Keys that waiting events need and that this log has not received at all, sorted. */
   missing(): ReadonlyArray<string> {
-    return [...this.waiting.keys()].filter((k) => !this.index.has(k)).sort()
+    return [...this.waiting.keys()].filter((k) => !this.index.has(k) && !this.pending.has(k)).sort()
   }
 
   /**

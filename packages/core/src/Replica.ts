@@ -71,6 +71,8 @@ export class Replica {
   private states: States
   private snapshots: Array<Snapshot> = []
   private hashCache: Uint8Array | undefined
+  /** Counters for diagnostics and benchmarks: `steps` is how many fold steps ran in total. */
+  readonly stats = { steps: 0, refolds: 0 }
 
   private constructor(genesis: Event.Event, body: CoreEvents.Genesis, options: ReplicaOptions) {
     this.genesis = genesis
@@ -186,6 +188,7 @@ export class Replica {
     let p = snap ? snap.position : 0
     this.states = snap ? snap.states : this.initial
     this.hashCache = undefined
+    if (p < this.order.length - 1) this.stats.refolds++
     for (; p < this.order.length; p++) {
       if (p % this.snapshotEvery === 0 && (this.snapshots.length === 0 || this.snapshots[this.snapshots.length - 1]!.position < p))
         this.snapshots.push({ position: p, states: this.states })
@@ -197,6 +200,7 @@ export class Replica {
         event = d.event
       }
       this.outcomes[i] = this.step(i, event)
+      this.stats.steps++
     }
   }
 
