@@ -1,10 +1,15 @@
 import { defineConfig } from "tsup"
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  entry: {
+    index: "src/index.ts",
+    "testing/index": "src/testing/index.ts",
+    "conformance/index": "src/conformance/index.ts"
+  },
   format: ["esm"],
   dts: { compilerOptions: { composite: false, customConditions: [] } },
   sourcemap: true,
   clean: true,
-  target: "es2023"
+  target: "es2023",
+  external: ["vitest"]
 })

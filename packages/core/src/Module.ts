@@ -119,15 +119,18 @@ export interface Applied<S> {
   readonly effects?: ReadonlyArray<Effect>
 }
 
-/** One event type of a module, with its body decoder, authority and transitions. */
+/**
+ * One event type of a module, with its body decoder, authority and transitions.
+ * (Methods, so a module over a specific state can be registered where any module is expected.)
+ */
 export interface EventType<S> {
   readonly authority: AuthorityKind
   /** Decode an untrusted body; a failure carries the schema's message. */
-  readonly decode: (body: Cbor.Value) => Result.Result<unknown, string>
+  decode(body: Cbor.Value): Result.Result<unknown, string>
   /** Judge the event against the state; `undefined` means it may be applied. */
-  readonly validate: (state: S, body: unknown, ctx: EventContext) => Rejection | undefined
+  validate(state: S, body: unknown, ctx: EventContext): Rejection | undefined
   /** The next state (and any actions). Called only after `validate` said yes. */
-  readonly apply: (state: S, body: unknown, ctx: EventContext) => Applied<S>
+  apply(state: S, body: unknown, ctx: EventContext): Applied<S>
 }
 
 /** Define an event type from a body schema and typed transitions. */

@@ -33,7 +33,7 @@ export type ActionOutcome =
 /** Options of a replica. */
 export interface ReplicaOptions {
   /** Modules besides `core`. Names must be unique. */
-  readonly modules?: ReadonlyArray<Module.Module<never>>
+  readonly modules?: ReadonlyArray<Module.Module>
   /** Apply positions between in-memory snapshots (default 512). */
   readonly snapshotEvery?: number
   readonly limits?: LogLimits

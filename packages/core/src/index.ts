@@ -6,6 +6,7 @@
  */
 export * as Bytes from "./Bytes.ts"
 export * as Cbor from "./Cbor.ts"
+export * as Client from "./Client.ts"
 export * as Community from "./Community.ts"
 export * as CoreEvents from "./CoreEvents.ts"
 export * as Crypto from "./Crypto.ts"

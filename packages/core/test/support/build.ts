@@ -22,11 +22,10 @@ export class Builder {
   readonly genesis: Event.Event
   private readonly tips = new Map<string, Event.Event>()
 
-  constructor(
-    readonly founders: ReadonlyArray<Keys.DeviceKey>,
-    params: Record<string, number> = {},
-    time = 1_700_000_000_000
-  ) {
+  readonly founders: ReadonlyArray<Keys.DeviceKey>
+
+  constructor(founders: ReadonlyArray<Keys.DeviceKey>, params: Record<string, number> = {}, time = 1_700_000_000_000) {
+    this.founders = founders
     const author = founders[0]!
     this.genesis = signDraft(author.secret, {
       community: null,

@@ -1,0 +1,129 @@
+/**
+ * The Promise facade: everything an integrator needs without touching Effect.
+ *
+ * ```ts
+ * import { Client, Storage } from "@affinity/core"
+ *
+ * const client = await Client.make({ storage: Storage.layerMemory })
+ * const me = await client.generateKey()
+ * const community = await client.create({ name: "Allotment", author: me })
+ * const stop = community.subscribe((change) => console.log(change.stateHash))
+ * await community.append(me, "core", "tick", {})
+ * console.log(community.members())
+ * stop()
+ * await client.close()
+ * ```
+ *
+ * @module
+ */
+import { Effect, Layer, ManagedRuntime } from "effect"
+import type * as Cbor from "./Cbor.ts"
+import * as Community from "./Community.ts"
+import { Crypto, layerBest } from "./Crypto.ts"
+import * as Keys from "./Keys.ts"
+import * as Membership from "./Membership.ts"
+import type * as Module from "./Module.ts"
+import type { Outcome } from "./Replica.ts"
+import { Storage } from "./Storage.ts"
+
+/** Options of a client. */
+export interface ClientOptions {
+  /** Where communities are stored: `Storage.layerMemory`, or an adapter package's layer. */
+  readonly storage: Layer.Layer<Storage, unknown>
+  /** Which ed25519 implementation to use; default: the fastest available. */
+  readonly crypto?: Layer.Layer<Crypto, unknown>
+  /** Modules every community opened by this client runs (besides `core`). */
+  readonly modules?: ReadonlyArray<Module.Module>
+}
+
+/** A community, through Promises. */
+export interface CommunityHandle {
+  /** Community id (hex of the genesis event id). */
+  readonly id: string
+  /** The Effect-level community, for code that uses Effect. */
+  readonly community: Community.Community
+  /** Sign and add an event; resolves to its key and what the fold made of it. Rejects with an `AppendError` or `StorageError`. */
+  append(device: Keys.DeviceKey, module: string, type: string, body: Cbor.Value): Promise<{ readonly key: string; readonly outcome: Outcome }>
+  /** Verify, store and fold untrusted wire bytes; one verdict per input. */
+  receive(inputs: ReadonlyArray<Uint8Array>): Promise<ReadonlyArray<Community.ReceiveVerdict>>
+  /** A module's state (plain data). */
+  state<S extends Cbor.Value = Cbor.Value>(module: string): S
+  /** Hex SHA-256 of the whole state: equal on every replica holding the same events. */
+  stateHash(): string
+  /** Full members (identity hex), sorted. */
+  members(): ReadonlyArray<string>
+  /** Wire bytes of every event, parents first (for backups and peers). */
+  export(): ReadonlyArray<Uint8Array>
+  /** Call `listener` after each change; returns the unsubscribe function. */
+  subscribe(listener: (change: Community.Change) => void): () => void
+  /** Stop notifying this handle's listeners. The client keeps the storage open. */
+  close(): void
+}
+
+/** An SDK client: storage and crypto chosen once, communities created and opened through it. */
+export interface Client {
+  /** A new device key from the platform's secure random source. */
+  generateKey(): Promise<Keys.DeviceKey>
+  /** The device key of a saved 32-byte secret. */
+  keyFromSecret(secret: Uint8Array): Promise<Keys.DeviceKey>
+  /** Write a genesis and open the new community. */
+  create(options: Omit<Community.CreateOptions, "modules">): Promise<CommunityHandle>
+  /** Reopen a stored community. */
+  open(id: string): Promise<CommunityHandle>
+  /** Start from a genesis received in an invitation. */
+  join(genesis: Uint8Array): Promise<CommunityHandle>
+  /** Ids of every community in the storage. */
+  communities(): Promise<ReadonlyArray<string>>
+  /** Close the storage and release everything. */
+  close(): Promise<void>
+}
+
+/** Make a client. */
+export const make = async (options: ClientOptions): Promise<Client> => {
+  const layer = Layer.mergeAll(options.crypto ?? layerBest, options.storage)
+  const runtime = ManagedRuntime.make(layer)
+  const modules = options.modules ?? []
+  const handles = new Set<() => void>()
+
+  const handle = (community: Community.Community): CommunityHandle => {
+    const unsubscribers = new Set<() => void>()
+    const close = () => {
+      for (const u of unsubscribers) u()
+      unsubscribers.clear()
+    }
+    handles.add(close)
+    return {
+      id: community.id,
+      community,
+      append: (device, module, type, body) => runtime.runPromise(community.append(device, module, type, body)),
+      receive: (inputs) => runtime.runPromise(community.receive(inputs)),
+      state: <S extends Cbor.Value>(module: string) => community.replica.state<S>(module),
+      stateHash: () => community.replica.stateHashHex(),
+      members: () => Membership.members(community.replica.core),
+      export: () => community.export(),
+      subscribe: (listener) => {
+        const u = community.subscribe(listener)
+        unsubscribers.add(u)
+        return () => {
+          u()
+          unsubscribers.delete(u)
+        }
+      },
+      close
+    }
+  }
+
+  return {
+    generateKey: () => runtime.runPromise(Keys.generate()),
+    keyFromSecret: (secret) => runtime.runPromise(Keys.fromSecret(secret)),
+    create: async (o) => handle(await runtime.runPromise(Community.create({ ...o, modules }))),
+    open: async (id) => handle(await runtime.runPromise(Community.open(id, { modules }))),
+    join: async (genesis) => handle(await runtime.runPromise(Community.join(genesis, { modules }))),
+    communities: () => runtime.runPromise(Storage.use((s) => s.communities())),
+    close: async () => {
+      for (const c of handles) c()
+      await runtime.runPromise(Storage.use((s) => s.close()))
+      await runtime.dispose()
+    }
+  }
+}

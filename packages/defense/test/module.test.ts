@@ -1,0 +1,10 @@
+import { describe, expect, it } from "vitest"
+import { module } from "@affinity/defense"
+
+describe("defense module", () => {
+  it("has its name and an initial state in the canonical model", () => {
+    expect(module.name).toBe("defense")
+    const state = module.init({ community: "00", name: "x", founders: [], params: { timeWitnesses: 2, primeSize: 3, primeTerm: 1, quorumPercent: 50 }, time: 0 })
+    expect(state).toEqual({ version: 1 })
+  })
+})
