@@ -17,6 +17,7 @@
  * @module
  */
 import { Effect, Layer, ManagedRuntime } from "effect"
+import * as Bytes from "./Bytes.ts"
 import type * as Cbor from "./Cbor.ts"
 import * as Community from "./Community.ts"
 import { Crypto, layerBest } from "./Crypto.ts"
@@ -66,6 +67,11 @@ export interface Client {
   generateKey(): Promise<Keys.DeviceKey>
   /** The device key of a saved 32-byte secret. */
   keyFromSecret(secret: Uint8Array): Promise<Keys.DeviceKey>
+  /**
+   * The consent of a new `device` to being added in `community` by the key `adder`:
+   * what a `core/device.add` body carries, signed on the new device.
+   */
+  deviceConsent(device: Keys.DeviceKey, community: string, adder: Keys.DeviceKey): Promise<Uint8Array>
   /** Write a genesis and open the new community. */
   create(options: Omit<Community.CreateOptions, "modules">): Promise<CommunityHandle>
   /** Reopen a stored community. */
@@ -116,6 +122,8 @@ export const make = async (options: ClientOptions): Promise<Client> => {
   return {
     generateKey: () => runtime.runPromise(Keys.generate()),
     keyFromSecret: (secret) => runtime.runPromise(Keys.fromSecret(secret)),
+    deviceConsent: (device, community, adder) =>
+      runtime.runPromise(Keys.consent(device, Bytes.fromHex(community) ?? new Uint8Array(0), adder.publicKey)),
     create: async (o) => handle(await runtime.runPromise(Community.create({ ...o, modules }))),
     open: async (id) => handle(await runtime.runPromise(Community.open(id, { modules }))),
     join: async (genesis) => handle(await runtime.runPromise(Community.join(genesis, { modules }))),

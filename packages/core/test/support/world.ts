@@ -5,21 +5,8 @@ import { Community, Crypto, Keys, Storage } from "@affinity/core"
 
 ed.hashes.sha512 = sha512
 
-/** A plain noble-backed crypto layer for tests that are not about crypto. */
-export const testCrypto: Crypto.CryptoShape = {
-  name: "test-noble",
-  publicKey: (secret) => Effect.sync(() => ed.getPublicKey(secret)),
-  sign: (secret, message) => Effect.sync(() => ed.sign(message, secret)),
-  verify: (item) => Effect.sync(() => safeVerify(item)),
-  verifyBatch: (items) => Effect.sync(() => items.map(safeVerify))
-}
-const safeVerify = (item: Crypto.VerifyItem): boolean => {
-  try {
-    return ed.verify(item.signature, item.message, item.publicKey)
-  } catch {
-    return false
-  }
-}
+/** The fastest provider with the protocol's verification rule (all providers agree; see crypto.test.ts). */
+export const testCrypto: Crypto.CryptoShape = Crypto.makeNode() ?? Crypto.makeNoble()
 
 export const cryptoLayer = Layer.succeed(Crypto.Crypto, testCrypto)
 export const memoryLayer = () => Layer.mergeAll(cryptoLayer, Layer.effect(Storage.Storage, Effect.sync(() => Storage.makeMemory())))

@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+/**
+ * `pnpm demo`: run the Affinity demo in a fresh temporary folder.
+ *
+ * @module
+ */
+import { mkdtemp, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { run } from "./demo.ts"
+
+const directory = await mkdtemp(join(tmpdir(), "affinity-demo-"))
+try {
+  const result = await run(directory)
+  process.exitCode = result.hashAfter === result.hashBefore ? 0 : 1
+} finally {
+  await rm(directory, { recursive: true, force: true })
+}
