@@ -69,6 +69,9 @@ export interface Community {
 /** Options for creating or opening a community. */
 export interface Options extends ReplicaOptions {}
 
+/** Events verified and folded per step of the `receive` pipeline. */
+const SLICE = 128
+
 const invalid = (key: string | null, tag: string, message: string): Verdict => ({
   _tag: "Invalid",
   key,
@@ -118,47 +121,83 @@ const make = (replica: Replica, persisted: number) =>
         for (const l of listeners) l(change)
       })
 
-    /** Verify and ingest decoded events; verdicts in input order. */
+    /** Verification requests of a slice of events: their own signatures and embedded ones. */
+    const requests = (events: ReadonlyArray<Event.Event>) => {
+      const items: Array<VerifyItem> = []
+      const spans: Array<readonly [number, number]> = []
+      for (const e of events) {
+        const start = items.length
+        items.push({ publicKey: e.header.author, message: Event.signingMessage(e.id), signature: e.signature })
+        items.push(...embeddedSignatures(e))
+        spans.push([start, items.length])
+      }
+      return { items, spans }
+    }
+
+    /** Start verifying now (providers with a thread pool run while the fold works). */
+    const startVerify = (items: ReadonlyArray<VerifyItem>): Promise<ReadonlyArray<boolean>> =>
+      Effect.runPromise(crypto.verifyBatch(items))
+
+    /** Fold one verified slice; fills `verdicts` at `offset`. */
+    const foldSlice = (
+      events: ReadonlyArray<Event.Event>,
+      spans: ReadonlyArray<readonly [number, number]>,
+      ok: ReadonlyArray<boolean>,
+      verdicts: Array<Verdict | undefined>,
+      offset: number,
+      delivered: Array<string>
+    ) => {
+      const good: Array<Event.Event> = []
+      const goodAt: Array<number> = []
+      events.forEach((e, n) => {
+        const [a, b] = spans[n]!
+        if (!ok[a]) verdicts[offset + n] = invalid(e.key, "BadSignature", "the signature does not verify for the author's key")
+        else if (ok.slice(a + 1, b).some((v) => !v))
+          verdicts[offset + n] = invalid(e.key, "BadEmbeddedSignature", "a signature inside the body does not verify")
+        else {
+          good.push(e)
+          goodAt.push(offset + n)
+        }
+      })
+      const r = replica.ingest(good)
+      r.verdicts.forEach((v, j) => (verdicts[goodAt[j]!] = v))
+      delivered.push(...r.delivered)
+      // Events embedded in an equivocation proof are evidence: offer them to the log too.
+      const embedded: Array<Event.Event> = []
+      for (const e of good) {
+        if (e.header.module === "core" && e.header.type === "equivocation") {
+          const body = CoreEvents.decodeBody(CoreEvents.Equivocation, e.body)
+          for (const bytes of body ? [body.a, body.b] : []) {
+            const d = Event.decode(bytes)
+            if (d.ok && !replica.log.index.has(d.event.key)) embedded.push(d.event)
+          }
+        }
+      }
+      if (embedded.length > 0) delivered.push(...replica.ingest(embedded).delivered)
+    }
+
+    /**
+     * Verify and ingest decoded events; verdicts in input order. Slices are pipelined: the
+     * next slice's signatures are being verified while the current one is folded.
+     */
     const ingest = (events: ReadonlyArray<Event.Event>): Effect.Effect<ReadonlyArray<Verdict>, StorageError> =>
       Effect.gen(function* () {
-        const items: Array<VerifyItem> = []
-        const spans: Array<readonly [number, number]> = []
-        for (const e of events) {
-          const start = items.length
-          items.push({ publicKey: e.header.author, message: Event.signingMessage(e.id), signature: e.signature })
-          items.push(...embeddedSignatures(e))
-          spans.push([start, items.length])
-        }
-        const ok = yield* crypto.verifyBatch(items)
-        const verdicts: Array<Verdict | undefined> = []
-        const good: Array<Event.Event> = []
-        const goodAt: Array<number> = []
-        events.forEach((e, n) => {
-          const [a, b] = spans[n]!
-          if (!ok[a]) verdicts.push(invalid(e.key, "BadSignature", "the signature does not verify for the author's key"))
-          else if (ok.slice(a + 1, b).some((v) => !v))
-            verdicts.push(invalid(e.key, "BadEmbeddedSignature", "a signature inside the body does not verify"))
-          else {
-            verdicts.push(undefined)
-            good.push(e)
-            goodAt.push(n)
+        const verdicts: Array<Verdict | undefined> = new Array(events.length)
+        const delivered: Array<string> = []
+        const slices: Array<ReadonlyArray<Event.Event>> = []
+        for (let i = 0; i < events.length; i += SLICE) slices.push(events.slice(i, i + SLICE))
+        let next = slices.length > 0 ? requests(slices[0]!) : undefined
+        let running = next ? startVerify(next.items) : undefined
+        for (let k = 0; k < slices.length; k++) {
+          const current = next!
+          const ok = yield* Effect.promise(() => running!)
+          if (k + 1 < slices.length) {
+            next = requests(slices[k + 1]!)
+            running = startVerify(next.items)
           }
-        })
-        const r = replica.ingest(good)
-        r.verdicts.forEach((v, j) => (verdicts[goodAt[j]!] = v))
-        // Events embedded in an equivocation proof are evidence: offer them to the log too.
-        const embedded: Array<Event.Event> = []
-        for (const e of good) {
-          if (e.header.module === "core" && e.header.type === "equivocation") {
-            const body = CoreEvents.decodeBody(CoreEvents.Equivocation, e.body)
-            for (const bytes of body ? [body.a, body.b] : []) {
-              const d = Event.decode(bytes)
-              if (d.ok && !replica.log.index.has(d.event.key)) embedded.push(d.event)
-            }
-          }
+          foldSlice(slices[k]!, current.spans, ok, verdicts, k * SLICE, delivered)
         }
-        const extra = embedded.length > 0 ? replica.ingest(embedded).delivered : []
-        yield* commit([...r.delivered, ...extra])
+        yield* commit(delivered)
         return verdicts as ReadonlyArray<Verdict>
       })
 
