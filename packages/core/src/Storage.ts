@@ -23,13 +23,19 @@
  *    appended event or stored value.
  * 5. **Isolation.** Communities never see each other's events or values.
  * 6. **Closing.** `close()` releases files and handles; using a closed store fails with
- *    a `StorageError`.
- *
- * Community ids and keys are short strings of `[0-9a-z._-]`; adapters may rely on it.
+ *    a `StorageError`. Closing an already closed store succeeds and does nothing.
+ * 7. **Concurrency.** Appends that run at the same time in one process each land whole
+ *    and contiguous: batches never interleave.
+ * 8. **Ownership.** The store copies what it is given and hands out arrays of its own:
+ *    changing an array passed to `append` or `set`, or one returned by `events` or `get`,
+ *    does not change what is stored.
+ * 9. **Names.** Community ids and keys are short strings of `[0-9a-z._-]` (see
+ *    {@link isSafeName}); adapters may rely on it (a file-system adapter can use them in
+ *    file names). Any other name fails with a `StorageError` ({@link checkName}).
  *
  * @module
  */
-import { Context, Data, Effect } from "effect"
+import { Context, Data, Effect, Layer } from "effect"
 
 /** A storage adapter failed; `reason` says what it was doing and why. */
 export class StorageError extends Data.TaggedError("StorageError")<{
@@ -62,3 +68,86 @@ export class Storage extends Context.Service<Storage, StorageShape>()("@affinity
 
 /** Whether a community id or key is in the alphabet adapters may rely on. */
 export const isSafeName = (name: string): boolean => /^[0-9a-z._-]{1,128}$/.test(name)
+
+/**
+ * Fails with a `StorageError` when `name` is not a safe community id or key.
+ *
+ * @param what - what the name is (`"community"`, `"key"`), for the error message.
+ */
+export const checkName = (what: string, name: string): Effect.Effect<void, StorageError> =>
+  isSafeName(name) ? Effect.void : Effect.fail(invalidName(what, name))
+
+const invalidName = (what: string, name: string): StorageError =>
+  new StorageError({ reason: `invalid ${what} ${JSON.stringify(name)}: expected 1 to 128 of [0-9a-z._-]` })
+
+/** A plain copy (`slice` of a Node `Buffer` would share memory). */
+const copy = (bytes: Uint8Array): Uint8Array => new Uint8Array(bytes)
+
+/**
+ * A store that keeps everything in memory, for tests, examples and short-lived replicas.
+ * It meets the whole contract except durability: nothing survives the process.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Storage } from "@affinity/core"
+ *
+ * const store = Storage.makeMemory()
+ * await Effect.runPromise(store.append("club", [new Uint8Array([1, 2, 3])]))
+ * const records = await Effect.runPromise(store.events("club")) // [Uint8Array [1, 2, 3]]
+ * ```
+ */
+export const makeMemory = (): StorageShape => {
+  const logs = new Map<string, Array<Uint8Array>>()
+  const values = new Map<string, Map<string, Uint8Array>>()
+  let closed = false
+
+  const guard = <A>(run: () => A, ...names: ReadonlyArray<readonly [string, string]>): Effect.Effect<A, StorageError> =>
+    Effect.suspend(() => {
+      if (closed) return Effect.fail(new StorageError({ reason: "memory store is closed" }))
+      for (const [what, name] of names) {
+        if (!isSafeName(name)) return Effect.fail(invalidName(what, name))
+      }
+      return Effect.sync(run)
+    })
+
+  return {
+    name: "memory",
+    append: (community, records) =>
+      guard(() => {
+        if (records.length === 0) return
+        const copies = records.map(copy)
+        const log = logs.get(community)
+        if (log === undefined) logs.set(community, copies)
+        else for (const r of copies) log.push(r)
+      }, ["community", community]),
+    events: (community) => guard(() => (logs.get(community) ?? []).map(copy), ["community", community]),
+    get: (community, key) =>
+      guard(() => {
+        const value = values.get(community)?.get(key)
+        return value === undefined ? undefined : copy(value)
+      }, ["community", community], ["key", key]),
+    set: (community, key, value) =>
+      guard(() => {
+        let m = values.get(community)
+        if (m === undefined) {
+          m = new Map()
+          values.set(community, m)
+        }
+        m.set(key, copy(value))
+      }, ["community", community], ["key", key]),
+    communities: () => guard(() => [...new Set([...logs.keys(), ...values.keys()])].sort()),
+    close: () =>
+      Effect.sync(() => {
+        closed = true
+        logs.clear()
+        values.clear()
+      })
+  }
+}
+
+/** A `Storage` layer backed by a fresh {@link makeMemory} store each time it is built. */
+export const layerMemory: Layer.Layer<Storage> = Layer.effect(
+  Storage,
+  Effect.acquireRelease(Effect.sync(makeMemory), (store) => Effect.ignore(store.close()))
+)

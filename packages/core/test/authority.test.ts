@@ -167,3 +167,46 @@ describe("pending events", () => {
     expect(r.replica.log.size).toBe(1 + 1 + 3)
   })
 })
+
+describe("equivocation proofs", () => {
+  it("a recorded proof teaches a replica that saw only one side of the fork", async () => {
+    const [a, c] = [key(1), key(2)]
+    const b = new Builder([a, c])
+    const one = b.add(c, "core", "tick", {}, { parents: [b.genesis] })
+    const x = b.add(c, "core", "tick", {}, { parents: [one] })
+    const y = b.add(c, "core", "tick", {}, { parents: [one], seq: 2, prev: one, time: x.header.time + 1 })
+    const proof = b.add(a, "core", "equivocation", { a: x.bytes, b: y.bytes }, { parents: [x] })
+    const out = await run(
+      Effect.gen(function* () {
+        const com = yield* Community.join(b.genesis.bytes)
+        yield* com.receive([one.bytes, x.bytes])
+        const before = com.replica.outcome(x.key)?._tag
+        const verdicts = yield* com.receive([proof.bytes])
+        return { before, verdicts, replica: com.replica }
+      })
+    )
+    expect(out.before).toBe("Applied")
+    expect(out.verdicts[0]!._tag).toBe("Valid")
+    expect(out.replica.log.index.has(y.key)).toBe(true)
+    expect(out.replica.outcome(proof.key)?._tag).toBe("Applied")
+    expect(out.replica.core.equivocations[c.id]).toBe(2)
+    expect(out.replica.outcome(x.key)).toMatchObject({ _tag: "Rejected", reason: { _tag: "Equivocated" } })
+  })
+
+  it("refuses a proof whose embedded events are forged", async () => {
+    const [a, c] = [key(1), key(2)]
+    const b = new Builder([a, c])
+    const one = b.add(c, "core", "tick", {}, { parents: [b.genesis] })
+    const x = b.add(c, "core", "tick", {}, { parents: [one] })
+    const forged = x.bytes.slice()
+    forged[forged.length - x.bodyBytes.length - 3]! ^= 4
+    const proof = b.add(a, "core", "equivocation", { a: x.bytes, b: forged }, { parents: [x] })
+    const verdicts = await run(
+      Effect.gen(function* () {
+        const com = yield* Community.join(b.genesis.bytes)
+        return yield* com.receive([one.bytes, x.bytes, proof.bytes])
+      })
+    )
+    expect(verdicts[2]).toMatchObject({ _tag: "Invalid", reason: { _tag: "BadEmbeddedSignature" } })
+  })
+})

@@ -1,0 +1,81 @@
+import "fake-indexeddb/auto"
+import { Storage } from "@affinity/core"
+import { runStorageContract } from "@affinity/core/testing"
+import { Effect } from "effect"
+import { createStore, set as idbSet } from "idb-keyval"
+import { describe, expect, it } from "vitest"
+import * as StorageIndexedDb from "../src/index.ts"
+
+const places = new WeakMap<Storage.StorageShape, string>()
+let count = 0
+
+const openNamed = async (name: string): Promise<Storage.StorageShape> => {
+  const store = await Effect.runPromise(StorageIndexedDb.make({ name }))
+  places.set(store, name)
+  return store
+}
+
+runStorageContract("indexeddb", () => openNamed(`contract-${count++}`), {
+  reopen: (previous) => {
+    const name = places.get(previous)
+    if (name === undefined) throw new Error("reopen of a store this test did not open")
+    return openNamed(name)
+  }
+})
+
+const run = <A>(effect: Effect.Effect<A, Storage.StorageError>): Promise<A> => Effect.runPromise(effect)
+const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
+
+describe("storage-indexeddb", () => {
+  it("uses the database \"affinity\" when no name is given", async () => {
+    const store = await run(StorageIndexedDb.make())
+    await run(store.append("c", [utf8("x")]))
+    await run(store.close())
+    const again = await openNamed("affinity")
+    expect(await run(again.events("c"))).toEqual([utf8("x")])
+    await run(again.close())
+  })
+
+  it("reads a log of 100,000 records in 1,000 batches quickly", async () => {
+    const store = await openNamed("many")
+    const records = Array.from({ length: 100_000 }, (_, i) => utf8(`record ${i}`))
+    await Promise.all(Array.from({ length: 1000 }, (_, b) => run(store.append("c", records.slice(b * 100, b * 100 + 100)))))
+    const start = performance.now()
+    const events = await run(store.events("c"))
+    const took = performance.now() - start
+    expect(events.length).toBe(100_000)
+    const decoder = new TextDecoder()
+    const seen = new Set(events.map((e) => decoder.decode(e)))
+    expect(seen.size).toBe(100_000)
+    expect(took).toBeLessThan(5_000)
+    await run(store.close())
+  })
+
+  it("reports a damaged log as a StorageError", async () => {
+    const store = await openNamed("damaged")
+    await run(store.append("c", [utf8("a")]))
+    await run(store.append("c", [utf8("b")]))
+    await idbSet(["e", "c", 1], "not bytes", createStore("damaged", "affinity"))
+    const error = await Effect.runPromise(Effect.flip(store.events("c")))
+    expect(error.reason).toMatch(/damaged/)
+    await idbSet(["n", "c"], "nonsense", createStore("damaged", "affinity"))
+    const appendError = await Effect.runPromise(Effect.flip(store.append("c", [utf8("c")])))
+    expect(appendError.reason).toMatch(/damaged/)
+    await run(store.close())
+  })
+
+  it("provides Storage through a layer and closes the connection with it", async () => {
+    const program = Effect.gen(function* () {
+      const store = yield* Storage.Storage
+      yield* store.append("c", [utf8("via layer")])
+      return store
+    })
+    const store = await Effect.runPromise(Effect.provide(program, StorageIndexedDb.layer({ name: "layered" })))
+    expect(store.name).toBe("indexeddb")
+    const closed = await Effect.runPromise(Effect.flip(store.events("c")))
+    expect(closed.reason).toMatch(/closed/)
+    const again = await openNamed("layered")
+    expect(await run(again.events("c"))).toEqual([utf8("via layer")])
+    await run(again.close())
+  })
+})
