@@ -66,7 +66,6 @@ export class Replica {
 
   /** Delivered event indexes in fold order. */
   private order: Array<number> = []
-  private readonly position: Array<number> = []
   private readonly outcomes: Array<Outcome> = []
   private states: States
   private snapshots: Array<Snapshot> = []
@@ -165,7 +164,6 @@ export class Replica {
       from = Math.min(from, this.firstAffected())
       for (const f of fresh) this.order.push(f)
     }
-    for (let p = from; p < this.order.length; p++) this.position[this.order[p]!] = p
     this.foldFrom(from, decoded)
   }
 
