@@ -138,14 +138,15 @@ const make = (replica: Replica, persisted: number) =>
     const startVerify = (items: ReadonlyArray<VerifyItem>): Promise<ReadonlyArray<boolean>> =>
       Effect.runPromise(crypto.verifyBatch(items))
 
-    /** Fold one verified slice; fills `verdicts` at `offset`. */
+    /** Fold one verified slice; fills `verdicts` at `offset`; collects events embedded in proofs. */
     const foldSlice = (
       events: ReadonlyArray<Event.Event>,
       spans: ReadonlyArray<readonly [number, number]>,
       ok: ReadonlyArray<boolean>,
       verdicts: Array<Verdict | undefined>,
       offset: number,
-      delivered: Array<string>
+      delivered: Array<string>,
+      embedded: Array<Event.Event> | undefined
     ) => {
       const good: Array<Event.Event> = []
       const goodAt: Array<number> = []
@@ -162,28 +163,31 @@ const make = (replica: Replica, persisted: number) =>
       const r = replica.ingest(good)
       r.verdicts.forEach((v, j) => (verdicts[goodAt[j]!] = v))
       delivered.push(...r.delivered)
-      // Events embedded in an equivocation proof are evidence: offer them to the log too.
-      const embedded: Array<Event.Event> = []
+      if (!embedded) return
       for (const e of good) {
-        if (e.header.module === "core" && e.header.type === "equivocation") {
-          const body = CoreEvents.decodeBody(CoreEvents.Equivocation, e.body)
-          for (const bytes of body ? [body.a, body.b] : []) {
-            const d = Event.decode(bytes)
-            if (d.ok && !replica.log.index.has(d.event.key)) embedded.push(d.event)
-          }
+        if (e.header.module !== "core" || e.header.type !== "equivocation") continue
+        const body = CoreEvents.decodeBody(CoreEvents.Equivocation, e.body)
+        for (const bytes of body ? [body.a, body.b] : []) {
+          const d = Event.decode(bytes)
+          if (d.ok && Bytes.equals(d.event.header.community ?? new Uint8Array(0), replica.log.community) && !replica.log.index.has(d.event.key))
+            embedded.push(d.event)
         }
       }
-      if (embedded.length > 0) delivered.push(...replica.ingest(embedded).delivered)
     }
 
     /**
-     * Verify and ingest decoded events; verdicts in input order. Slices are pipelined: the
-     * next slice's signatures are being verified while the current one is folded.
+     * Verify and fold events in slices, pipelined: the next slice's signatures are being
+     * verified while the current one is folded. Events embedded in equivocation proofs are
+     * evidence: when `embedded` is given they are collected there, to be verified and
+     * offered like any received event.
      */
-    const ingest = (events: ReadonlyArray<Event.Event>): Effect.Effect<ReadonlyArray<Verdict>, StorageError> =>
+    const verifyAndFold = (
+      events: ReadonlyArray<Event.Event>,
+      delivered: Array<string>,
+      embedded: Array<Event.Event> | undefined
+    ): Effect.Effect<Array<Verdict | undefined>> =>
       Effect.gen(function* () {
         const verdicts: Array<Verdict | undefined> = new Array(events.length)
-        const delivered: Array<string> = []
         const slices: Array<ReadonlyArray<Event.Event>> = []
         for (let i = 0; i < events.length; i += SLICE) slices.push(events.slice(i, i + SLICE))
         let next = slices.length > 0 ? requests(slices[0]!) : undefined
@@ -195,8 +199,20 @@ const make = (replica: Replica, persisted: number) =>
             next = requests(slices[k + 1]!)
             running = startVerify(next.items)
           }
-          foldSlice(slices[k]!, current.spans, ok, verdicts, k * SLICE, delivered)
+          foldSlice(slices[k]!, current.spans, ok, verdicts, k * SLICE, delivered, embedded)
         }
+        return verdicts
+      })
+
+    /** Verify, fold and store decoded events; verdicts in input order. */
+    const ingest = (events: ReadonlyArray<Event.Event>): Effect.Effect<ReadonlyArray<Verdict>, StorageError> =>
+      Effect.gen(function* () {
+        const delivered: Array<string> = []
+        const embedded: Array<Event.Event> = []
+        const verdicts = yield* verifyAndFold(events, delivered, embedded)
+        // Embedded events go through the same checks as received ones (their own and
+        // embedded signatures), one level deep: proofs inside proofs are not unpacked.
+        if (embedded.length > 0) yield* verifyAndFold(embedded, delivered, undefined)
         yield* commit(delivered)
         return verdicts as ReadonlyArray<Verdict>
       })

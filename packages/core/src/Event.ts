@@ -322,10 +322,8 @@ export const toJson = (event: Event): Record<string, unknown> => ({
 export const jsonView = (v: Cbor.Value): unknown => {
   if (v instanceof Uint8Array) return { $bytes: Bytes.toHex(v) }
   if (Array.isArray(v)) return v.map(jsonView)
-  if (v !== null && typeof v === "object") {
-    const out: Record<string, unknown> = {}
-    for (const [k, x] of Object.entries(v)) out[k] = jsonView(x as Cbor.Value)
-    return out
-  }
+  if (v !== null && typeof v === "object")
+    // fromEntries defines own properties, so a "__proto__" key stays a key.
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonView(x as Cbor.Value)]))
   return v
 }

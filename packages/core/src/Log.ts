@@ -94,6 +94,8 @@ export class Log {
   private readonly pending = new Map<string, { readonly event: Event.Event; readonly missing: Set<string> }>()
   private readonly waiting = new Map<string, Set<string>>()
   private pendingBytes = 0
+  /** Keys of events refused at link time (bounded); events depending on them can never be delivered. */
+  private readonly refused = new Set<string>()
 
   constructor(community: Uint8Array, limits: LogLimits = defaultLimits) {
     this.community = community
@@ -118,7 +120,7 @@ export class Log {
 
   /** Keys that waiting events need and that this log has not received at all, sorted. */
   missing(): ReadonlyArray<string> {
-    return [...this.waiting.keys()].filter((k) => !this.index.has(k) && !this.pending.has(k)).sort()
+    return [...this.waiting.keys()].filter((k) => !this.index.has(k) && !this.pending.has(k) && !this.refused.has(k)).sort()
   }
 
   /**
@@ -142,6 +144,11 @@ export class Log {
       return invalid(key, "WrongCommunity", `event belongs to community ${Bytes.toHex(h.community)}`)
     }
     const needed = this.depKeys(event)
+    const doomed = needed.find((k) => this.refused.has(k))
+    if (doomed !== undefined) {
+      this.refuse(key)
+      return invalid(key, "RefusedDependency", `it depends on ${doomed.slice(0, 16)}…, which was refused`)
+    }
     const missing = needed.filter((k) => !this.index.has(k))
     if (missing.length > 0) {
       if (
@@ -160,7 +167,10 @@ export class Log {
       return { verdict: { _tag: "Pending", key, missing }, delivered: [] }
     }
     const linked = this.link(event)
-    if (linked !== undefined) return { verdict: { _tag: "Invalid", key, reason: linked }, delivered: [] }
+    if (linked !== undefined) {
+      this.refuse(key)
+      return { verdict: { _tag: "Invalid", key, reason: linked }, delivered: [] }
+    }
     const delivered = [this.insert(event)]
     this.release(key, delivered)
     return { verdict: { _tag: "Valid", key }, delivered }
@@ -201,8 +211,37 @@ export class Log {
         if (entry.missing.size > 0) continue
         this.pending.delete(w)
         this.pendingBytes -= entry.event.bytes.length
-        if (this.link(entry.event) !== undefined) continue
+        if (this.link(entry.event) !== undefined) {
+          this.refuseWaiting(w)
+          continue
+        }
         delivered.push(this.insert(entry.event))
+        queue.push(w)
+      }
+    }
+  }
+
+  /** Remember a refused key, forgetting the oldest beyond 65,536. */
+  private refuse(key: string): void {
+    this.refused.add(key)
+    if (this.refused.size > 65_536) this.refused.delete(this.refused.values().next().value!)
+  }
+
+  /** Refuse a key and, transitively, every waiting event that needs it. */
+  private refuseWaiting(key: string): void {
+    const queue = [key]
+    while (queue.length > 0) {
+      const k = queue.pop()!
+      this.refuse(k)
+      const waiters = this.waiting.get(k)
+      if (!waiters) continue
+      this.waiting.delete(k)
+      for (const w of waiters) {
+        const entry = this.pending.get(w)
+        if (!entry) continue
+        this.pending.delete(w)
+        this.pendingBytes -= entry.event.bytes.length
+        for (const m of entry.missing) this.waiting.get(m)?.delete(w)
         queue.push(w)
       }
     }

@@ -210,3 +210,44 @@ describe("equivocation proofs", () => {
     expect(verdicts[2]).toMatchObject({ _tag: "Invalid", reason: { _tag: "BadEmbeddedSignature" } })
   })
 })
+
+describe("events inside proofs", () => {
+  it("are checked like received events: a forged device consent inside a proof is not delivered", async () => {
+    const [a, c, mallory] = [key(1), key(2), key(3)]
+    const b = new Builder([a, c, mallory])
+    const stolen = key(70)
+    // mallory forges a device.add for a's identity with a consent not signed by the new key…
+    const honest = b.deviceAdd(a, key(71)) as { consent: Uint8Array }
+    const forged = b.add(a, "core", "device.add", { device: stolen.publicKey, consent: honest.consent }, { parents: [b.genesis] })
+    // …and wraps it in a bogus proof signed with her own key.
+    const proof = b.add(mallory, "core", "equivocation", { a: forged.bytes, b: forged.bytes }, { parents: [b.genesis] })
+    const out = await run(
+      Effect.gen(function* () {
+        const com = yield* Community.join(b.genesis.bytes)
+        const verdicts = yield* com.receive([proof.bytes])
+        return { verdicts, replica: com.replica }
+      })
+    )
+    expect(out.verdicts[0]!._tag).toBe("Valid")
+    expect(out.replica.outcome(proof.key)).toMatchObject({ _tag: "Rejected", reason: { _tag: "NotAProof" } })
+    expect(out.replica.log.index.has(forged.key)).toBe(false)
+    expect(out.replica.core.devices[stolen.id]).toBeUndefined()
+  })
+})
+
+describe("refused links", () => {
+  it("refuse the events that wait on them, and say so when they are offered again", () => {
+    const [a, c] = [key(1), key(2)]
+    const b = new Builder([a, c])
+    const t = b.add(a, "core", "tick", {}, { parents: [b.genesis], time: b.genesis.header.time + 10_000 })
+    const back = b.add(c, "core", "tick", {}, { parents: [t], time: t.header.time - 1 })
+    const child = b.add(a, "core", "tick", {}, { parents: [back] })
+    const r = open(b.genesis)
+    const first = r.ingest([child, back])
+    expect(first.verdicts.map((v) => v._tag)).toEqual(["Pending", "Pending"])
+    r.ingest([t])
+    expect(r.log.pendingCount).toBe(0)
+    expect(r.log.missing()).toEqual([])
+    expect(r.ingest([child]).verdicts[0]).toMatchObject({ _tag: "Invalid", reason: { _tag: "RefusedDependency" } })
+  })
+})

@@ -963,6 +963,7 @@ const scenarioDefs = (): ReadonlyArray<ScenarioDef> => {
     const wrongAuthor = c.tick(alice, { prev: b1, seq: 2 })
     const wrongSeq = c.tick(alice, { prev: c.genesis, seq: 3 })
     const a1 = c.tick(alice, { prev: c.genesis })
+    const onWrong = c.tick(alice, { prev: wrongAuthor })
     add({
       name: "broken backlink",
       checks: "prev must be the author's own event with the previous sequence number (BrokenBacklink).",
@@ -978,12 +979,14 @@ const scenarioDefs = (): ReadonlyArray<ScenarioDef> => {
     add({
       name: "broken backlink found when the parent arrives",
       checks:
-        "An event waiting for its prev is dropped without a new verdict when the prev arrives and the link is broken; offered again, it is invalid (BrokenBacklink).",
+        "An event waiting for its prev is refused, without a new verdict, when the prev arrives and the link is broken, and so is every event waiting on it; offered again, the first is invalid (BrokenBacklink) and the others are invalid because they depend on a refused event (RefusedDependency).",
       community: c,
       steps: [
         step("alice tick whose prev is bob's", wrongAuthor, pending),
+        step("alice tick after it", onWrong, pending),
         step("bob tick", b1, valid),
-        step("alice tick whose prev is bob's, again", wrongAuthor, ["Invalid", "BrokenBacklink"])
+        step("alice tick whose prev is bob's, again", wrongAuthor, ["Invalid", "BrokenBacklink"]),
+        step("alice tick after it, again", onWrong, ["Invalid", "RefusedDependency"])
       ],
       outcomes: applied(b1)
     })
@@ -1085,6 +1088,15 @@ const scenarioDefs = (): ReadonlyArray<ScenarioDef> => {
         step("consent given to another adder", otherAdder, ["Invalid", "BadEmbeddedSignature"])
       ],
       outcomes: []
+    })
+    const wrapped = c.event(bob, "equivocation", { a: byOther.bytes, b: byOther.bytes }, { prev: null, parents: [c.genesis] })
+    add({
+      name: "bad device consent inside a proof",
+      checks:
+        "Events carried by core/equivocation are checked like received ones: a device.add with a forged consent inside a (bogus) proof is not delivered; the proof itself is delivered and rejected (NotAProof).",
+      community: c,
+      steps: [step("bob's proof carrying a forged device.add", wrapped, valid)],
+      outcomes: rejected("NotAProof", wrapped)
     })
   }
 
