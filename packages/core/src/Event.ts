@@ -17,6 +17,7 @@ import * as Bytes from "./Bytes.ts"
 import * as Cbor from "./Cbor.ts"
 import type { CryptoShape } from "./Crypto.ts"
 import { sha256 } from "./Hash.ts"
+import { readEnvelope, readHeader } from "./internal/envelope.ts"
 
 /** The only envelope version this implementation reads and writes. */
 export const VERSION = 1
@@ -169,6 +170,8 @@ const headerToArray = (h: Header): Cbor.Value => [
   h.bodySize
 ]
 
+const EMPTY_BODY: Cbor.Decoded = { ok: true, value: Object.freeze({}) }
+
 /**
  * Decode wire bytes into an event, checking every structural rule except the signature
  * and the links to other events. Never throws.
@@ -177,22 +180,41 @@ export const decode = (bytes: Uint8Array): DecodeResult => {
   if (!(bytes instanceof Uint8Array)) return { ok: false, error: fail("MalformedEnvelope", "an event is a byte string") }
   if (bytes.length > Limits.maxEventBytes)
     return { ok: false, error: fail("Oversize", `event is ${bytes.length} bytes; the limit is ${Limits.maxEventBytes}`) }
-  const outer = Cbor.decode(bytes)
-  if (!outer.ok) return { ok: false, error: fail("NotCanonical", `envelope: ${outer.issue.message}`) }
-  const env = outer.value
-  if (!Array.isArray(env) || env.length !== 3 || !isBytes(env[0]) || !isBytes(env[1], 64) || !isBytes(env[2]))
-    return {
-      ok: false,
-      error: fail("MalformedEnvelope", "an event is [header bytes, 64-byte signature, body bytes]")
-    }
-  const headerBytes = env[0] as Uint8Array
-  const signature = env[1] as Uint8Array
-  const bodyBytes = env[2] as Uint8Array
-  const inner = Cbor.decode(headerBytes)
-  if (!inner.ok) return { ok: false, error: fail("NotCanonical", `header: ${inner.issue.message}`) }
-  const arr = inner.value
-  if (!Array.isArray(arr) || arr.length < 1)
-    return { ok: false, error: fail("MalformedHeader", "the header is an array whose first item is the version") }
+  // The event keeps views into its bytes: copy them once, so a caller reusing its buffer
+  // (a network frame, an encoder's scratch space) cannot change an accepted event.
+  bytes = new Uint8Array(bytes)
+  // Canonical envelopes and headers take the fast reader; anything else the strict generic
+  // decoder, which names what is wrong.
+  const fast = readEnvelope(bytes)
+  let headerBytes: Uint8Array
+  let signature: Uint8Array
+  let bodyBytes: Uint8Array
+  if (fast) {
+    headerBytes = fast.header
+    signature = fast.signature
+    bodyBytes = fast.body
+  } else {
+    const outer = Cbor.decode(bytes)
+    if (!outer.ok) return { ok: false, error: fail("NotCanonical", `envelope: ${outer.issue.message}`) }
+    const env = outer.value
+    if (!Array.isArray(env) || env.length !== 3 || !isBytes(env[0]) || !isBytes(env[1], 64) || !isBytes(env[2]))
+      return {
+        ok: false,
+        error: fail("MalformedEnvelope", "an event is [header bytes, 64-byte signature, body bytes]")
+      }
+    headerBytes = env[0] as Uint8Array
+    signature = env[1] as Uint8Array
+    bodyBytes = env[2] as Uint8Array
+  }
+  let arr = readHeader(headerBytes) as ReadonlyArray<Cbor.Value> | undefined
+  if (!arr) {
+    const inner = Cbor.decode(headerBytes)
+    if (!inner.ok) return { ok: false, error: fail("NotCanonical", `header: ${inner.issue.message}`) }
+    const value = inner.value
+    if (!Array.isArray(value) || value.length < 1)
+      return { ok: false, error: fail("MalformedHeader", "the header is an array whose first item is the version") }
+    arr = value as ReadonlyArray<Cbor.Value>
+  }
   if (arr[0] !== VERSION)
     return {
       ok: false,
@@ -207,7 +229,7 @@ export const decode = (bytes: Uint8Array): DecodeResult => {
     return { ok: false, error: fail("BodyMismatch", `body is ${bodyBytes.length} bytes, the header says ${header.bodySize}`) }
   if (!Bytes.equals(sha256(bodyBytes), header.bodyHash))
     return { ok: false, error: fail("BodyMismatch", "body does not match the header's bodyHash") }
-  const body = Cbor.decode(bodyBytes)
+  const body = bodyBytes.length === 1 && bodyBytes[0] === 0xa0 ? EMPTY_BODY : Cbor.decode(bodyBytes)
   if (!body.ok) return { ok: false, error: fail("MalformedBody", `body: ${body.issue.message}`) }
   const id = sha256(headerBytes)
   return {

@@ -1,9 +1,28 @@
 /**
  * SHA-256, the one hash of the protocol (event ids, body hashes, state hashes, lots).
  *
+ * On Node the platform's one-shot `crypto.hash` is used (about 2.5× faster on event-sized
+ * inputs); elsewhere `@noble/hashes`. Both give the same bytes.
+ *
  * @module
  */
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js"
 
+type NativeHash = (algorithm: string, data: Uint8Array, encoding: "buffer") => Uint8Array
+
+const native: NativeHash | undefined = (() => {
+  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule
+  if (typeof getBuiltin !== "function") return undefined
+  const crypto = getBuiltin("node:crypto") as { hash?: NativeHash } | undefined
+  return typeof crypto?.hash === "function" ? crypto.hash : undefined
+})()
+
 /** SHA-256 of some bytes (32 bytes). */
-export const sha256 = (bytes: Uint8Array): Uint8Array => nobleSha256(bytes)
+export const sha256: (bytes: Uint8Array) => Uint8Array = native
+  ? (bytes) => {
+      // A plain, owned copy: the platform's result may be a view into memory it reuses.
+      const out = new Uint8Array(32)
+      out.set(native("sha256", bytes, "buffer"))
+      return out
+    }
+  : (bytes) => nobleSha256(bytes)

@@ -176,9 +176,16 @@ export class Log {
     return { verdict: { _tag: "Valid", key }, delivered }
   }
 
-  private depKeys(event: Event.Event): Array<string> {
-    const out = event.header.parents.map(Bytes.toHex)
-    if (event.header.prev) out.push(Bytes.toHex(event.header.prev))
+  private readonly depKeyCache = new WeakMap<Event.Event, ReadonlyArray<string>>()
+
+  /** Hex keys of an event's dependencies (parents, then prev), computed once per event. */
+  private depKeys(event: Event.Event): ReadonlyArray<string> {
+    let out = this.depKeyCache.get(event)
+    if (!out) {
+      const keys = event.header.parents.map(Bytes.toHex)
+      if (event.header.prev) keys.push(Bytes.toHex(event.header.prev))
+      this.depKeyCache.set(event, (out = keys))
+    }
     return out
   }
 
@@ -488,12 +495,32 @@ export class Log {
   // Community time
 
   private witnessTimes(i: number, author: string): ReadonlyArray<Witness> {
-    const merged = new Map<string, number>()
-    for (const d of this.deps[i]!) for (const [id, t] of this.topTimes[d]!) merged.set(id, Math.max(t, merged.get(id) ?? 0))
-    const identity = this.identityIn(author, i, "past") ?? (this.founders.has(author) ? author : undefined)
-    if (identity !== undefined && this.founders.has(identity))
-      merged.set(identity, Math.max(this.time[i]!, merged.get(identity) ?? 0))
-    return [...merged].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, this.witnesses)
+    const deps = this.deps[i]!
+    const identity = this.witnessOf(author, i)
+    // One dependency and no claim of our own: share the dependency's list.
+    if (identity === undefined && deps.length === 1) return this.topTimes[deps[0]!]!
+    const merged: Array<[string, number]> = []
+    const put = (id: string, t: number) => {
+      for (const m of merged)
+        if (m[0] === id) {
+          if (t > m[1]) m[1] = t
+          return
+        }
+      merged.push([id, t])
+    }
+    for (const d of deps) for (const [id, t] of this.topTimes[d]!) put(id, t)
+    if (identity !== undefined) put(identity, this.time[i]!)
+    merged.sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
+    if (merged.length > this.witnesses) merged.length = this.witnesses
+    return merged
+  }
+
+  /** The time-witness identity (a founder) an author key speaks for at event `i`, if any. */
+  private witnessOf(author: string, i: number): string | undefined {
+    // A founder's first device, never revoked and never departed: the common case.
+    if (this.founders.has(author) && !this.revokes.has(author) && !this.ends.has(author)) return author
+    const identity = this.identityIn(author, i, "past")
+    return identity !== undefined && this.founders.has(identity) ? identity : undefined
   }
 
   /**

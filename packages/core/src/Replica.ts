@@ -48,6 +48,9 @@ interface Snapshot {
 
 const MAX_ACTION_DEPTH = 4
 
+/** Fold positions whose preceding state is kept (between TRAIL and 2 × TRAIL), so late events near the tail refold only what follows them. */
+const TRAIL = 256
+
 /** Why a genesis cannot start a community. */
 export interface GenesisError {
   readonly _tag: "GenesisError"
@@ -69,6 +72,9 @@ export class Replica {
   private readonly outcomes: Array<Outcome> = []
   private states: States
   private snapshots: Array<Snapshot> = []
+  /** States before each of the latest fold positions: `trail[k]` is the state before position `trailStart + k`. */
+  private trail: Array<States> = []
+  private trailStart = 0
   private hashCache: Uint8Array | undefined
   /** Counters for diagnostics and benchmarks: `steps` is how many fold steps ran in total. */
   readonly stats = { steps: 0, refolds: 0 }
@@ -97,6 +103,7 @@ export class Replica {
     for (const name of this.moduleNames) initial[name] = modules.get(name)!.init(g)
     this.initial = initial
     this.states = initial
+    this.trail = [initial]
     this.ingest([genesis])
   }
 
@@ -180,13 +187,23 @@ export class Replica {
   }
 
   private foldFrom(from: number, decoded: Map<number, Event.Event>): void {
-    // Restore the latest snapshot at or before `from`.
-    while (this.snapshots.length > 0 && this.snapshots[this.snapshots.length - 1]!.position > from) this.snapshots.pop()
-    const snap = this.snapshots[this.snapshots.length - 1]
-    let p = snap ? snap.position : 0
-    this.states = snap ? snap.states : this.initial
+    let p: number
+    if (from >= this.trailStart && from - this.trailStart < this.trail.length) {
+      // The state before `from` is in the recent trail (always so when events only append).
+      p = from
+      this.trail.length = from - this.trailStart + 1
+      this.states = this.trail[this.trail.length - 1]!
+    } else {
+      // Otherwise restore the latest sparse snapshot at or before `from`.
+      while (this.snapshots.length > 0 && this.snapshots[this.snapshots.length - 1]!.position > from) this.snapshots.pop()
+      const snap = this.snapshots[this.snapshots.length - 1]
+      p = snap ? snap.position : 0
+      this.states = snap ? snap.states : this.initial
+      this.trail = [this.states]
+      this.trailStart = p
+    }
     this.hashCache = undefined
-    if (p < this.order.length - 1) this.stats.refolds++
+    if (p < from) this.stats.refolds++
     for (; p < this.order.length; p++) {
       if (p % this.snapshotEvery === 0 && (this.snapshots.length === 0 || this.snapshots[this.snapshots.length - 1]!.position < p))
         this.snapshots.push({ position: p, states: this.states })
@@ -199,6 +216,11 @@ export class Replica {
       }
       this.outcomes[i] = this.step(i, event)
       this.stats.steps++
+      this.trail.push(this.states)
+      if (this.trail.length > 2 * TRAIL) {
+        this.trail.splice(0, TRAIL)
+        this.trailStart += TRAIL
+      }
     }
   }
 
@@ -300,7 +322,7 @@ export class Replica {
     const rejection = def.validate(state, decoded.success, ctx)
     if (rejection) return { _tag: "Failed", reason: rejection }
     const applied = def.apply(state, decoded.success, ctx)
-    this.states = { ...this.states, [moduleName]: applied.state }
+    if (applied.state !== state) this.states = { ...this.states, [moduleName]: applied.state }
     const actions: Array<ActionOutcome> = []
     for (const effect of applied.effects ?? []) {
       if (depth + 1 > MAX_ACTION_DEPTH) {
