@@ -119,14 +119,17 @@ export interface Applied<S> {
   readonly effects?: ReadonlyArray<Effect>
 }
 
+/** What decoding an untrusted body gives: the value, or a message a person can act on. */
+export type Decoded<A = unknown> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly message: string }
+
 /**
  * One event type of a module, with its body decoder, authority and transitions.
  * (Methods, so a module over a specific state can be registered where any module is expected.)
  */
 export interface EventType<S> {
   readonly authority: AuthorityKind
-  /** Decode an untrusted body; a failure carries the schema's message. */
-  decode(body: Cbor.Value): Result.Result<unknown, string>
+  /** Decode an untrusted body; never throws. Modules need no particular schema library. */
+  decode(body: Cbor.Value): Decoded
   /** Judge the event against the state; `undefined` means it may be applied. */
   validate(state: S, body: unknown, ctx: EventContext): Rejection | undefined
   /** The next state (and any actions). Called only after `validate` said yes. */
@@ -145,8 +148,10 @@ export const eventType = <S, B>(def: {
   const decodeBody = Schema.decodeUnknownResult(def.body)
   return {
     authority: def.authority,
-    decode: (body) =>
-      Result.mapError(decodeBody(body, { onExcessProperty: "error" }), (e) => e.message),
+    decode: (body) => {
+      const r = decodeBody(body, { onExcessProperty: "error" })
+      return Result.isSuccess(r) ? { ok: true, value: r.success } : { ok: false, message: r.failure.message }
+    },
     validate: (state, body, ctx) => (def.validate ? def.validate(state, body as B, ctx) : undefined),
     apply: (state, body, ctx) => {
       const next = def.apply(state, body as B, ctx)

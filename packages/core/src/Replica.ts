@@ -306,7 +306,7 @@ export class Replica {
     const def = Object.hasOwn(module.events, type) ? module.events[type] : undefined
     if (!def) return failed("UnknownType", `module ${moduleName} has no event type ${type}`)
     const decoded = def.decode(rawBody)
-    if (decoded._tag === "Failure") return failed("InvalidBody", `${moduleName}/${type}: ${decoded.failure}`)
+    if (!decoded.ok) return failed("InvalidBody", `${moduleName}/${type}: ${decoded.message}`)
     if (ctx.warrant._tag === "Direct") {
       if (def.authority === "member" && (ctx.identity === null || ctx.statusOf(ctx.identity) !== "full"))
         return failed("NotAFullMember", `${moduleName}/${type} is for full members`)
@@ -319,9 +319,9 @@ export class Replica {
       return failed("WarrantInsufficient", `${moduleName}/${type} needs ${authorityText(def.authority)}`)
     }
     const state = this.states[moduleName]!
-    const rejection = def.validate(state, decoded.success, ctx)
+    const rejection = def.validate(state, decoded.value, ctx)
     if (rejection) return { _tag: "Failed", reason: rejection }
-    const applied = def.apply(state, decoded.success, ctx)
+    const applied = def.apply(state, decoded.value, ctx)
     if (applied.state !== state) this.states = { ...this.states, [moduleName]: applied.state }
     const actions: Array<ActionOutcome> = []
     for (const effect of applied.effects ?? []) {

@@ -1,25 +1,76 @@
 /**
- * `@affinity/governance`: the governance module — making decisions: proposals and async consensus, decisions that carry actions, working groups, prime working groups drawn by lot, decision records.
+ * `@affinity/governance`: the governance module — making decisions: proposals and async
+ * consensus, decisions that carry actions, working groups, prime working groups drawn by lot,
+ * decision records.
  *
- * The module is a pure state machine registered with a community's replica. This release
- * defines its name and initial state; its event types arrive with their issues.
+ * Register {@link module} with a community's replica; build event bodies with the helpers
+ * ({@link propose}, {@link stance}, {@link close} …); read the state with {@link Records}.
+ * The rules are written down in `docs/protocol.md`, §12.
+ *
+ * ```ts
+ * import * as Governance from "@affinity/governance"
+ *
+ * const draft = Governance.propose({ title: "Weekly meeting on Thursdays", deadline: 1_700_000_000_000 + 3 * Governance.DAY })
+ * console.log(draft.module === "governance" && draft.type === "proposal.open") // true
+ * ```
  *
  * @module
  */
-import { Module } from "@affinity/core"
-
-/** State of the governance module. */
-export type State = {
-  /** Protocol version of this module's state layout. */
-  readonly version: number
-}
-
-/** The initial governance state of a community. */
-export const init = (_genesis: Module.Genesis): State => ({ version: 1 })
-
-/** The governance module, to register with a community: `Community.create({ modules: [Governance.module], … })`. */
-export const module: Module.Module<State> = Module.make<State>({
-  name: "governance",
+export * as Bodies from "./Bodies.ts"
+export {
+  admit,
+  amend,
+  close,
+  commit,
+  createGroup,
+  type Deciders,
+  disbandGroup,
+  type Draft,
+  draw,
+  joinGroup,
+  leaveGroup,
+  propose,
+  type Ref,
+  remove,
+  renewGroup,
+  resign,
+  reveal,
+  stance,
+  withdraw
+} from "./Build.ts"
+export * as Lot from "./Lot.ts"
+export { module, qualifies } from "./Machine.ts"
+export * as Outcome from "./Outcome.ts"
+export * as Records from "./Records.ts"
+export { communityTime, explainDraw } from "./Records.ts"
+export {
+  type Action,
+  DAY,
+  type Decision,
+  type Group,
+  type GroupChange,
+  HOUR,
   init,
-  events: {}
-})
+  MAX_WINDOW,
+  MIN_WINDOW,
+  type Onion,
+  type OutcomeKind,
+  PRIME_GROUPS,
+  type PrimeGroup,
+  type Process,
+  type Proposal,
+  type Reveal,
+  revealCutoff,
+  type Rule,
+  type Scope,
+  type Stance,
+  type StanceKind,
+  type State,
+  type Status,
+  type Tally,
+  type Term,
+  type TermGroup,
+  termAt,
+  termStart,
+  type Version
+} from "./State.ts"

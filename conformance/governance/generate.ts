@@ -1,0 +1,487 @@
+/**
+ * Writes the conformance vectors of the governance module, `conformance/vectors/governance.json`.
+ *
+ * Every key comes from fixed secret bytes, every time is fixed, and Ed25519 signatures are
+ * deterministic, so running the generator again gives a byte-identical file. The expected
+ * outcome of every event is written here by hand and checked against this SDK before
+ * anything is written; seeds and seat rankings are recomputed here from the rules with
+ * `node:crypto` alone (not with the SDK's lot code) and must agree with the SDK's state.
+ * Only state hashes are taken from the SDK, and checked to be equal across delivery orders.
+ *
+ * ```sh
+ * node --conditions=@affinity/source conformance/governance/generate.ts          # write the file
+ * node --conditions=@affinity/source conformance/governance/generate.ts --check  # only compare
+ * ```
+ *
+ * @module
+ */
+import * as nodeCrypto from "node:crypto"
+import { readFile, writeFile } from "node:fs/promises"
+import { Bytes, type Cbor, Event, Replica } from "../../packages/core/src/index.ts"
+import * as Governance from "../../packages/governance/src/index.ts"
+
+const hex = Bytes.toHex
+const HOUR = 60 * 60 * 1000
+const DAY = 24 * HOUR
+/** Genesis time of every community in the vectors: 2023-11-14T22:13:20Z. */
+const T0 = 1_700_000_000_000
+
+// --- keys and signatures ------------------------------------------------------------------------
+
+interface Key {
+  readonly name: string
+  readonly secret: Uint8Array
+  readonly publicKey: Uint8Array
+  readonly id: string
+}
+
+const PKCS8 = Buffer.from("302e020100300506032b657004220420", "hex")
+const privateKey = (secret: Uint8Array) => nodeCrypto.createPrivateKey({ key: Buffer.concat([PKCS8, secret]), format: "der", type: "pkcs8" })
+
+const fixedKey = (name: string, fill: number): Key => {
+  const secret = new Uint8Array(32).fill(fill)
+  const der = nodeCrypto.createPublicKey(privateKey(secret)).export({ format: "der", type: "spki" })
+  const publicKey = new Uint8Array(der.subarray(der.length - 32))
+  return { name, secret, publicKey, id: hex(publicKey) }
+}
+
+const alice = fixedKey("alice", 0x01)
+const bob = fixedKey("bob", 0x02)
+const carol = fixedKey("carol", 0x03)
+const dave = fixedKey("dave", 0x04)
+const erin = fixedKey("erin", 0x07)
+const KEYS = [alice, bob, carol, dave, erin]
+
+const sha256 = (...parts: ReadonlyArray<Uint8Array>): Uint8Array => {
+  const h = nodeCrypto.createHash("sha256")
+  for (const p of parts) h.update(p)
+  return new Uint8Array(h.digest())
+}
+
+/** The onion secret of a key in the vectors: 31 bytes 0xaa, then the key's fill byte. */
+const onionSecret = (k: Key): Uint8Array => Bytes.concat(new Uint8Array(31).fill(0xaa), Uint8Array.of(k.secret[0]!))
+const ONION = 16
+const iterate = (v: Uint8Array, n: number): Uint8Array => {
+  let x = v
+  for (let i = 0; i < n; i++) x = sha256(x)
+  return x
+}
+const anchorOf = (k: Key) => iterate(onionSecret(k), ONION)
+const layerOf = (k: Key, i: number) => iterate(onionSecret(k), ONION - i)
+
+// --- building histories -------------------------------------------------------------------------
+
+interface Step {
+  readonly label: string
+  readonly event: Event.Event
+  /** The outcome written by hand: "Applied" (with the actions' outcomes) or a rejection tag. */
+  readonly expect: string
+}
+
+class History {
+  readonly genesis: Event.Event
+  readonly steps: Array<Step> = []
+  private readonly tips = new Map<string, Event.Event>()
+  private readonly all: Array<Event.Event> = []
+  readonly name: string
+  readonly params: Record<string, number>
+
+  constructor(name: string, founders: ReadonlyArray<Key>, params: Record<string, number>) {
+    this.name = name
+    this.params = params
+    this.genesis = this.sign(founders[0]!, {
+      community: null,
+      author: founders[0]!.publicKey,
+      seq: 1,
+      prev: null,
+      parents: [],
+      time: T0,
+      module: "core",
+      type: "genesis",
+      body: { name, founders: [...Event.dedupeSorted(founders.map((f) => f.publicKey))], params }
+    })
+    this.tips.set(founders[0]!.id, this.genesis)
+    this.all.push(this.genesis)
+  }
+
+  private sign(key: Key, draft: Event.Draft): Event.Event {
+    const prepared = Event.prepare(draft)
+    if (!prepared.ok) throw new Error(`generator draft broke a rule: ${prepared.error.message}`)
+    const signature = new Uint8Array(nodeCrypto.sign(null, prepared.unsigned.message, privateKey(key.secret)))
+    const decoded = Event.decode(Event.assemble(prepared.unsigned, signature))
+    if (!decoded.ok) throw new Error(`generator event does not decode: ${decoded.error.message}`)
+    return decoded.event
+  }
+
+  heads(): Array<Event.Event> {
+    const named = new Set<string>()
+    for (const e of this.all) {
+      for (const p of e.header.parents) named.add(hex(p))
+      if (e.header.prev) named.add(hex(e.header.prev))
+    }
+    return this.all.filter((e) => !named.has(e.key))
+  }
+
+  /** Add an event on top of `parents` (default: every head), expecting `expect`. */
+  add(
+    label: string,
+    key: Key,
+    draft: { readonly module: string; readonly type: string; readonly body: Cbor.Value },
+    expect: string,
+    options: { readonly parents?: ReadonlyArray<Event.Event>; readonly time?: number } = {}
+  ): Event.Event {
+    const tip = this.tips.get(key.id)
+    const parents = options.parents ?? this.heads()
+    const time = options.time ?? Math.max(...parents.map((p) => p.header.time), tip?.header.time ?? 0) + 1000
+    const event = this.sign(key, {
+      community: this.genesis.id,
+      author: key.publicKey,
+      seq: tip ? tip.header.seq + 1 : 1,
+      prev: tip ? tip.id : null,
+      parents: parents.filter((p) => !tip || p.key !== tip.key).map((p) => p.id),
+      time,
+      module: draft.module,
+      type: draft.type,
+      body: draft.body
+    })
+    this.tips.set(key.id, event)
+    this.all.push(event)
+    this.steps.push({ label, event, expect })
+    return event
+  }
+
+  tick(label: string, key: Key, time: number, parents?: ReadonlyArray<Event.Event>): Event.Event {
+    return this.add(label, key, { module: "core", type: "tick", body: {} }, "Applied", parents ? { time, parents } : { time })
+  }
+}
+
+const open = (r: Replica.Replica | undefined): Replica.Replica => {
+  if (!r) throw new Error("no replica")
+  return r
+}
+
+const replicaOf = (h: History, order: ReadonlyArray<Event.Event>): Replica.Replica => {
+  const opened = Replica.Replica.open(h.genesis, { modules: [Governance.module] })
+  if (!opened.ok) throw new Error(opened.error.message)
+  for (const e of order) opened.replica.ingest([e])
+  return open(opened.replica)
+}
+
+const outcomeText = (o: Replica.Outcome | undefined): string =>
+  !o
+    ? "missing"
+    : o._tag === "Rejected"
+      ? o.reason._tag
+      : ["Applied", ...o.actions.map((a) => (a._tag === "Applied" ? `${a.module}/${a.type} Applied` : `${a.module}/${a.type} ${a.reason._tag}`))].join(
+          "; "
+        )
+
+// --- independent re-derivation of the lot --------------------------------------------------------
+
+const u64 = (n: number): Uint8Array => {
+  const b = Buffer.alloc(8)
+  b.writeBigUInt64BE(BigInt(n))
+  return new Uint8Array(b)
+}
+
+const seedOf = (community: Uint8Array, term: number, reveals: ReadonlyArray<Uint8Array>): Uint8Array =>
+  sha256(Buffer.from("affinity/lot/v1\u0000", "utf8"), community, u64(term), ...[...reveals].sort((a, b) => Buffer.compare(a, b)))
+
+const rankingOf = (seed: Uint8Array, group: string, eligible: ReadonlyArray<string>) =>
+  eligible
+    .map((id) => ({ identity: id, score: hex(sha256(seed, Buffer.from(group, "utf8"), Bytes.fromHex(id)!)) }))
+    .sort((a, b) => (a.score < b.score ? -1 : a.score > b.score ? 1 : 0))
+
+// --- the scenarios -------------------------------------------------------------------------------
+
+const propose = Governance.propose
+const stance = Governance.stance
+const close = Governance.close
+
+const scenarios = (): ReadonlyArray<History> => {
+  const out: Array<History> = []
+  const three = [alice, bob, carol]
+  const w1 = { timeWitnesses: 1 }
+  const deadline = T0 + 2 * HOUR
+
+  {
+    const h = new History("consensus passes and its action admits a member", three, w1)
+    h.add("dave applies", dave, { module: "core", type: "member.apply", body: { note: "hello" } }, "Applied")
+    const p = h.add("alice proposes to admit dave", alice, propose({ title: "Admit dave", deadline, action: Governance.admit(dave.id) }), "Applied")
+    h.add("dave signs core/member.admit himself", dave, Governance.admit(dave.id), "NeedsDecision")
+    h.add("alice signs core/member.admit directly", alice, Governance.admit(dave.id), "NeedsDecision")
+    h.add("alice agrees", alice, stance(p.key, "agree"), "Applied")
+    h.add("bob agrees", bob, stance(p.key, "agree"), "Applied")
+    h.add("carol closes too early", carol, close(p.key), "DeadlineNotReached")
+    h.tick("alice's clock reaches the deadline", alice, deadline)
+    h.add("carol closes", carol, close(p.key), "Applied; core/member.admit Applied")
+    h.add("bob closes again", bob, close(p.key), "AlreadyClosed")
+    out.push(h)
+  }
+  {
+    const h = new History("a block, then an amendment clears every stance and the new version passes", three, w1)
+    const p = h.add("alice proposes", alice, propose({ title: "Dues", text: "Raise dues to 20", deadline }), "Applied")
+    h.add("bob blocks", bob, stance(p.key, "block", "too much for some of us"), "Applied")
+    h.add("carol blocks without a reason", carol, { module: "governance", type: "stance", body: { proposal: p.id, stance: "block" } }, "InvalidBody")
+    h.add("bob amends (not the proposer)", bob, Governance.amend(p.key, { text: "nothing" }), "NotProposer")
+    h.add("alice amends", alice, Governance.amend(p.key, { text: "Raise dues to 12, waived on request" }), "Applied")
+    h.add("alice agrees", alice, stance(p.key, "agree"), "Applied")
+    h.add("bob agrees", bob, stance(p.key, "agree"), "Applied")
+    h.tick("deadline", alice, deadline)
+    h.add("carol stances after the deadline", carol, stance(p.key, "agree"), "DeadlinePassed")
+    h.add("carol closes", carol, close(p.key), "Applied")
+    out.push(h)
+  }
+  {
+    const h = new History("a block concurrent with the close does not count; no quorum fails", three, w1)
+    const p = h.add("alice proposes", alice, propose({ title: "Share tools", deadline }), "Applied")
+    const q = h.add("alice proposes another", alice, propose({ title: "Paint the door", deadline }), "Applied")
+    h.add("alice agrees", alice, stance(p.key, "agree"), "Applied")
+    const agree = h.add("bob agrees", bob, stance(p.key, "agree"), "Applied")
+    h.add("alice agrees to the door", alice, stance(q.key, "agree"), "Applied")
+    const tick = h.tick("deadline", alice, deadline, [agree])
+    h.add("carol blocks, unseen by the close", carol, stance(p.key, "block", "not yet"), "Applied", { parents: [agree] })
+    h.add("bob closes without seeing the block", bob, close(p.key), "Applied", { parents: [tick] })
+    h.add("carol closes the door proposal", carol, close(q.key), "Applied")
+    out.push(h)
+  }
+  {
+    const h = new History("consent and polls", three, w1)
+    const quiet = h.add("consent proposal", alice, propose({ title: "Quiet", process: "consent", deadline }), "Applied")
+    const loud = h.add("contested consent proposal", alice, propose({ title: "Loud", process: "consent", deadline }), "Applied")
+    h.add("poll with an action", alice, propose({ title: "Bad poll", process: "poll", deadline, action: Governance.admit(dave.id) }), "PollCarriesNoAction")
+    const poll = h.add("poll", alice, propose({ title: "Lunch?", process: "poll", deadline }), "Applied")
+    h.add("bob objects", bob, stance(loud.key, "object", "the budget is wrong"), "Applied")
+    h.add("alice answers the poll", alice, stance(poll.key, "agree"), "Applied")
+    h.add("bob answers the poll", bob, stance(poll.key, "block", "no"), "Applied")
+    h.tick("deadline", alice, deadline)
+    h.add("close quiet", bob, close(quiet.key), "Applied")
+    h.add("close loud", bob, close(loud.key), "Applied")
+    h.add("close poll", bob, close(poll.key), "Applied")
+    out.push(h)
+  }
+  {
+    const h = new History("a member removed by decision no longer counts", three, w1)
+    const p1 = h.add("alice proposes", alice, propose({ title: "Sundays", deadline: T0 + 5 * HOUR }), "Applied")
+    h.add("alice agrees", alice, stance(p1.key, "agree"), "Applied")
+    h.add("carol blocks", carol, stance(p1.key, "block", "I want it closed"), "Applied")
+    const p2 = h.add("remove carol", alice, propose({ title: "Remove carol", deadline, action: Governance.remove(carol.id, "repeated harm") }), "Applied")
+    h.add("alice agrees to remove", alice, stance(p2.key, "agree"), "Applied")
+    h.add("bob agrees to remove", bob, stance(p2.key, "agree"), "Applied")
+    h.tick("deadline", alice, deadline)
+    h.add("bob closes the removal", bob, close(p2.key), "Applied; core/member.remove Applied")
+    h.add("bob agrees to Sundays", bob, stance(p1.key, "agree"), "Applied")
+    h.tick("second deadline", alice, T0 + 5 * HOUR)
+    h.add("alice closes Sundays", alice, close(p1.key), "Applied")
+    out.push(h)
+  }
+  {
+    const h = new History("one liar's clock cannot close early", three, { timeWitnesses: 2 })
+    const p = h.add("alice proposes", alice, propose({ title: "Clock", deadline }), "Applied")
+    h.add("alice agrees", alice, stance(p.key, "agree"), "Applied")
+    const past = h.add("bob agrees", bob, stance(p.key, "agree"), "Applied")
+    h.tick("carol claims a year later", carol, T0 + 365 * DAY)
+    h.add("carol closes", carol, close(p.key), "DeadlineNotReached")
+    h.tick("bob reaches the deadline", bob, deadline, [past])
+    h.add("alice closes", alice, close(p.key), "Applied")
+    out.push(h)
+  }
+  {
+    const h = new History("working groups decide within their mandate", three, w1)
+    h.add("dave applies", dave, { module: "core", type: "member.apply", body: { note: "hi" } }, "Applied")
+    const create = h.add(
+      "create the group",
+      alice,
+      propose({
+        title: "Door group",
+        process: "consent",
+        deadline: T0 + HOUR,
+        action: Governance.createGroup({ name: "Door", purpose: "Welcome people", mandate: ["core/member.admit"], members: [alice.id, bob.id] })
+      }),
+      "Applied"
+    )
+    h.tick("deadline", alice, T0 + HOUR)
+    const made = h.add("close: the group is created", carol, close(create.key), "Applied; governance/group.create Applied")
+    const group = made.key
+    h.add("group proposal outside the mandate", alice, propose({ title: "x", deadline: T0 + 3 * HOUR, body: { group }, action: Governance.remove(carol.id, "x") }), "OutsideMandate")
+    const p = h.add("group proposal to admit dave", alice, propose({ title: "Admit dave", deadline: T0 + 3 * HOUR, body: { group }, action: Governance.admit(dave.id) }), "Applied")
+    h.add("carol (not in the group) stances", carol, stance(p.key, "agree"), "NotInGroup")
+    h.add("alice agrees", alice, stance(p.key, "agree"), "Applied")
+    h.add("bob agrees", bob, stance(p.key, "agree"), "Applied")
+    h.tick("deadline", alice, T0 + 3 * HOUR)
+    h.add("close: passes, but a group's warrant cannot admit", carol, close(p.key), "Applied; core/member.admit WarrantInsufficient")
+    out.push(h)
+  }
+  {
+    const five = [alice, bob, carol, dave, erin]
+    const h = new History("the lot seats the prime groups; prime decisions need every seat", five, { timeWitnesses: 1, primeSize: 2, primeTerm: DAY })
+    h.add("erin reveals before any draw", erin, Governance.reveal(1, layerOf(erin, 1)), "RevealTooEarly")
+    for (const k of five) h.add(`${k.name} commits`, k, Governance.commit(anchorOf(k)), "Applied")
+    h.add("term 1 before term 0", alice, Governance.draw(1), "PreviousTermNotDrawn")
+    h.add("draw term 0", alice, Governance.draw(0), "Applied")
+    h.add("bob reveals a wrong layer", bob, Governance.reveal(1, layerOf(bob, 2)), "BadReveal")
+    for (const k of [alice, bob, carol, dave]) h.add(`${k.name} reveals for term 1`, k, Governance.reveal(1, layerOf(k, 1)), "Applied")
+    h.add("draw term 1 too early", carol, Governance.draw(1), "TermNotStarted")
+    h.tick("term 1 starts", alice, T0 + DAY)
+    h.add("erin reveals too late", erin, Governance.reveal(1, layerOf(erin, 1)), "RevealTooLate")
+    h.add("draw term 1", bob, Governance.draw(1), "Applied")
+    h.add("draw term 1 again", carol, Governance.draw(1), "AlreadyDrawn")
+    out.push(h)
+  }
+  return out
+}
+
+/** Prime decisions in the lot scenario need the seats, which come from the draw: added once the draw is folded. */
+const primeSteps = (h: History): void => {
+  const r = replicaOf(h, h.steps.map((s) => s.event))
+  const state = r.state<Governance.State>(Governance.module)
+  const seats = Governance.Records.seats(state, 1, "governance")
+  const byId = (id: string) => KEYS.find((k) => k.id === id)!
+  const outsider = KEYS.find((k) => !seats.includes(k.id))!
+  const d = T0 + DAY + 3 * HOUR
+  const all = h.add("prime proposal", alice, propose({ title: "Prime: everyone agrees", deadline: d, body: { prime: "governance" } }), "Applied")
+  const one = h.add("prime proposal, one seat silent", alice, propose({ title: "Prime: one silent", deadline: d, body: { prime: "governance" } }), "Applied")
+  h.add("prime proposal for another module's action", alice, propose({ title: "x", deadline: d, body: { prime: "justice" }, action: Governance.admit(dave.id) }), "OutsideMandate")
+  h.add("outsider stances on a prime proposal", outsider, stance(all.key, "agree"), "NotSeated")
+  for (const s of seats) h.add(`seat ${byId(s).name} agrees`, byId(s), stance(all.key, "agree"), "Applied")
+  h.add(`seat ${byId(seats[0]!).name} agrees to the second`, byId(seats[0]!), stance(one.key, "agree"), "Applied")
+  h.tick("deadline", alice, d)
+  h.add("close: every seat agreed", alice, close(all.key), "Applied")
+  h.add("close: a seat was silent", alice, close(one.key), "Applied")
+}
+
+// --- writing ----------------------------------------------------------------------------------------
+
+type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [k: string]: Json }
+
+const vectorOf = (h: History): Json => {
+  const order = h.steps.map((s) => s.event)
+  const r = replicaOf(h, order)
+  for (const s of h.steps) {
+    const got = outcomeText(r.outcome(s.event.key))
+    if (got !== s.expect) throw new Error(`${h.name} / ${s.label}: expected ${s.expect}, the SDK gives ${got}`)
+  }
+  const reversed = replicaOf(h, [...order].reverse())
+  const interleaved = replicaOf(h, [...order.filter((_, i) => i % 2 === 1), ...order.filter((_, i) => i % 2 === 0)])
+  for (const other of [reversed, interleaved]) {
+    if (other.stateHashHex() !== r.stateHashHex()) throw new Error(`${h.name}: the state hash depends on the delivery order`)
+    for (const s of h.steps)
+      if (outcomeText(other.outcome(s.event.key)) !== s.expect) throw new Error(`${h.name} / ${s.label}: outcome depends on the delivery order`)
+  }
+  const state = r.state<Governance.State>(Governance.module)
+  const label = new Map(h.steps.map((s) => [s.event.key, s.label]))
+  const name = (id: string) => KEYS.find((k) => k.id === id)?.name ?? id
+  const proposals: Array<Json> = Governance.Records.proposals(state).map((p) => {
+    const d = p.decision
+    return {
+      proposal: label.get(p.id) ?? p.id,
+      id: p.id,
+      status: p.status,
+      ...(d
+        ? {
+            decidedBy: label.get(d.key) ?? d.key,
+            rule: d.rule,
+            version: d.version,
+            deciders: d.deciders,
+            tally: { ...d.tally },
+            stances: d.stances.map((s) => ({ member: name(s.member), stance: s.stance, reason: s.reason })),
+            seats: d.seats.map(name),
+            actionEvent: d.actionEvent === null ? null : (label.get(d.actionEvent) ?? d.actionEvent)
+          }
+        : {})
+    }
+  })
+  const terms: Array<Json> = Governance.Records.terms(state).map((t) => {
+    const seed = seedOf(h.genesis.id, t.term, t.reveals.map((x) => Bytes.fromHex(x.value)!))
+    if (hex(seed) !== t.seed) throw new Error(`${h.name}: term ${t.term}'s seed differs from the rule`)
+    const groups: Record<string, Json> = {}
+    for (const g of Governance.PRIME_GROUPS) {
+      const tg = t.groups[g]!
+      const eligible = t.full.filter((m) => !tg.excluded.includes(m))
+      const ranking = t.term === 0 ? [] : rankingOf(seed, g, eligible)
+      if (ranking.map((x) => x.identity).join() !== tg.ranked.join()) throw new Error(`${h.name}: term ${t.term} ${g}'s ranking differs from the rule`)
+      groups[g] = { ranking: ranking.map((x) => ({ member: name(x.identity), score: x.score })), seated: ranking.slice(0, t.size).map((x) => name(x.identity)) }
+    }
+    return {
+      term: t.term,
+      draw: label.get(t.key) ?? t.key,
+      seed: t.seed,
+      reveals: t.reveals.map((x) => ({ member: name(x.member), value: x.value })),
+      withheld: t.withheld.map(name),
+      groups
+    }
+  })
+  return {
+    name: h.name,
+    params: h.params,
+    genesis: hex(h.genesis.bytes),
+    events: h.steps.map((s) => ({ label: s.label, id: s.event.key, wire: hex(s.event.bytes) })),
+    expected: {
+      outcomes: h.steps.map((s) => ({ label: s.label, outcome: s.expect })),
+      proposals,
+      terms,
+      stateHash: r.stateHashHex()
+    }
+  }
+}
+
+const lotVectors = (): Json => {
+  const community = sha256(Buffer.from("a community id", "utf8"))
+  const onions = [alice, bob].map((k) => ({
+    secret: hex(onionSecret(k)),
+    layers: ONION,
+    anchor: hex(anchorOf(k)),
+    reveals: [1, 2, 3].map((i) => hex(layerOf(k, i)))
+  }))
+  const reveals = KEYS.map((k) => layerOf(k, 1))
+  const eligible = KEYS.map((k) => k.id).sort()
+  const seeds = [0, 1, 7].map((term) => {
+    const used = term === 0 ? [] : reveals.slice(0, term === 1 ? 5 : 3)
+    const seed = seedOf(community, term, used)
+    const lib = Governance.Lot.seed(community, term, used)
+    if (!Bytes.equals(seed, lib)) throw new Error("the SDK's seed differs from the rule")
+    const ranking = rankingOf(seed, "economy", eligible)
+    const libRanking = Governance.Lot.rank(seed, "economy", eligible)
+    if (ranking.map((x) => x.identity).join() !== libRanking.map((x) => x.identity).join()) throw new Error("the SDK's ranking differs from the rule")
+    return {
+      community: hex(community),
+      term,
+      reveals: used.map(hex),
+      seed: hex(seed),
+      group: "economy",
+      eligible,
+      ranking: ranking.map((x) => ({ identity: x.identity, score: x.score }))
+    }
+  })
+  for (const o of onions) if (!Bytes.equals(Governance.Lot.anchor(Bytes.fromHex(o.secret)!, ONION), Bytes.fromHex(o.anchor)!)) throw new Error("onion differs")
+  return { onions, seeds }
+}
+
+/** The file's text. */
+export const generate = (): string => {
+  const histories = scenarios()
+  primeSteps(histories[histories.length - 1]!)
+  const file = {
+    description:
+      "Conformance vectors of the governance module (docs/protocol.md, section 12): proposals passing and failing with their stances and outcomes, working groups, prime groups and the lot, as signed events with the outcome of each, plus pure vectors of onions, seeds and rankings. Keys: secret seeds of 32 bytes 0x01 (alice), 0x02 (bob), 0x03 (carol), 0x04 (dave), 0x07 (erin). Onion secrets: 31 bytes 0xaa then the key's fill byte, 16 layers.",
+    procedure:
+      "For each scenario: open a replica from `genesis` (wire hex) with the core and governance modules, deliver `events` (wire hex) in order, then check the outcome of every event ('Applied', followed by '; module/type Applied|<reason>' for each action the event carried, or the rejection tag), every proposal's status and decision, every term's seed, reveals, withheld members and rankings, and the state hash (SHA-256 of the canonical CBOR of { core, governance }). The same results must come from any delivery order. `lot.onions`: anchor = SHA-256^layers(secret), reveal i = SHA-256^(layers-i)(secret). `lot.seeds`: seed = SHA-256('affinity/lot/v1' 0x00 || community || u64be(term) || sorted reveals); ranking by SHA-256(seed || utf8(group) || identity) ascending.",
+    scenarios: histories.map(vectorOf),
+    lot: lotVectors()
+  }
+  return `${JSON.stringify(file, null, 2)}\n`
+}
+
+const target = new URL("../vectors/governance.json", import.meta.url)
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const text = generate()
+  if (process.argv.includes("--check")) {
+    const current = await readFile(target, "utf8").catch(() => undefined)
+    console.log(current === text ? "governance.json is up to date" : "governance.json differs from what the generator writes")
+    process.exitCode = current === text ? 0 : 1
+  } else {
+    await writeFile(target, text)
+    console.log(`wrote conformance/vectors/governance.json (${text.length} bytes)`)
+  }
+}

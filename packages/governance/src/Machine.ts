@@ -1,0 +1,680 @@
+/**
+ * The governance module's event types: proposals and stances, closing with an outcome (and
+ * the action a passed decision carries), working groups, onion commitments and reveals, and
+ * the draws that seat the prime working groups. Every rule is stated in `docs/protocol.md`, §12.
+ *
+ * @module
+ */
+import { Bytes, Module } from "@affinity/core"
+import * as Bodies from "./Bodies.ts"
+import * as D from "./internal/decode.ts"
+import * as Lot from "./Lot.ts"
+import { decide, versionSeen } from "./Outcome.ts"
+import {
+  type Action,
+  actionName,
+  type Decision,
+  groupActive,
+  groupMembersAt,
+  type Group,
+  init,
+  insertSorted,
+  MAX_WINDOW,
+  MIN_WINDOW,
+  PRIME_GROUPS,
+  type PrimeGroup,
+  type Proposal,
+  type Reveal,
+  revealCutoff,
+  type Scope,
+  seatsAt,
+  type State,
+  type Term,
+  type TermGroup,
+  termAt,
+  termStart
+} from "./State.ts"
+
+const reject = Module.reject
+const hex = Bytes.toHex
+const short = (id: string) => `${id.slice(0, 12)}…`
+const iso = (ms: number) => new Date(ms).toISOString()
+
+/**
+ * The qualification hook of working groups: whether `identity` may join `group`. It accepts
+ * everyone in this release; a module that keeps qualifications (administration) is meant to
+ * fill it through a core port, so that a group can ask for a qualification without the
+ * governance module reading another module's state.
+ */
+export const qualifies = (_state: State, _group: Group, _identity: string, _ctx: Module.EventContext): Module.Rejection | undefined =>
+  undefined
+
+/** Event types that are a member's own act and cannot be carried as a decision's action. */
+const OWN_ACTS = new Set([
+  "proposal.open",
+  "stance",
+  "proposal.amend",
+  "proposal.withdraw",
+  "proposal.close",
+  "group.join",
+  "group.leave",
+  "lot.commit",
+  "lot.reveal",
+  "term.draw",
+  "prime.resign"
+])
+
+const ownAct = (type: string, ctx: Module.EventContext): Module.Rejection | undefined =>
+  ctx.warrant._tag === "Direct"
+    ? undefined
+    : reject("NotAnAction", `governance/${type} is a member's own act; a decision cannot carry it`)
+
+const toScope = (body: Bodies.ScopeBody | undefined): Scope =>
+  body === undefined || body === "community"
+    ? { _tag: "Community" }
+    : "prime" in body
+      ? { _tag: "Prime", module: body.prime }
+      : { _tag: "Group", group: hex(body.group) }
+
+const scopeText = (scope: Scope): string =>
+  scope._tag === "Community" ? "the community" : scope._tag === "Prime" ? `the ${scope.module} prime group` : `working group ${short(scope.group)}`
+
+/** The proposal a body names, when it exists and is in the event's causal past. */
+const known = (state: State, id: Uint8Array, ctx: Module.EventContext): Proposal | Module.Rejection => {
+  const key = hex(id)
+  const p = state.proposals[key]
+  return p && ctx.happenedBefore(key)
+    ? p
+    : reject("UnknownProposal", `no proposal ${short(key)} in this event's past; sync with the community and try again`)
+}
+
+const isRejection = (x: object): x is Module.Rejection => "_tag" in x && "message" in x
+
+const notOpen = (p: Proposal): Module.Rejection =>
+  reject("AlreadyClosed", `proposal "${p.title}" is ${p.status}; it was decided by ${p.decision ? short(p.decision.key) : "an earlier event"}`)
+
+/** Checks shared by opening and amending: the deciding body, its process and the action. */
+const checkBody = (
+  state: State,
+  scope: Scope,
+  process: Proposal["process"],
+  action: Action | null,
+  ctx: Module.EventContext
+): Module.Rejection | undefined => {
+  if (action && action.module === "governance" && OWN_ACTS.has(action.type))
+    return reject("NotAnAction", `governance/${action.type} is a member's own act; a decision cannot carry it`)
+  if (process === "poll" && action) return reject("PollCarriesNoAction", "a poll records opinions and carries no action; use consensus or consent")
+  if (scope._tag === "Community") return undefined
+  if (process !== "consensus")
+    return reject("ProcessNotAllowed", `${scopeText(scope)} decides by consensus of its members; use process "consensus"`)
+  if (scope._tag === "Prime") {
+    if (action && action.module !== scope.module)
+      return reject(
+        "OutsideMandate",
+        `the ${scope.module} prime group decides ${scope.module} actions only; ${actionName(action)} needs the ${action.module} prime group or the community`
+      )
+    const term = termAt(state, ctx.params, ctx.communityTime)
+    const drawn = state.terms[String(term)]
+    const seats = drawn && ctx.happenedBefore(drawn.key) ? seatsAt(state, term, scope.module, ctx) : []
+    const size = drawn?.size ?? ctx.params.primeSize
+    if (seats.length < size || seats.length === 0)
+      return reject(
+        "PrimeShortOfSeats",
+        drawn
+          ? `the ${scope.module} prime group has ${seats.length} of ${size} seats filled; it cannot decide, so propose this to the community`
+          : `term ${term} has not been drawn yet (send governance/term.draw), so the ${scope.module} prime group cannot decide; propose this to the community`
+      )
+    return undefined
+  }
+  const group = state.groups[scope.group]
+  if (!group || !ctx.happenedBefore(group.id)) return reject("UnknownGroup", `no working group ${short(scope.group)} in this event's past`)
+  if (group.disbanded) return reject("GroupDisbanded", `working group "${group.name}" was disbanded`)
+  if (!groupActive(group, ctx.communityTime))
+    return reject("GroupExpired", `working group "${group.name}" expired at ${iso(group.expiry ?? 0)}; propose this to the community`)
+  if (action && !group.mandate.includes(actionName(action)))
+    return reject(
+      "OutsideMandate",
+      `${actionName(action)} is outside the mandate of "${group.name}" (${group.mandate.join(", ") || "empty"}); propose it to the community`
+    )
+  return undefined
+}
+
+const checkDeadline = (deadline: number, ctx: Module.EventContext): Module.Rejection | undefined =>
+  deadline < ctx.communityTime + MIN_WINDOW
+    ? reject(
+        "DeadlineTooSoon",
+        `the deadline ${iso(deadline)} leaves less than an hour after community time ${iso(ctx.communityTime)}; give members time to respond`
+      )
+    : deadline > ctx.communityTime + MAX_WINDOW
+      ? reject("DeadlineTooLate", `the deadline ${iso(deadline)} is more than 90 days after community time ${iso(ctx.communityTime)}`)
+      : undefined
+
+const withProposal = (state: State, p: Proposal): State => ({ ...state, proposals: { ...state.proposals, [p.id]: p } })
+
+const withGroup = (state: State, g: Group): State => ({ ...state, groups: { ...state.groups, [g.id]: g } })
+
+type DecidingBody = Extract<Module.Warrant, { readonly _tag: "Decision" }>["body"]
+
+const decisionBody = (scope: Scope): DecidingBody =>
+  scope._tag === "Community"
+    ? { _tag: "Community" }
+    : scope._tag === "Prime"
+      ? { _tag: "Prime", module: scope.module }
+      : { _tag: "Group", group: scope.group }
+
+/** Membership checks for a stance: the member must belong to the deciding body. */
+const mayStance = (state: State, p: Proposal, member: string, ctx: Module.EventContext): Module.Rejection | undefined => {
+  const scope = p.scope
+  if (scope._tag === "Community") return undefined
+  if (scope._tag === "Prime") {
+    const term = termAt(state, ctx.params, ctx.communityTime)
+    return seatsAt(state, term, scope.module, ctx).includes(member)
+      ? undefined
+      : reject("NotSeated", `only the members seated in the ${scope.module} prime group for term ${term} decide this proposal`)
+  }
+  const group = state.groups[scope.group]
+  return group && groupMembersAt(group, ctx).includes(member)
+    ? undefined
+    : reject("NotInGroup", `only members of working group ${group ? `"${group.name}"` : short(scope.group)} decide this proposal; join it first`)
+}
+
+const proposalOpen = D.eventType<State, Bodies.Open>({
+  body: Bodies.Open,
+  authority: "member",
+  validate: (state, body, ctx) => {
+    const own = ownAct("proposal.open", ctx)
+    if (own) return own
+    const bad = checkDeadline(body.deadline, ctx)
+    if (bad) return bad
+    if (body.supersedes) {
+      const old = known(state, body.supersedes, ctx)
+      if (isRejection(old)) return old
+      if (old.status !== "open") return notOpen(old)
+    }
+    return checkBody(state, toScope(body.body), body.process, body.action ?? null, ctx)
+  },
+  apply: (state, body, ctx) => ({
+    state: withProposal(state, {
+      id: ctx.key,
+      proposer: ctx.identity!,
+      title: body.title,
+      process: body.process,
+      scope: toScope(body.body),
+      deadline: body.deadline,
+      opened: ctx.communityTime,
+      supersedes: body.supersedes ? hex(body.supersedes) : null,
+      versions: [{ key: ctx.key, text: body.text, action: body.action ?? null, deadline: body.deadline, at: ctx.communityTime }],
+      stances: [],
+      status: "open",
+      decision: null
+    })
+  })
+})
+
+const stance = D.eventType<State, Bodies.Stance>({
+  body: Bodies.Stance,
+  authority: "member",
+  validate: (state, body, ctx) => {
+    const own = ownAct("stance", ctx)
+    if (own) return own
+    const p = known(state, body.proposal, ctx)
+    if (isRejection(p)) return p
+    if (p.status !== "open") return notOpen(p)
+    if (ctx.communityTime >= p.deadline)
+      return reject(
+        "DeadlinePassed",
+        `the deadline of "${p.title}" (${iso(p.deadline)}) has passed at community time ${iso(ctx.communityTime)}; stances are closed`
+      )
+    return mayStance(state, p, ctx.identity!, ctx)
+  },
+  apply: (state, body, ctx) => {
+    const p = state.proposals[hex(body.proposal)]!
+    return {
+      state: withProposal(state, {
+        ...p,
+        stances: [
+          ...p.stances,
+          {
+            member: ctx.identity!,
+            stance: body.stance,
+            reason: body.reason === undefined || body.reason === "" ? null : body.reason,
+            key: ctx.key,
+            version: versionSeen(p, ctx),
+            at: ctx.communityTime
+          }
+        ]
+      })
+    }
+  }
+})
+
+const mustBeProposer = (p: Proposal, ctx: Module.EventContext, what: string): Module.Rejection | undefined =>
+  p.proposer === ctx.identity ? undefined : reject("NotProposer", `only the proposer (${short(p.proposer)}) can ${what} "${p.title}"`)
+
+const amend = D.eventType<State, Bodies.Amend>({
+  body: Bodies.Amend,
+  authority: "member",
+  validate: (state, body, ctx) => {
+    const own = ownAct("proposal.amend", ctx)
+    if (own) return own
+    const p = known(state, body.proposal, ctx)
+    if (isRejection(p)) return p
+    const who = mustBeProposer(p, ctx, "amend")
+    if (who) return who
+    if (p.status !== "open") return notOpen(p)
+    if (ctx.communityTime >= p.deadline) return reject("DeadlinePassed", `the deadline of "${p.title}" has passed; it can no longer be amended`)
+    const deadline = checkDeadline(body.deadline ?? p.deadline, ctx)
+    if (deadline)
+      return body.deadline === undefined
+        ? reject("DeadlineTooSoon", `an amendment re-opens every stance; set a deadline at least an hour away (now ${iso(p.deadline)})`)
+        : deadline
+    return checkBody(state, p.scope, p.process, body.action ?? null, ctx)
+  },
+  apply: (state, body, ctx) => {
+    const p = state.proposals[hex(body.proposal)]!
+    const deadline = body.deadline ?? p.deadline
+    return {
+      state: withProposal(state, {
+        ...p,
+        deadline,
+        versions: [...p.versions, { key: ctx.key, text: body.text, action: body.action ?? null, deadline, at: ctx.communityTime }]
+      })
+    }
+  }
+})
+
+const ended = (p: Proposal, decision: Decision): Proposal => ({ ...p, status: decision.outcome, decision })
+
+const withdraw = D.eventType<State, Bodies.Withdraw>({
+  body: Bodies.Withdraw,
+  authority: "member",
+  validate: (state, body, ctx) => {
+    const own = ownAct("proposal.withdraw", ctx)
+    if (own) return own
+    const p = known(state, body.proposal, ctx)
+    if (isRejection(p)) return p
+    const who = mustBeProposer(p, ctx, "withdraw")
+    if (who) return who
+    if (p.status !== "open") return notOpen(p)
+    return ctx.communityTime >= p.deadline
+      ? reject("DeadlinePassed", `the deadline of "${p.title}" has passed; close it to record the outcome`)
+      : undefined
+  },
+  apply: (state, body, ctx) => {
+    const p = state.proposals[hex(body.proposal)]!
+    const version = versionSeen(p, ctx)
+    const v = p.versions[version]!
+    return {
+      state: withProposal(
+        state,
+        ended(p, {
+          key: ctx.key,
+          by: ctx.identity!,
+          at: ctx.communityTime,
+          outcome: "withdrawn",
+          rule: "Withdrawn",
+          reason: body.reason ? `withdrawn by the proposer: ${body.reason}` : "withdrawn by the proposer",
+          version,
+          text: v.text,
+          action: v.action,
+          stances: [],
+          tally: { agree: 0, abstain: 0, object: 0, block: 0, silent: 0 },
+          deciders: 0,
+          seats: [],
+          actionEvent: null
+        })
+      )
+    }
+  }
+})
+
+const close = D.eventType<State, Bodies.Close>({
+  body: Bodies.Close,
+  authority: "member",
+  validate: (state, body, ctx) => {
+    const own = ownAct("proposal.close", ctx)
+    if (own) return own
+    const p = known(state, body.proposal, ctx)
+    if (isRejection(p)) return p
+    if (p.status !== "open") return notOpen(p)
+    return ctx.communityTime < p.deadline
+      ? reject(
+          "DeadlineNotReached",
+          `"${p.title}" closes at ${iso(p.deadline)}; community time here is ${iso(ctx.communityTime)}`
+        )
+      : undefined
+  },
+  apply: (state, body, ctx) => {
+    const p = state.proposals[hex(body.proposal)]!
+    const verdict = decide(state, p, ctx)
+    const carries = verdict.outcome === "passed" && verdict.action !== null
+    const decision: Decision = { ...verdict, key: ctx.key, by: ctx.identity!, at: ctx.communityTime, actionEvent: carries ? ctx.key : null }
+    let next = withProposal(state, ended(p, decision))
+    if (verdict.outcome === "passed" && p.supersedes !== null) {
+      const old = next.proposals[p.supersedes]
+      if (old && old.status === "open") {
+        const v = old.versions.length - 1
+        next = withProposal(
+          next,
+          ended(old, {
+            key: ctx.key,
+            by: ctx.identity!,
+            at: ctx.communityTime,
+            outcome: "superseded",
+            rule: "Superseded",
+            reason: `superseded by "${p.title}" (${short(p.id)}), which passed`,
+            version: v,
+            text: old.versions[v]!.text,
+            action: old.versions[v]!.action,
+            stances: [],
+            tally: { agree: 0, abstain: 0, object: 0, block: 0, silent: 0 },
+            deciders: 0,
+            seats: [],
+            actionEvent: null
+          })
+        )
+      }
+    }
+    const action = verdict.action
+    return {
+      state: next,
+      effects:
+        carries && action
+          ? [
+              {
+                _tag: "Apply",
+                module: action.module,
+                type: action.type,
+                body: action.body,
+                warrant: { _tag: "Decision", body: decisionBody(p.scope), decision: ctx.key }
+              }
+            ]
+          : []
+    }
+  }
+})
+
+// --- working groups ------------------------------------------------------------------------------
+
+const groupCreate = D.eventType<State, Bodies.GroupCreate>({
+  body: Bodies.GroupCreate,
+  authority: "community",
+  validate: (state, body, ctx) => {
+    if (state.groups[ctx.key]) return reject("GroupExists", "this decision already created a working group")
+    if (body.expiry !== undefined && body.expiry <= ctx.communityTime)
+      return reject("ExpiryPassed", `the expiry ${iso(body.expiry)} is not after community time ${iso(ctx.communityTime)}`)
+    for (const m of body.members) {
+      const id = hex(m)
+      if (ctx.statusOf(id) !== "full") return reject("NotAFullMember", `${short(id)} is not a full member and cannot be in a working group`)
+    }
+    return undefined
+  },
+  apply: (state, body, ctx) => {
+    const members = [...new Set(body.members.map(hex))].sort()
+    return {
+      state: withGroup(state, {
+        id: ctx.key,
+        name: body.name,
+        purpose: body.purpose,
+        mandate: [...new Set(body.mandate)].sort(),
+        expiry: body.expiry ?? null,
+        members,
+        changes: members.map((member) => ({ member, key: ctx.key, joined: true })),
+        created: ctx.communityTime,
+        disbanded: null
+      })
+    }
+  }
+})
+
+const knownGroup = (state: State, id: Uint8Array, ctx: Module.EventContext): Group | Module.Rejection => {
+  const key = hex(id)
+  const g = state.groups[key]
+  return g && (g.id === ctx.key || ctx.happenedBefore(g.id)) ? g : reject("UnknownGroup", `no working group ${short(key)} in this event's past`)
+}
+
+const groupDisband = D.eventType<State, Bodies.GroupDisband>({
+  body: Bodies.GroupDisband,
+  authority: "community",
+  validate: (state, body, ctx) => {
+    const g = knownGroup(state, body.group, ctx)
+    if (isRejection(g)) return g
+    return g.disbanded ? reject("GroupDisbanded", `working group "${g.name}" was already disbanded`) : undefined
+  },
+  apply: (state, body, ctx) => {
+    const g = state.groups[hex(body.group)]!
+    return { state: withGroup(state, { ...g, disbanded: { key: ctx.key, at: ctx.communityTime, reason: body.reason } }) }
+  }
+})
+
+const groupRenew = D.eventType<State, Bodies.GroupRenew>({
+  body: Bodies.GroupRenew,
+  authority: "prime",
+  validate: (state, body, ctx) => {
+    const g = knownGroup(state, body.group, ctx)
+    if (isRejection(g)) return g
+    if (g.disbanded) return reject("GroupDisbanded", `working group "${g.name}" was disbanded`)
+    return body.expiry !== null && body.expiry <= ctx.communityTime
+      ? reject("ExpiryPassed", `the expiry ${iso(body.expiry)} is not after community time ${iso(ctx.communityTime)}`)
+      : undefined
+  },
+  apply: (state, body) => {
+    const g = state.groups[hex(body.group)]!
+    return { state: withGroup(state, { ...g, expiry: body.expiry }) }
+  }
+})
+
+const groupJoin = D.eventType<State, Bodies.GroupMembership>({
+  body: Bodies.GroupMembership,
+  authority: "member",
+  validate: (state, body, ctx) => {
+    const own = ownAct("group.join", ctx)
+    if (own) return own
+    const g = knownGroup(state, body.group, ctx)
+    if (isRejection(g)) return g
+    if (g.disbanded) return reject("GroupDisbanded", `working group "${g.name}" was disbanded`)
+    if (!groupActive(g, ctx.communityTime)) return reject("GroupExpired", `working group "${g.name}" has expired`)
+    if (g.members.includes(ctx.identity!)) return reject("AlreadyInGroup", `you are already a member of "${g.name}"`)
+    return qualifies(state, g, ctx.identity!, ctx)
+  },
+  apply: (state, body, ctx) => {
+    const g = state.groups[hex(body.group)]!
+    const member = ctx.identity!
+    return {
+      state: withGroup(state, {
+        ...g,
+        members: insertSorted(g.members, member),
+        changes: [...g.changes, { member, key: ctx.key, joined: true }]
+      })
+    }
+  }
+})
+
+const groupLeave = D.eventType<State, Bodies.GroupMembership>({
+  body: Bodies.GroupMembership,
+  authority: "member",
+  validate: (state, body, ctx) => {
+    const own = ownAct("group.leave", ctx)
+    if (own) return own
+    const g = knownGroup(state, body.group, ctx)
+    if (isRejection(g)) return g
+    return g.members.includes(ctx.identity!) ? undefined : reject("NotInGroup", `you are not a member of "${g.name}"`)
+  },
+  apply: (state, body, ctx) => {
+    const g = state.groups[hex(body.group)]!
+    const member = ctx.identity!
+    return {
+      state: withGroup(state, {
+        ...g,
+        members: g.members.filter((m) => m !== member),
+        changes: [...g.changes, { member, key: ctx.key, joined: false }]
+      })
+    }
+  }
+})
+
+// --- the lot ---------------------------------------------------------------------------------------
+
+const commit = D.eventType<State, Bodies.Commit>({
+  body: Bodies.Commit,
+  authority: "member",
+  validate: (_state, _body, ctx) => ownAct("lot.commit", ctx),
+  apply: (state, body, ctx) => {
+    const anchor = hex(body.anchor)
+    return { state: { ...state, onions: { ...state.onions, [ctx.identity!]: { anchor, key: ctx.key, last: anchor, revealed: 0 } } } }
+  }
+})
+
+const reveal = D.eventType<State, Bodies.Reveal>({
+  body: Bodies.Reveal,
+  authority: "member",
+  validate: (state, body, ctx) => {
+    const own = ownAct("lot.reveal", ctx)
+    if (own) return own
+    const member = ctx.identity!
+    const previous = state.terms[String(body.term - 1)]
+    if (!previous || !ctx.happenedBefore(previous.key))
+      return reject("RevealTooEarly", `reveals for term ${body.term} open once the draw of term ${body.term - 1} is in the reveal's past`)
+    const cutoff = revealCutoff(state, ctx.params, body.term)
+    if (ctx.communityTime >= cutoff)
+      return reject("RevealTooLate", `reveals for term ${body.term} closed at ${iso(cutoff)}; community time here is ${iso(ctx.communityTime)}`)
+    const onion = state.onions[member]
+    const frozen = previous.commits.find((c) => c.member === member)
+    if (!onion || !frozen || frozen.key !== onion.key)
+      return reject(
+        "NotCommitted",
+        `your onion commitment must be in the past of the draw of term ${body.term - 1} to count for term ${body.term}; commit now and reveal in a later term`
+      )
+    if ((state.reveals[String(body.term)] ?? []).some((r) => r.member === member))
+      return reject("AlreadyRevealed", `you already revealed for term ${body.term}`)
+    return Lot.verifyLayer(body.value, Bytes.fromHex(onion.last)!)
+      ? undefined
+      : reject("BadReveal", "this value does not hash to your last revealed value (or anchor): reveal the next layer of your onion")
+  },
+  apply: (state, body, ctx) => {
+    const member = ctx.identity!
+    const onion = state.onions[member]!
+    const value = hex(body.value)
+    const term = String(body.term)
+    const entry: Reveal = { member, value, key: ctx.key, at: ctx.communityTime }
+    return {
+      state: {
+        ...state,
+        onions: { ...state.onions, [member]: { ...onion, last: value, revealed: onion.revealed + 1 } },
+        reveals: { ...state.reveals, [term]: [...(state.reveals[term] ?? []), entry] }
+      }
+    }
+  }
+})
+
+/** Members who held a seat of `group` in `term`, as judged at an event (seated, refilled or resigned). */
+const servedIn = (state: State, term: number, group: PrimeGroup, ctx: Module.EventContext): ReadonlyArray<string> => {
+  const drawn = state.terms[String(term)]?.groups[group]
+  if (!drawn) return []
+  return [...new Set([...seatsAt(state, term, group, ctx), ...drawn.resigned])].sort()
+}
+
+const draw = D.eventType<State, Bodies.Draw>({
+  body: Bodies.Draw,
+  authority: "member",
+  validate: (state, body, ctx) => {
+    const own = ownAct("term.draw", ctx)
+    if (own) return own
+    if (body.term <= state.lastTerm) return reject("AlreadyDrawn", `term ${body.term} was already drawn by ${short(state.terms[String(body.term)]!.key)}`)
+    if (body.term > state.lastTerm + 1) return reject("PreviousTermNotDrawn", `draw term ${state.lastTerm + 1} first`)
+    const start = termStart(state, ctx.params, body.term)
+    if (ctx.communityTime < start)
+      return reject("TermNotStarted", `term ${body.term} starts at ${iso(start)}; community time here is ${iso(ctx.communityTime)}`)
+    const previous = state.terms[String(body.term - 1)]
+    if (previous && !ctx.happenedBefore(previous.key))
+      return reject("PreviousDrawNotSeen", `the draw of term ${body.term - 1} must be in this event's past`)
+    return undefined
+  },
+  apply: (state, body, ctx) => {
+    const t = body.term
+    const previous = state.terms[String(t - 1)]
+    const full = ctx.fullMembers()
+    // Reveals in the draw's causal past (the cutoff was checked when each was recorded).
+    const reveals = (state.reveals[String(t)] ?? [])
+      .filter((r) => ctx.happenedBefore(r.key))
+      .sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+    const revealed = new Set(reveals.map((r) => r.member))
+    const withheld = (previous?.commits ?? []).map((c) => c.member).filter((m) => !revealed.has(m))
+    const seedBytes = Lot.seed(Bytes.fromHex(state.community)!, t, reveals.map((r) => Bytes.fromHex(r.value)!))
+    const commits = Object.keys(state.onions)
+      .filter((m) => ctx.happenedBefore(state.onions[m]!.key))
+      .sort()
+      .map((member) => ({ member, key: state.onions[member]!.key }))
+    const groups: Record<string, TermGroup> = {}
+    for (const g of PRIME_GROUPS) {
+      if (t === 0) {
+        groups[g] = { excluded: [], ranked: [], resigned: [] }
+        continue
+      }
+      const excluded = servedIn(state, t - 1, g, ctx)
+      const eligible = full.filter((m) => !excluded.includes(m))
+      groups[g] = { excluded, ranked: Lot.rank(seedBytes, g, eligible).map((r) => r.identity), resigned: [] }
+    }
+    const term: Term = {
+      term: t,
+      key: ctx.key,
+      by: ctx.identity!,
+      at: ctx.communityTime,
+      size: ctx.params.primeSize,
+      seed: hex(seedBytes),
+      reveals,
+      withheld: [...withheld].sort(),
+      full,
+      commits,
+      groups
+    }
+    return { state: { ...state, terms: { ...state.terms, [String(t)]: term }, lastTerm: t } }
+  }
+})
+
+const resign = D.eventType<State, Bodies.Resign>({
+  body: Bodies.Resign,
+  authority: "member",
+  validate: (state, body, ctx) => {
+    const own = ownAct("prime.resign", ctx)
+    if (own) return own
+    return seatsAt(state, body.term, body.group, ctx).includes(ctx.identity!)
+      ? undefined
+      : reject("NotSeated", `you do not hold a seat in the ${body.group} prime group in term ${body.term}`)
+  },
+  apply: (state, body, ctx) => {
+    const term = state.terms[String(body.term)]!
+    const g = term.groups[body.group]!
+    return {
+      state: {
+        ...state,
+        terms: {
+          ...state.terms,
+          [String(body.term)]: { ...term, groups: { ...term.groups, [body.group]: { ...g, resigned: insertSorted(g.resigned, ctx.identity!) } } }
+        }
+      }
+    }
+  }
+})
+
+/** The governance module, to register with a community: `Community.create({ modules: [Governance.module], … })`. */
+export const module: Module.Module<State> = Module.make<State>({
+  name: "governance",
+  init,
+  events: {
+    "proposal.open": proposalOpen,
+    stance,
+    "proposal.amend": amend,
+    "proposal.withdraw": withdraw,
+    "proposal.close": close,
+    "group.create": groupCreate,
+    "group.disband": groupDisband,
+    "group.renew": groupRenew,
+    "group.join": groupJoin,
+    "group.leave": groupLeave,
+    "lot.commit": commit,
+    "lot.reveal": reveal,
+    "term.draw": draw,
+    "prime.resign": resign
+  }
+})

@@ -1,0 +1,170 @@
+/**
+ * The outcome rules: how a close event decides a proposal from the stances in its causal
+ * past and the members who decide at that point. Pure functions of the state and the close
+ * event's context.
+ *
+ * @module
+ */
+import type { Module } from "@affinity/core"
+import {
+  actionName,
+  groupActive,
+  groupMembersAt,
+  type Decision,
+  type Proposal,
+  type Rule,
+  type Stance,
+  type State,
+  type Tally,
+  seatsAt,
+  termAt
+} from "./State.ts"
+
+/** Index of the latest version of a proposal whose event is in the causal past of (or is) the event judged. */
+export const versionSeen = (proposal: Proposal, ctx: Module.EventContext): number => {
+  let v = 0
+  proposal.versions.forEach((version, i) => {
+    if (version.key === ctx.key || ctx.happenedBefore(version.key)) v = i
+  })
+  return v
+}
+
+/**
+ * Each member's stance that counts at an event: the latest (in fold order) of their stances
+ * that is in the event's causal past and was made on `version`, for members in `deciders`.
+ * Sorted by member.
+ */
+export const countedStances = (
+  proposal: Proposal,
+  version: number,
+  deciders: ReadonlyArray<string>,
+  ctx: Module.EventContext
+): ReadonlyArray<Stance> => {
+  const latest = new Map<string, Stance>()
+  for (const s of proposal.stances) {
+    if (s.version !== version || !ctx.happenedBefore(s.key)) continue
+    latest.set(s.member, s)
+  }
+  const allowed = new Set(deciders)
+  return [...latest.values()].filter((s) => allowed.has(s.member)).sort((a, b) => (a.member < b.member ? -1 : a.member > b.member ? 1 : 0))
+}
+
+const tallyOf = (stances: ReadonlyArray<Stance>, deciders: number): Tally => {
+  const count = (k: Stance["stance"]) => stances.filter((s) => s.stance === k).length
+  return { agree: count("agree"), abstain: count("abstain"), object: count("object"), block: count("block"), silent: deciders - stances.length }
+}
+
+const short = (id: string) => `${id.slice(0, 12)}…`
+
+/** What the close computes, before it is written into the state. */
+export type Verdict = Omit<Decision, "key" | "by" | "at" | "actionEvent">
+
+/** Smallest number of participants that meets a quorum of `percent` over `n` deciders. */
+export const quorumNeeded = (percent: number, n: number): number => Math.ceil((percent * n) / 100)
+
+/**
+ * Decide a proposal at its close event. `ctx` is the close's context: stances and
+ * memberships are judged on its causal past.
+ */
+export const decide = (state: State, proposal: Proposal, ctx: Module.EventContext): Verdict => {
+  const version = versionSeen(proposal, ctx)
+  const current = proposal.versions[version]!
+  const base = { version, text: current.text, action: current.action }
+  const verdict = (
+    outcome: Verdict["outcome"],
+    rule: Rule,
+    reason: string,
+    stances: ReadonlyArray<Stance>,
+    deciders: number,
+    seats: ReadonlyArray<string> = []
+  ): Verdict => ({ ...base, outcome, rule, reason, stances, tally: tallyOf(stances, deciders), deciders, seats })
+
+  const scope = proposal.scope
+  if (scope._tag === "Prime") {
+    const term = termAt(state, ctx.params, ctx.communityTime)
+    const drawn = state.terms[String(term)]
+    const seats = drawn && ctx.happenedBefore(drawn.key) ? seatsAt(state, term, scope.module, ctx) : []
+    const stances = countedStances(proposal, version, seats, ctx)
+    const size = drawn?.size ?? ctx.params.primeSize
+    if (seats.length < size || seats.length === 0)
+      return verdict(
+        "failed",
+        "PrimeShortOfSeats",
+        `the ${scope.module} prime group has ${seats.length} of ${size} seats filled in term ${term}; it cannot decide, so the community decides instead`,
+        stances,
+        seats.length,
+        seats
+      )
+    const missing = seats.filter((m) => !stances.some((s) => s.member === m && s.stance === "agree"))
+    return missing.length === 0
+      ? verdict("passed", "AllSeatsAgreed", `every one of the ${seats.length} seated members agreed`, stances, seats.length, seats)
+      : verdict(
+          "failed",
+          "SeatMissingAgreement",
+          `a prime decision needs agreement from every seated member; ${missing.length} did not agree (${missing.map(short).join(", ")})`,
+          stances,
+          seats.length,
+          seats
+        )
+  }
+
+  let deciders: ReadonlyArray<string>
+  if (scope._tag === "Group") {
+    const group = state.groups[scope.group]
+    if (!group || !groupActive(group, ctx.communityTime))
+      return verdict("failed", "GroupGone", "the working group was disbanded or has expired; it can no longer decide", [], 0)
+    if (current.action && !group.mandate.includes(actionName(current.action)))
+      return verdict("failed", "OutsideMandate", `${actionName(current.action)} is outside the group's mandate`, [], 0)
+    deciders = groupMembersAt(group, ctx).filter((m) => ctx.statusOf(m) === "full")
+  } else deciders = ctx.fullMembers()
+
+  const stances = countedStances(proposal, version, deciders, ctx)
+  const n = deciders.length
+  const t = tallyOf(stances, n)
+  const participants = stances.length
+
+  if (proposal.process === "poll")
+    return verdict(
+      "recorded",
+      "PollRecorded",
+      `poll: ${t.agree} agree, ${t.abstain} abstain, ${t.object} object, ${t.block} block, ${t.silent} silent`,
+      stances,
+      n
+    )
+
+  if (proposal.process === "consent") {
+    const against = stances.filter((s) => s.stance === "object" || s.stance === "block")
+    return against.length === 0
+      ? verdict("passed", "ConsentGiven", `no objection and no block among ${participants} stances`, stances, n)
+      : verdict(
+          "failed",
+          "Objected",
+          `${against.length} member${against.length === 1 ? "" : "s"} objected or blocked: ${against.map((s) => `${short(s.member)} (${s.reason ?? ""})`).join("; ")}`,
+          stances,
+          n
+        )
+  }
+
+  // Consensus (the community's, or a working group's).
+  if (n === 0) return verdict("failed", "NoDecidingMembers", "nobody was able to decide", stances, n)
+  const needed = Math.max(1, quorumNeeded(ctx.params.quorumPercent, n))
+  if (participants < needed)
+    return verdict("failed", "NoQuorum", `no quorum: ${participants} of ${n} took part, ${needed} needed`, stances, n)
+  const blocks = stances.filter((s) => s.stance === "block")
+  if (blocks.length > 0)
+    return verdict(
+      "failed",
+      "Blocked",
+      `blocked by ${blocks.map((s) => `${short(s.member)} (${s.reason ?? ""})`).join("; ")}`,
+      stances,
+      n
+    )
+  if (t.agree === 0) return verdict("failed", "NoAgreement", "nobody agreed", stances, n)
+  return verdict(
+    "passed",
+    "ConsensusReached",
+    `${participants} of ${n} took part (quorum ${needed}); ${t.agree} agree, ${t.abstain} stand aside, ${t.object} object, no block`,
+    stances,
+    n
+  )
+}
