@@ -44,7 +44,13 @@ export interface CommunityHandle {
   /** The Effect-level community, for code that uses Effect. */
   readonly community: Community.Community
   /** Sign and add an event; resolves to its key and what the fold made of it. Rejects with an `AppendError` or `StorageError`. */
-  append(device: Keys.DeviceKey, module: string, type: string, body: Cbor.Value): Promise<{ readonly key: string; readonly outcome: Outcome }>
+  append(
+    device: Keys.DeviceKey,
+    module: string,
+    type: string,
+    body: Cbor.Value,
+    options?: Community.AppendOptions
+  ): Promise<{ readonly key: string; readonly outcome: Outcome }>
   /** Verify, store and fold untrusted wire bytes; one verdict per input. */
   receive(inputs: ReadonlyArray<Uint8Array>): Promise<ReadonlyArray<Community.ReceiveVerdict>>
   /** A module's state (plain data). */
@@ -101,7 +107,7 @@ export const make = async (options: ClientOptions): Promise<Client> => {
     return {
       id: community.id,
       community,
-      append: (device, module, type, body) => runtime.runPromise(community.append(device, module, type, body)),
+      append: (device, module, type, body, options) => runtime.runPromise(community.append(device, module, type, body, options)),
       receive: (inputs) => runtime.runPromise(community.receive(inputs)),
       state: <S extends Cbor.Value>(module: string) => community.replica.state<S>(module),
       stateHash: () => community.replica.stateHashHex(),

@@ -49,12 +49,17 @@ export interface Community {
   readonly id: string
   /** The replica: state, outcomes and log (read it; do not feed it directly). */
   readonly replica: Replica
-  /** Sign and add an event by `device`; it gets the current heads as parents. */
+  /**
+   * Sign and add an event by `device`; it gets the current heads as parents. Its claimed
+   * time is the clock's (or `options.time`, e.g. when entering a decision taken on paper),
+   * raised to the latest time among the heads so it never goes backwards.
+   */
   readonly append: (
     device: DeviceKey,
     module: string,
     type: string,
-    body: Cbor.Value
+    body: Cbor.Value,
+    options?: AppendOptions
   ) => Effect.Effect<{ readonly key: string; readonly outcome: Outcome }, AppendError | StorageError>
   /** Verify, store and fold untrusted wire bytes; one verdict per input, in order. */
   readonly receive: (
@@ -64,6 +69,12 @@ export interface Community {
   readonly subscribe: (listener: (change: Change) => void) => () => void
   /** Wire bytes of every delivered event, in delivery order (parents first). */
   readonly export: () => ReadonlyArray<Uint8Array>
+}
+
+/** Options of one `append`. */
+export interface AppendOptions {
+  /** Claimed time in ms instead of the clock's. */
+  readonly time?: number
 }
 
 /** Options for creating or opening a community. */
@@ -241,9 +252,9 @@ const make = (replica: Replica, persisted: number) =>
         return verdicts as ReadonlyArray<Verdict>
       })
 
-    const append = (device: DeviceKey, module: string, type: string, body: Cbor.Value) =>
+    const append = (device: DeviceKey, module: string, type: string, body: Cbor.Value, options: AppendOptions = {}) =>
       Effect.gen(function* () {
-        const now = yield* Clock.currentTimeMillis
+        const now = options.time ?? (yield* Clock.currentTimeMillis)
         const tip = replica.chainTip(device.id)
         const event = yield* Event.sign(crypto, device.secret, {
           community: replica.log.community,
