@@ -344,7 +344,8 @@ export const open = (
     const records = yield* storage.events(id)
     const events: Array<Event.Event> = []
     for (const bytes of records) {
-      const d = Event.decode(bytes)
+      // Storage returns arrays of its own that nobody changes: no copy needed.
+      const d = Event.decode(bytes, { owned: true })
       if (!d.ok)
         return yield* Effect.fail(
           new CommunityNotFound({ community: id, message: `stored event no longer decodes: ${d.error.message}` })

@@ -170,19 +170,28 @@ const headerToArray = (h: Header): Cbor.Value => [
   h.bodySize
 ]
 
+/** Options of {@link decode}. */
+export interface DecodeOptions {
+  /**
+   * The bytes belong to the caller alone and will never change (a storage adapter's own
+   * arrays): the event may keep views into them instead of a copy.
+   */
+  readonly owned?: boolean
+}
+
 const EMPTY_BODY: Cbor.Decoded = { ok: true, value: Object.freeze({}) }
 
 /**
  * Decode wire bytes into an event, checking every structural rule except the signature
  * and the links to other events. Never throws.
  */
-export const decode = (bytes: Uint8Array): DecodeResult => {
+export const decode = (bytes: Uint8Array, options?: DecodeOptions): DecodeResult => {
   if (!(bytes instanceof Uint8Array)) return { ok: false, error: fail("MalformedEnvelope", "an event is a byte string") }
   if (bytes.length > Limits.maxEventBytes)
     return { ok: false, error: fail("Oversize", `event is ${bytes.length} bytes; the limit is ${Limits.maxEventBytes}`) }
   // The event keeps views into its bytes: copy them once, so a caller reusing its buffer
   // (a network frame, an encoder's scratch space) cannot change an accepted event.
-  bytes = new Uint8Array(bytes)
+  if (options?.owned !== true) bytes = new Uint8Array(bytes)
   // Canonical envelopes and headers take the fast reader; anything else the strict generic
   // decoder, which names what is wrong.
   const fast = readEnvelope(bytes)

@@ -73,7 +73,9 @@ export class Log {
   readonly topTimes: Array<ReadonlyArray<Witness>> = []
   readonly index = new Map<string, number>()
 
-  private readonly chains = new Map<string, Map<number, Array<number>>>()
+  /** Per author: sequence number → index of the first event delivered with it. */
+  private readonly chains = new Map<string, Map<number, number>>()
+  private readonly tips = new Map<string, { seq: number; index: number }>()
   private readonly known = new Map<string, { table: Int32Array; filled: number }>()
   private readonly childCount: Array<number> = []
   private readonly headSet = new Set<number>()
@@ -228,6 +230,16 @@ export class Log {
     }
   }
 
+  private readonly authors = new Map<string, string>()
+
+  /** One string per author key, however many events it signed. */
+  private intern(author: string): string {
+    const known = this.authors.get(author)
+    if (known !== undefined) return known
+    this.authors.set(author, author)
+    return author
+  }
+
   /** Remember a refused key, forgetting the oldest beyond 65,536. */
   private refuse(key: string): void {
     this.refused.add(key)
@@ -257,7 +269,7 @@ export class Log {
   private insert(event: Event.Event): number {
     const h = event.header
     const i = this.keys.length
-    const author = Bytes.toHex(h.author)
+    const author = this.intern(Bytes.toHex(h.author))
     const deps = this.depKeys(event).map((k) => this.index.get(k)!)
     let depth = 0
     for (const d of deps) depth = Math.max(depth, this.depth[d]!)
@@ -278,16 +290,16 @@ export class Log {
 
     let chain = this.chains.get(author)
     if (!chain) this.chains.set(author, (chain = new Map()))
-    const same = chain.get(h.seq)
-    if (same) {
-      same.push(i)
+    const other = chain.get(h.seq)
+    if (other !== undefined) {
       const first = this.equivocations.get(author)
       if (first === undefined || h.seq < first) this.equivocations.set(author, h.seq)
       this.touched.add(author)
-      const other = same[0]!
       const [a, b] = this.keys[other]! < event.key ? [this.bytes[other]!, event.bytes] : [event.bytes, this.bytes[other]!]
       this.proofs.push({ author, seq: h.seq, a, b })
-    } else chain.set(h.seq, [i])
+    } else chain.set(h.seq, i)
+    const tip = this.tips.get(author)
+    if (!tip || h.seq > tip.seq) this.tips.set(author, { seq: h.seq, index: i })
 
     this.register(event, i, author)
     this.topTimes.push(this.witnessTimes(i, author))
@@ -301,7 +313,11 @@ export class Log {
   isAncestor(x: number, y: number): boolean {
     if (x === y || this.depth[x]! >= this.depth[y]!) return false
     const author = this.author[x]!
-    if (!this.equivocations.has(author)) return this.knownSeq(y, author) >= this.seq[x]!
+    if (!this.equivocations.has(author)) {
+      // Along one author's unforked chain, earlier is an ancestor: no table needed.
+      if (this.author[y] === author) return this.seq[x]! < this.seq[y]!
+      return this.knownSeq(y, author) >= this.seq[x]!
+    }
     // An author who forked its chain: walk back from y.
     const seen = new Set<number>([y])
     const stack = [y]
@@ -457,11 +473,7 @@ export class Log {
 
   /** Highest sequence number an author key has used, with that event's index (or `undefined`). */
   tip(author: string): { readonly seq: number; readonly index: number } | undefined {
-    const chain = this.chains.get(author)
-    if (!chain) return undefined
-    let seq = 0
-    for (const s of chain.keys()) if (s > seq) seq = s
-    return { seq, index: chain.get(seq)![0]! }
+    return this.tips.get(author)
   }
 
   /** Whether the identity is a founder. */

@@ -210,7 +210,7 @@ export class Replica {
       const i = this.order[p]!
       let event = decoded.get(i)
       if (!event) {
-        const d = Event.decode(this.log.bytes[i]!)
+        const d = Event.decode(this.log.bytes[i]!, { owned: true })
         if (!d.ok) throw new Error(`stored event ${this.log.keys[i]} no longer decodes: ${d.error.message}`)
         event = d.event
       }
@@ -261,7 +261,7 @@ export class Replica {
   private step(i: number, event: Event.Event): Outcome {
     const log = this.log
     const h = event.header
-    if (i === 0) return { _tag: "Applied", actions: [] }
+    if (i === 0) return APPLIED
     const device = log.author[i]!
     const fork = log.equivocations.get(device)
     if (fork !== undefined && h.seq >= fork)
@@ -284,7 +284,7 @@ export class Replica {
     const ctx = this.context(i, event, identity, direct)
     const r = this.run(h.module, h.type, event.body, ctx, 0)
     if (r._tag === "Failed") return { _tag: "Rejected", reason: r.reason }
-    return { _tag: "Applied", actions: r.actions }
+    return r.actions.length === 0 ? APPLIED : { _tag: "Applied", actions: r.actions }
   }
 
   private everLeft(device: string): boolean {
@@ -394,6 +394,9 @@ export class Replica {
     return t
   }
 }
+
+/** The outcome of every event applied without actions (shared: outcomes are read-only). */
+const APPLIED: Outcome = Object.freeze({ _tag: "Applied", actions: Object.freeze([]) })
 
 const rejected = (tag: string, message: string): Outcome => ({ _tag: "Rejected", reason: { _tag: tag, message } })
 const failed = (tag: string, message: string) => ({ _tag: "Failed" as const, reason: { _tag: tag, message } })
