@@ -1,0 +1,223 @@
+/**
+ * `pnpm bench`: how fast Affinity verifies, ingests and replays a community's history, how
+ * much memory an open community holds and how large the browser bundles are, each beside
+ * the platform's raw primitive or the target it is held to.
+ *
+ * @module
+ */
+import { Crypto } from "@affinity/core"
+import { mkdir, writeFile } from "node:fs/promises"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { parseArgs } from "node:util"
+import { measureBundles } from "./bundle.ts"
+import { HEAP_TARGET, measureHeap } from "./heap.ts"
+import { build, type History } from "./history.ts"
+import { INGEST_TARGET, measureIngest, unchecked } from "./ingest.ts"
+import { measureReplay, REPLAY_TARGET, store } from "./replay.ts"
+import { count, document, type Environment, percent, type Row, table } from "./report.ts"
+import { measureVerify } from "./verify.ts"
+
+/** The repository's root directory. */
+export const root: string = fileURLToPath(new URL("../../", import.meta.url))
+
+/** Settings of one run, from the command line. */
+export interface Settings {
+  /** Events in the history, the genesis included. */
+  readonly events: number
+  /** Signatures given to noble's `verifyBatch`, and events of the noble ingest. */
+  readonly nobleEvents: number
+  /** Events per `receive` call. */
+  readonly chunk: number
+  readonly runs: number
+  readonly warmup: number
+  readonly out: string
+  readonly quick: boolean
+}
+
+const positive = (flag: string, text: string | undefined, fallback: number): number => {
+  if (text === undefined) return fallback
+  const n = Number(text.replaceAll("_", ""))
+  if (!Number.isSafeInteger(n) || n < 2) throw new Error(`--${flag} needs a whole number of at least 2, not ${JSON.stringify(text)}`)
+  return n
+}
+
+/** Read the flags: `--events N`, `--out PATH`, `--quick` (and `--chunk N`, `--runs N`). */
+export const settings = (args: ReadonlyArray<string>): Settings => {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      events: { type: "string" },
+      out: { type: "string" },
+      quick: { type: "boolean", default: false },
+      chunk: { type: "string" },
+      runs: { type: "string" }
+    },
+    strict: true,
+    allowPositionals: false
+  })
+  const quick = values.quick === true
+  const events = positive("events", values.events, quick ? 1500 : 100_000)
+  return {
+    events,
+    nobleEvents: Math.min(events, quick ? 200 : 3000),
+    chunk: positive("chunk", values.chunk, 1024),
+    runs: values.runs === undefined ? 3 : Math.max(1, positive("runs", values.runs, 3)),
+    warmup: 1,
+    out: values.out === undefined ? path.join(root, "docs", "benchmarks.md") : path.resolve(values.out),
+    quick
+  }
+}
+
+/** Where the report goes: the table to `table`, progress notes to `progress`. */
+export interface Output {
+  readonly table: (text: string) => void
+  readonly progress: (text: string) => void
+}
+
+const consoleOutput: Output = {
+  table: (text) => void process.stdout.write(`${text}\n`),
+  progress: (text) => void process.stderr.write(`${text}\n`)
+}
+
+/** What a run produced. */
+export interface Report {
+  readonly settings: Settings
+  readonly environment: Environment
+  readonly rows: ReadonlyArray<Row>
+  /** The Markdown written to `settings.out`. */
+  readonly markdown: string
+}
+
+const sections = (s: Settings, history: History, best: string): ReadonlyArray<readonly [string, string]> => {
+  const m = history.mix
+  return [
+    [
+      "The history",
+      `Every row runs on one history, built and signed once before anything is timed: a genesis with ${m.founders} founders, ` +
+        `then ${count(m.ticks)} \`core/tick\` events by the founders and the devices they added, ${count(m.applies)} \`core/member.apply\` ` +
+        `by new keys and ${count(m.deviceAdds)} \`core/device.add\` (each carrying the new key's consent signature). Each event cites ` +
+        `the current heads as parents; ${count(m.bursts)} times two or three members wrote concurrently on the same heads, and the ` +
+        `next event merged them (at most ${m.maxParents} parents). Every event is valid and every one is applied by the fold.`
+    ],
+    [
+      "Signature verification",
+      `Each *Verify: provider (verifyBatch)* row hands the history's own signed messages (the signing domain and the event id) ` +
+        `to one Crypto provider's \`verifyBatch\` in a single call, with the protocol's byte checks (\`Crypto.precheck\`) and the ` +
+        `provider's key cache included, and reports signatures per second; noble, pure JavaScript, gets the first ` +
+        `${count(s.nobleEvents)}. *node:crypto raw (callbacks, one KeyObject)* is the platform's primitive without our wrapper: ` +
+        `\`crypto.verify\` with a callback on one imported key (the busiest author's signatures, repeated up to 25,000 ` +
+        `verifications), all started in a tight loop so libuv's thread pool runs them in parallel; *raw (sync, one thread)* is ` +
+        `the same without a callback, one after the other on the main thread: the rate of a single core. The gap between the ` +
+        `two is what the thread pool adds on this machine's cores.`
+    ],
+    [
+      "Untrusted ingest",
+      `*Ingest: provider* times what a replica does with bytes from a peer: \`Community.join\` on the genesis, then \`receive\` ` +
+        `of ${count(s.chunk)} wire events at a time into memory storage, each event decoded, checked against the community, its ` +
+        `signature (and any consent signature in its body) verified, linked into the log and folded; storage appends are included. ` +
+        `The rate is events per second, and the ratio compares it to the same provider's raw \`verifyBatch\` rate above: the ` +
+        `share of the verification ceiling that survives everything else ingest does (target ≥ ${percent(INGEST_TARGET)}). ` +
+        `Verification runs on libuv's thread pool while decoding and folding run on the main thread, so on a machine with few ` +
+        `cores the two compete for the same cores. *Fold steps per event* counts how many times the fold applied an event: ` +
+        `above 1 means events were folded again (from the latest state snapshot) when later ones arrived. ` +
+        `The best provider on this runtime is \`${best}\` and ingests the whole history; noble ingests its first ` +
+        `${count(s.nobleEvents)} events. *Signatures not checked (main-thread ceiling)* is the same ingest with a stand-in ` +
+        `provider that accepts every signature without looking at it: the rate of everything ingest does besides ` +
+        `verification. Ingest can never be faster than this row, so its ratio to \`${best}\`'s raw rate bounds the ` +
+        `ratio above.`
+    ],
+    [
+      "Replay of stored history",
+      `The history is stored once through \`@affinity/storage-fs\` in a temporary directory (by ingesting it). ` +
+        `*Replay: Community.open (storage-fs)* then times \`Community.open(id)\` with a fresh storage layer each run, so the ` +
+        `log file is read (from the page cache), its frames checked, every event decoded and the whole history folded again; ` +
+        `stored events were verified when they arrived and their signatures are not checked again (target ≥ ` +
+        `${count(REPLAY_TARGET)} events/s). The two rows below split that work: *Event.decode only* decodes every wire event ` +
+        `(strict canonical CBOR, body and header hashes), and *in-memory fold only* runs \`Replica.open\` and \`ingest\` on ` +
+        `events decoded beforehand.`
+    ],
+    [
+      "Memory",
+      `*Heap: open community* opens the stored community from storage-fs and holds it, collects garbage ` +
+        `(\`global.gc()\` until the heap stops shrinking) and reads \`process.memoryUsage()\`; then lets it go, collects again and ` +
+        `reads again. The difference of \`heapUsed + arrayBuffers\` is what the open community holds (log indexes, fold order, ` +
+        `outcomes, state snapshots, and the stored bytes themselves); it is given per event and as a multiple of the events' ` +
+        `encoded size (target ≤ ${HEAP_TARGET}×).`
+    ],
+    [
+      "Bundle size",
+      `*Bundle: package* bundles the package's \`src/index.ts\` with esbuild for the browser (ESM, minified, tree-shaken, ` +
+        `\`@affinity/source\` condition) with everything it imports (effect, @noble, cborg, and core for the modules), and ` +
+        `reports the minified bytes and the gzip size (zlib level 9). Each module's bundle includes the part of core it uses; ` +
+        `*beside core* is what the module adds to an application that already bundles all of core (core and the module ` +
+        `bundled together, minus core alone).`
+    ]
+  ]
+}
+
+/** Run every benchmark, print the table and write the report; returns what it found. */
+export const main = async (args: ReadonlyArray<string>, output: Output = consoleOutput): Promise<Report> => {
+  const s = settings(args)
+  const note = output.progress
+  const started = performance.now()
+  const step = (text: string) => note(`[${((performance.now() - started) / 1000).toFixed(1)} s] ${text}`)
+
+  step(`building and signing a history of ${count(s.events)} events`)
+  const history = build({ events: s.events })
+  const shapes = await Crypto.providers()
+  const bestName = (await Crypto.makeBest()).name
+  const best = shapes.find((shape) => shape.name === bestName) ?? shapes[0]!
+  const noble = shapes.find((shape) => shape.name === "noble")
+
+  const rows: Array<Row> = []
+  step(`raw verification (${shapes.map((x) => x.name).join(", ")})`)
+  const verified = await measureVerify(history, shapes, { nobleCount: s.nobleEvents, runs: s.runs, warmup: s.warmup })
+  rows.push(...verified.rows)
+
+  step(`ingest with ${best.name}`)
+  rows.push(await measureIngest(history, best, verified.rates.get(best.name), { events: s.events, chunk: s.chunk, runs: s.runs, warmup: s.warmup }))
+  step("ingest without signature checks")
+  rows.push(
+    await measureIngest(history, unchecked(best), verified.rates.get(best.name), { events: s.events, chunk: s.chunk, runs: s.runs, warmup: s.warmup }, {
+      name: "Ingest: signatures not checked (main-thread ceiling)",
+      against: best.name
+    })
+  )
+  if (noble !== undefined && noble !== best) {
+    step("ingest with noble")
+    rows.push(await measureIngest(history, noble, verified.rates.get("noble"), { events: s.nobleEvents, chunk: s.chunk, runs: s.runs, warmup: s.warmup }))
+  }
+
+  step("storing the history with storage-fs")
+  const stored = await store(history, best, s.chunk)
+  try {
+    step("replay")
+    rows.push(...(await measureReplay(history, best, stored, { runs: s.runs, warmup: s.warmup })))
+    step("heap")
+    rows.push(...(await measureHeap(history, best, stored)))
+  } finally {
+    await stored.dispose()
+  }
+
+  step("bundles")
+  rows.push(...(await measureBundles(root)))
+
+  const cpus = os.cpus()
+  const environment: Environment = {
+    date: new Date().toISOString().slice(0, 10),
+    node: process.version,
+    cpu: cpus[0]?.model.trim() ?? os.machine(),
+    cores: cpus.length,
+    events: history.size,
+    encodedBytes: history.encodedBytes,
+    quick: s.quick
+  }
+  const markdown = document(environment, rows, sections(s, history, best.name))
+  await mkdir(path.dirname(s.out), { recursive: true })
+  await writeFile(s.out, markdown)
+  output.table(table(rows))
+  step(`wrote ${s.out}`)
+  return { settings: s, environment, rows, markdown }
+}

@@ -1,0 +1,207 @@
+/**
+ * The history every benchmark runs on: a community of several founders whose log is
+ * mostly `core/tick` events, with some `core/member.apply` and `core/device.add`, each
+ * event citing the current heads, and now and then a few events written concurrently.
+ *
+ * Built once, signed with node:crypto (or noble when node:crypto has no Ed25519); building
+ * is not measured.
+ *
+ * @module
+ */
+import { Bytes, CoreEvents, Event } from "@affinity/core"
+import type { Cbor, Crypto } from "@affinity/core"
+import * as ed from "@noble/ed25519"
+import { sha256, sha512 } from "@noble/hashes/sha2.js"
+import * as NodeCrypto from "node:crypto"
+
+/** A history ready to be fed to a replica. */
+export interface History {
+  /** Wire bytes of the genesis. */
+  readonly genesis: Uint8Array
+  /** Wire bytes of every event after the genesis, in an order where parents come first. */
+  readonly events: ReadonlyArray<Uint8Array>
+  /** The event signatures (genesis included), as a replica verifies them. */
+  readonly signatures: ReadonlyArray<Crypto.VerifyItem>
+  /** Hex id of the genesis: the community id. */
+  readonly id: string
+  /** Events in all, the genesis included. */
+  readonly size: number
+  /** Sum of the wire sizes of every event, the genesis included. */
+  readonly encodedBytes: number
+  /** How many events of each kind, and how many concurrent bursts. */
+  readonly mix: {
+    readonly founders: number
+    readonly ticks: number
+    readonly applies: number
+    readonly deviceAdds: number
+    readonly bursts: number
+    readonly maxParents: number
+  }
+}
+
+/** A key that signs synchronously. */
+interface Signer {
+  readonly publicKey: Uint8Array
+  readonly sign: (message: Uint8Array) => Uint8Array
+}
+
+const PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20])
+
+const nodeSigner = (seed: Uint8Array): Signer | undefined => {
+  try {
+    const key = NodeCrypto.createPrivateKey({ key: Buffer.from(Bytes.concat(PKCS8_PREFIX, seed)), format: "der", type: "pkcs8" })
+    const spki = NodeCrypto.createPublicKey(key).export({ format: "der", type: "spki" })
+    const publicKey = new Uint8Array(spki.subarray(spki.length - 32))
+    return { publicKey, sign: (message) => new Uint8Array(NodeCrypto.sign(null, message, key)) }
+  } catch {
+    return undefined
+  }
+}
+
+const nobleSigner = (seed: Uint8Array): Signer => {
+  if (ed.hashes.sha512 === undefined) ed.hashes.sha512 = sha512
+  return { publicKey: ed.getPublicKey(seed), sign: (message) => ed.sign(message, seed) }
+}
+
+/** A deterministic key: its seed is SHA-256 of a label. */
+const signer = (label: string): Signer => {
+  const seed = sha256(Bytes.utf8(`affinity/bench/${label}`))
+  return nodeSigner(seed) ?? nobleSigner(seed)
+}
+
+/** A small deterministic generator (mulberry32), so every run builds the same history. */
+const random = (seed: number): (() => number) => {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+interface Built {
+  readonly id: Uint8Array
+  readonly time: number
+  readonly bytes: Uint8Array
+}
+
+/** Options of {@link build}. */
+export interface BuildOptions {
+  /** Events in all, the genesis included (at least 2). */
+  readonly events: number
+  /** Founders, each a full member from the genesis on. */
+  readonly founders?: number
+  /** Share of events that are `core/member.apply` by a new key. */
+  readonly applyShare?: number
+  /** Share of events that are `core/device.add` by a founder. */
+  readonly deviceShare?: number
+  /** Share of steps that are a burst of 2 or 3 concurrent ticks by different members. */
+  readonly burstShare?: number
+}
+
+/** Build and sign a history of `options.events` events. */
+export const build = (options: BuildOptions): History => {
+  const total = Math.max(2, Math.floor(options.events))
+  const founderCount = options.founders ?? 4
+  const applyShare = options.applyShare ?? 0.01
+  const deviceShare = options.deviceShare ?? 0.005
+  const burstShare = options.burstShare ?? 0.02
+  const rand = random(0x5eed)
+
+  const founders = Array.from({ length: founderCount }, (_, n) => signer(`founder/${n}`))
+  /** Keys that act for a full member: the founders and the devices they added. */
+  const actors: Array<Signer> = [...founders]
+  const tips = new Map<Signer, { readonly seq: number; readonly id: Uint8Array }>()
+  let heads: Array<Built> = []
+  let time = 1_700_000_000_000
+
+  const events: Array<Uint8Array> = []
+  const signatures: Array<Crypto.VerifyItem> = []
+  let encodedBytes = 0
+  let maxParents = 0
+  const mix = { ticks: 0, applies: 0, deviceAdds: 0, bursts: 0 }
+
+  const write = (author: Signer, community: Uint8Array | null, parents: ReadonlyArray<Built>, type: string, body: Cbor.Value): Built => {
+    const tip = tips.get(author)
+    const prev = tip?.id ?? null
+    time = Math.max(time, ...parents.map((p) => p.time)) + 1000
+    const prepared = Event.prepare({
+      community,
+      author: author.publicKey,
+      seq: (tip?.seq ?? 0) + 1,
+      prev,
+      parents: parents.map((p) => p.id),
+      time,
+      module: "core",
+      type,
+      body
+    })
+    if (!prepared.ok) throw new Error(`bench history: ${prepared.error.message}`)
+    const { unsigned } = prepared
+    const signature = author.sign(unsigned.message)
+    const bytes = Event.assemble(unsigned, signature)
+    signatures.push({ publicKey: author.publicKey, message: unsigned.message, signature })
+    encodedBytes += bytes.length
+    maxParents = Math.max(maxParents, parents.length)
+    tips.set(author, { seq: (tip?.seq ?? 0) + 1, id: unsigned.id })
+    if (community !== null) events.push(bytes)
+    return { id: unsigned.id, time, bytes }
+  }
+
+  const first = founders[0]!
+  const genesis = write(first, null, [], "genesis", {
+    name: "Bench",
+    founders: [...Event.dedupeSorted(founders.map((f) => f.publicKey))],
+    params: {}
+  })
+  const community = genesis.id
+  heads = [genesis]
+
+  let applicants = 0
+  let devices = 0
+  const pick = (from: ReadonlyArray<Signer>): Signer => from[Math.floor(rand() * from.length)]!
+  let count = 1
+  while (count < total) {
+    const r = rand()
+    if (r < burstShare && total - count >= 3 && actors.length >= 3) {
+      // Two or three members write at once, each citing the same heads.
+      const width = Math.min(total - count, rand() < 0.5 ? 2 : 3)
+      const authors = new Set<Signer>()
+      while (authors.size < width) authors.add(pick(actors))
+      const cited = heads
+      const written = [...authors].map((a) => write(a, community, cited, "tick", {}))
+      heads = written
+      count += written.length
+      mix.ticks += written.length
+      mix.bursts++
+    } else if (r < burstShare + applyShare) {
+      const applicant = signer(`applicant/${applicants++}`)
+      heads = [write(applicant, community, heads, "member.apply", { note: "" })]
+      mix.applies++
+      count++
+    } else if (r < burstShare + applyShare + deviceShare) {
+      const adder = pick(founders)
+      const device = signer(`device/${devices++}`)
+      const consent = device.sign(CoreEvents.deviceConsentMessage(community, adder.publicKey))
+      heads = [write(adder, community, heads, "device.add", { device: device.publicKey, consent })]
+      actors.push(device)
+      mix.deviceAdds++
+      count++
+    } else {
+      heads = [write(pick(actors), community, heads, "tick", {})]
+      mix.ticks++
+      count++
+    }
+  }
+  return {
+    genesis: genesis.bytes,
+    events,
+    signatures,
+    id: Bytes.toHex(community),
+    size: count,
+    encodedBytes,
+    mix: { founders: founderCount, ...mix, maxParents }
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Untrusted ingest: the history's wire bytes through `Community.join` and `receive`, in
+ * chunks, into memory storage; every signature is verified and every event folded.
+ *
+ * @module
+ */
+import { Community, Crypto, Storage } from "@affinity/core"
+import { Effect, Layer } from "effect"
+import type { History } from "./history.ts"
+import { rate, time } from "./measure.ts"
+import { count, percent, perSecond, type Row } from "./report.ts"
+
+/** Share of the provider's raw `verifyBatch` rate that ingest should reach. */
+export const INGEST_TARGET = 0.85
+
+/** Options of {@link measureIngest}. */
+export interface IngestOptions {
+  /** Events fed (genesis included); a prefix of the history. */
+  readonly events: number
+  /** Events per `receive` call. */
+  readonly chunk: number
+  readonly runs: number
+  readonly warmup: number
+}
+
+/** Crypto on a given provider and a fresh memory store. */
+export const memoryLayer = (shape: Crypto.CryptoShape): Layer.Layer<Crypto.Crypto | Storage.Storage> =>
+  Layer.mergeAll(Layer.succeed(Crypto.Crypto, shape), Storage.layerMemory)
+
+/** Join from the genesis and receive `events - 1` events in chunks; the open community. */
+export const feed = (history: History, events: number, chunk: number) =>
+  Effect.gen(function* () {
+    const community = yield* Community.join(history.genesis)
+    const wire = history.events
+    const end = Math.min(wire.length, events - 1)
+    let refused = 0
+    for (let i = 0; i < end; i += chunk) {
+      const verdicts = yield* community.receive(wire.slice(i, Math.min(end, i + chunk)))
+      for (const v of verdicts) if (v._tag !== "Valid") refused++
+    }
+    if (refused > 0) throw new Error(`bench: ${refused} events of the history were not accepted`)
+    return community
+  })
+
+/** Every delivered event must have been applied: the history is meant to be all valid. */
+export const checkApplied = (community: Community.Community, events: number): void => {
+  const replica = community.replica
+  if (replica.log.size !== events) throw new Error(`bench: ${replica.log.size} of ${events} events were delivered`)
+  let rejected = 0
+  for (const key of replica.orderedKeys()) if (replica.outcome(key)?._tag !== "Applied") rejected++
+  if (rejected > 0) throw new Error(`bench: the fold rejected ${rejected} events of the history`)
+}
+
+/**
+ * A provider that accepts every signature without looking at it: ingest with it shows what
+ * everything but verification costs (decoding, links, fold, storage), on the main thread.
+ */
+export const unchecked = (shape: Crypto.CryptoShape): Crypto.CryptoShape => ({
+  ...shape,
+  name: "unchecked",
+  verify: () => Effect.succeed(true),
+  verifyBatch: (items) => Effect.succeed(items.map(() => true))
+})
+
+/** Ingest with one provider; a row comparing the rate to the provider's raw `verifyBatch` rate. */
+export const measureIngest = async (
+  history: History,
+  shape: Crypto.CryptoShape,
+  raw: number | undefined,
+  options: IngestOptions,
+  /** Name and words of the row when it is not the provider's own ingest (see {@link unchecked}). */
+  label?: { readonly name: string; readonly against: string }
+): Promise<Row> => {
+  const events = Math.min(options.events, history.size)
+  const run = () => Effect.runPromise(Effect.provide(feed(history, events, options.chunk), memoryLayer(shape)))
+  const first = await run()
+  checkApplied(first, events)
+  const steps = first.replica.stats.steps
+  const t = await time(options.runs, options.warmup, run)
+  const r = rate(events - 1, t.ms)
+  const ratio = raw === undefined ? undefined : r / raw
+  return {
+    section: "ingest",
+    name: label?.name ?? `Ingest: ${shape.name}`,
+    result: perSecond(r, "events"),
+    detail:
+      `${count(events)} events, \`receive\` of ${count(options.chunk)} at a time, memory storage, ` +
+      `${(steps / events).toFixed(2)} fold steps per event` +
+      (ratio === undefined ? "" : `; ${percent(ratio)} of ${label?.against ?? shape.name}'s raw \`verifyBatch\` rate`),
+    ...(ratio === undefined || label !== undefined ? {} : { target: { text: `≥ ${percent(INGEST_TARGET)} of raw verify`, met: ratio >= INGEST_TARGET } })
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Replay of stored, already-verified history: `Community.open` from storage-fs (no
+ * signature is checked again), and its parts: decoding the stored bytes, and the fold
+ * alone over decoded events.
+ *
+ * @module
+ */
+import { Community, Crypto, Event, Replica } from "@affinity/core"
+import * as StorageFs from "@affinity/storage-fs"
+import { Effect, Layer } from "effect"
+import * as fs from "node:fs/promises"
+import * as os from "node:os"
+import * as path from "node:path"
+import type { History } from "./history.ts"
+import { checkApplied, feed } from "./ingest.ts"
+import { rate, time } from "./measure.ts"
+import { count, millis, perSecond, type Row } from "./report.ts"
+
+/** Events per second that reopening a stored community should reach. */
+export const REPLAY_TARGET = 100_000
+
+/** A storage-fs directory holding the history, and how to remove it. */
+export interface Store {
+  readonly directory: string
+  /** Size of the community's `events.log`, in bytes. */
+  readonly fileBytes: number
+  readonly dispose: () => Promise<void>
+}
+
+const fsLayer = (shape: Crypto.CryptoShape, directory: string) =>
+  Layer.mergeAll(Layer.succeed(Crypto.Crypto, shape), StorageFs.layer({ directory }))
+
+/** Store the history in a new temporary directory by ingesting it once through storage-fs. */
+export const store = async (history: History, shape: Crypto.CryptoShape, chunk: number): Promise<Store> => {
+  const directory = await fs.mkdtemp(path.join(os.tmpdir(), "affinity-bench-"))
+  const dispose = () => fs.rm(directory, { recursive: true, force: true })
+  try {
+    const community = await Effect.runPromise(Effect.provide(feed(history, history.size, chunk), fsLayer(shape, directory)))
+    checkApplied(community, history.size)
+    const { size } = await fs.stat(path.join(directory, `c-${history.id}`, "events.log"))
+    return { directory, fileBytes: size, dispose }
+  } catch (cause) {
+    await dispose()
+    throw cause
+  }
+}
+
+/** Open the stored community with a fresh storage layer (so it reads the file again). */
+export const open = (shape: Crypto.CryptoShape, directory: string, id: string): Promise<Community.Community> =>
+  Effect.runPromise(Effect.provide(Community.open(id), fsLayer(shape, directory)))
+
+/** Options of {@link measureReplay}. */
+export interface ReplayOptions {
+  readonly runs: number
+  readonly warmup: number
+}
+
+/** Reopen from disk, decode alone, fold alone. */
+export const measureReplay = async (
+  history: History,
+  shape: Crypto.CryptoShape,
+  stored: Store,
+  options: ReplayOptions
+): Promise<ReadonlyArray<Row>> => {
+  const n = history.size
+  const rows: Array<Row> = []
+
+  checkApplied(await open(shape, stored.directory, history.id), n)
+  const opened = await time(options.runs, options.warmup, () => open(shape, stored.directory, history.id))
+  const openRate = rate(n, opened.ms)
+  rows.push({
+    section: "replay",
+    name: "Replay: Community.open (storage-fs)",
+    result: perSecond(openRate, "events"),
+    detail: `${count(n)} events in ${millis(opened.ms)}: read ${count(stored.fileBytes)} bytes, decode, fold; no signature checks`,
+    target: { text: `≥ ${count(REPLAY_TARGET)} events/s`, met: openRate >= REPLAY_TARGET }
+  })
+
+  const wire = [history.genesis, ...history.events]
+  const decodeAll = (): Array<Event.Event> =>
+    wire.map((bytes) => {
+      const d = Event.decode(bytes)
+      if (!d.ok) throw new Error(`bench: an event of the history does not decode: ${d.error.message}`)
+      return d.event
+    })
+  const decoding = await time(options.runs, options.warmup, decodeAll)
+  rows.push({
+    section: "replay",
+    name: "Replay: Event.decode only",
+    result: perSecond(rate(n, decoding.ms), "events"),
+    detail: `${count(n)} events in ${millis(decoding.ms)}: strict canonical decode of envelope, header and body, two SHA-256`
+  })
+
+  const decoded = decodeAll()
+  const [genesis, ...rest] = decoded
+  if (genesis === undefined) throw new Error("bench: empty history")
+  const fold = () => {
+    const r = Replica.Replica.open(genesis)
+    if (!r.ok) throw new Error(`bench: ${r.error.message}`)
+    r.replica.ingest(rest)
+    return r.replica
+  }
+  const folded = fold()
+  if (folded.log.size !== n) throw new Error(`bench: the fold delivered ${folded.log.size} of ${n} events`)
+  const folding = await time(options.runs, options.warmup, fold)
+  rows.push({
+    section: "replay",
+    name: "Replay: in-memory fold only",
+    result: perSecond(rate(n, folding.ms), "events"),
+    detail:
+      `${count(n)} decoded events in ${millis(folding.ms)}: \`Replica.open\` + \`ingest\` (log links, key registry, fold), ` +
+      `${(folded.stats.steps / n).toFixed(2)} fold steps per event`
+  })
+  return rows
+}

@@ -1,0 +1,51 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { expect, it } from "vitest"
+import { main } from "../src/bench.ts"
+
+it("pnpm bench --quick prints and writes every row", async () => {
+  const directory = await mkdtemp(join(tmpdir(), "affinity-bench-test-"))
+  const out = join(directory, "benchmarks.md")
+  const printed: Array<string> = []
+  try {
+    const report = await main(["--quick", "--out", out], { table: (text) => printed.push(text), progress: () => undefined })
+    const written = await readFile(out, "utf8")
+    const names = [
+      "Verify: node (verifyBatch)",
+      "Verify: webcrypto (verifyBatch)",
+      "Verify: noble (verifyBatch)",
+      "Verify: node:crypto raw (callbacks, one KeyObject)",
+      "Verify: node:crypto raw (sync, one thread)",
+      "Ingest: node",
+      "Ingest: signatures not checked (main-thread ceiling)",
+      "Ingest: noble",
+      "Replay: Community.open (storage-fs)",
+      "Replay: Event.decode only",
+      "Replay: in-memory fold only",
+      "Heap: open community",
+      "Bundle: @affinity/core",
+      "Bundle: @affinity/governance",
+      "Bundle: @affinity/administration",
+      "Bundle: @affinity/economy",
+      "Bundle: @affinity/expression",
+      "Bundle: @affinity/justice",
+      "Bundle: @affinity/defense"
+    ]
+    const table = printed.join("\n")
+    for (const name of names) {
+      expect(table).toContain(`| ${name} |`)
+      expect(written).toContain(`| ${name} |`)
+    }
+    expect(report.rows.map((r) => r.name)).toEqual(expect.arrayContaining(names))
+    for (const heading of ["Signature verification", "Untrusted ingest", "Replay of stored history", "Memory", "Bundle size"])
+      expect(written).toContain(`## ${heading}`)
+    expect(written).toContain(process.version)
+    expect(written).toContain(`${report.environment.cores} cores`)
+    expect(written).toContain("1,500 events")
+    // Every row that has a target says whether it was met.
+    for (const row of report.rows.filter((r) => r.target !== undefined)) expect(table).toMatch(new RegExp(`\\| ${row.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\|.*(met|not met)`))
+  } finally {
+    await rm(directory, { recursive: true, force: true })
+  }
+}, 120_000)
