@@ -83,6 +83,9 @@ export interface Options extends ReplicaOptions {}
 /** Events verified and folded per step of the `receive` pipeline. */
 const SLICE = 128
 
+/** Slices whose signatures are being verified ahead of the fold. */
+const IN_FLIGHT = 3
+
 const invalid = (key: string | null, tag: string, message: string): Verdict => ({
   _tag: "Invalid",
   key,
@@ -201,15 +204,18 @@ const make = (replica: Replica, persisted: number) =>
         const verdicts: Array<Verdict | undefined> = new Array(events.length)
         const slices: Array<ReadonlyArray<Event.Event>> = []
         for (let i = 0; i < events.length; i += SLICE) slices.push(events.slice(i, i + SLICE))
-        let next = slices.length > 0 ? requests(slices[0]!) : undefined
-        let running = next ? startVerify(next.items) : undefined
+        // Keep a few slices' signatures in flight on the thread pool while folding.
+        const inFlight: Array<{ readonly spans: ReadonlyArray<readonly [number, number]>; readonly ok: Promise<ReadonlyArray<boolean>> }> = []
+        let started = 0
+        const startNext = () => {
+          const r = requests(slices[started++]!)
+          inFlight.push({ spans: r.spans, ok: startVerify(r.items) })
+        }
         for (let k = 0; k < slices.length; k++) {
-          const current = next!
-          const ok = yield* Effect.promise(() => running!)
-          if (k + 1 < slices.length) {
-            next = requests(slices[k + 1]!)
-            running = startVerify(next.items)
-          }
+          while (started < slices.length && started <= k + IN_FLIGHT - 1) startNext()
+          const current = inFlight.shift()!
+          const ok = yield* Effect.promise(() => current.ok)
+          if (started < slices.length) startNext()
           foldSlice(slices[k]!, current.spans, ok, verdicts, k * SLICE, delivered, embedded)
         }
         return verdicts
