@@ -12,6 +12,7 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
 import { measureBundles } from "./bundle.ts"
+import { measureGovernance } from "./governance.ts"
 import { HEAP_TARGET, measureHeap } from "./heap.ts"
 import { build, type History } from "./history.ts"
 import { INGEST_TARGET, measureIngest, unchecked } from "./ingest.ts"
@@ -147,6 +148,14 @@ const sections = (s: Settings, history: History, best: string): ReadonlyArray<re
         `encoded size (target ≤ ${HEAP_TARGET}×).`
     ],
     [
+      "Governance",
+      `*Decide a proposal with 1,000 stances* times the fold of the \`governance/proposal.close\` event that computes the ` +
+        `outcome from the stances in its causal past. *Rank members for six groups* times the pure lot: the seed from the ` +
+        `reveals, then every eligible member's score for each of the six prime groups. *Draw six prime groups (fold)* times ` +
+        `the fold of one \`governance/term.draw\` event in a community of 2,000 members (building a larger one by decisions is ` +
+        `itself slow today: admissions copy the membership state, so building grows with the square of the members).`
+    ],
+    [
       "Bundle size",
       `*Bundle: package* bundles the package's \`src/index.ts\` with esbuild for the browser (ESM, minified, tree-shaken, ` +
         `\`@affinity/source\` condition) with everything it imports (effect, @noble, cborg, and core for the modules), and ` +
@@ -200,6 +209,12 @@ export const main = async (args: ReadonlyArray<string>, output: Output = console
   } finally {
     await stored.dispose()
   }
+
+  step("governance")
+  const governance = await measureGovernance(
+    s.quick ? { runs: 3, stances: 200, rankMembers: 2000, drawMembers: 300, progress: step } : { progress: step }
+  )
+  rows.push(...governance.map((r) => ({ section: "governance" as const, ...r })))
 
   step("bundles")
   rows.push(...(await measureBundles(root)))

@@ -8,10 +8,17 @@ import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { run } from "./demo.ts"
+import { runGovernance } from "./governance.ts"
+import { runSync } from "./sync.ts"
 
 const directory = await mkdtemp(join(tmpdir(), "affinity-demo-"))
 try {
   const result = await run(directory)
+  console.log("")
+  await runGovernance(directory, console.log)
+  console.log("")
+  const synced = await runSync(console.log)
+  if (new Set(synced.hashes).size !== 1) process.exitCode = 1
   process.exitCode = result.hashAfter === result.hashBefore ? 0 : 1
 } finally {
   await rm(directory, { recursive: true, force: true })

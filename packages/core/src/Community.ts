@@ -122,15 +122,19 @@ const make = (replica: Replica, persisted: number) =>
     const listeners = new Set<(change: Change) => void>()
     let stored = persisted
 
-    /** Persist what the replica delivered since the last call, then notify. */
+    /**
+     * Persist what the replica delivered since the last call, then notify. The range to
+     * store is claimed before waiting on storage, so overlapping calls (an append during a
+     * peer's receive) never store an event twice or skip one.
+     */
     const commit = (delivered: ReadonlyArray<string>) =>
       Effect.gen(function* () {
         if (delivered.length === 0) return
         const log = replica.log
         const records: Array<Uint8Array> = []
         for (let i = stored; i < log.size; i++) records.push(log.bytes[i]!)
-        yield* storage.append(replica.id, records)
         stored = log.size
+        if (records.length > 0) yield* storage.append(replica.id, records)
         const change: Change = { delivered, stateHash: replica.stateHashHex() }
         for (const l of listeners) l(change)
       })

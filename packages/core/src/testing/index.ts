@@ -5,3 +5,4 @@
  * @module
  */
 export { runStorageContract, type StorageContractOptions } from "./StorageContract.ts"
+export { runSyncTransportContract, type SyncTransportContractOptions, type SyncTransportPair } from "./SyncContract.ts"

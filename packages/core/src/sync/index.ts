@@ -1,0 +1,24 @@
+/**
+ * Sync: keeping replicas of communities in step over any transport that carries binary
+ * frames. See `docs/sync.md` for the protocol.
+ *
+ * - {@link Hub}: the engine (`makeHub`), one per replica, any number of peers.
+ * - {@link Connection}: the transport contract every adapter implements.
+ * - {@link Memory}: in-memory connections and a seeded, lossy simulated network.
+ * - {@link Message} and {@link Reconcile}: the wire format and range-based set reconciliation.
+ * - {@link Limits}: per-peer limits, disconnect reasons, the clock.
+ * - {@link Measure}: measurements for benchmarks.
+ *
+ * @module
+ */
+export * as Connection from "./Connection.ts"
+export * as Hub from "./Hub.ts"
+export * as Limits from "./Limits.ts"
+export * as Measure from "./Measure.ts"
+export * as Memory from "./Memory.ts"
+export * as Message from "./Message.ts"
+export * as Reconcile from "./Reconcile.ts"
+export { makeHub, VERSIONS } from "./Hub.ts"
+export type { Hub as SyncHub, HubOptions, Peer, PeerStats } from "./Hub.ts"
+export type { CloseReason, Reason } from "./Connection.ts"
+export type { Clock, DisconnectReason } from "./Limits.ts"

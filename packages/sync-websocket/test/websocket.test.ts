@@ -1,0 +1,62 @@
+import { afterAll, describe, expect, it } from "vitest"
+import { runSyncTransportContract } from "@affinity/core/testing"
+import { closeText, connect, fromClose, type Connection } from "../src/index.ts"
+import { listen, type Server } from "../src/server.ts"
+
+/** One server for the suite; each pair is a new client and the server's end of it. */
+let server: Server | undefined
+const waiting: Array<(c: Connection) => void> = []
+const serve = async (): Promise<Server> =>
+  (server ??= await listen({ port: 0, onConnection: (c) => waiting.shift()?.(c) }))
+afterAll(async () => {
+  await server?.close()
+})
+
+const pair = async (clientFirst: boolean) => {
+  const s = await serve()
+  const accepted = new Promise<Connection>((resolve) => waiting.push(resolve))
+  const client = await connect(s.url)
+  const serverEnd = await accepted
+  return clientFirst ? { a: client, b: serverEnd } : { a: serverEnd, b: client }
+}
+
+describe("WebSocket transport", () => {
+  runSyncTransportContract("websocket: global WebSocket client ↔ ws server", () => pair(true))
+  runSyncTransportContract("websocket: ws server ↔ global WebSocket client", () => pair(false))
+
+  it("refuses a frame above the server's limit (FrameTooLarge on both sides)", async () => {
+    let serverEnd: Connection | undefined
+    const small = await listen({ port: 0, maxFrameBytes: 1000, onConnection: (c) => (serverEnd = c) })
+    const client = await connect(small.url)
+    client.send(new Uint8Array(2000))
+    // The client hears code 1009, or only that the link dropped, depending on timing.
+    const reason = await client.closed
+    expect(["FrameTooLarge", "TransportError"]).toContain(reason.reason)
+    expect(serverEnd).toBeDefined()
+    expect((await serverEnd!.closed).reason).toBe("FrameTooLarge")
+    await small.close()
+  })
+
+  it("fails to connect with an Error when nobody listens", async () => {
+    const gone = await listen({ port: 0, onConnection: () => {} })
+    const url = gone.url
+    await gone.close()
+    await expect(connect(url)).rejects.toThrow(/could not connect/)
+  })
+
+  it("closes every connection with Shutdown when the server stops", async () => {
+    const s = await listen({ port: 0, onConnection: () => {} })
+    const c = await connect(s.url)
+    await s.close()
+    expect((await c.closed).reason).toBe("Shutdown")
+  })
+
+  it("fits close reasons in 123 bytes and reads them back", () => {
+    const long = { reason: "Flood", message: "é".repeat(200) }
+    const text = closeText(long)
+    expect(new TextEncoder().encode(text).length).toBeLessThanOrEqual(123)
+    expect(fromClose(4000, text, "remote")).toMatchObject({ reason: "Flood", by: "remote" })
+    expect(fromClose(1006, "", "remote")).toMatchObject({ reason: "TransportError", by: "transport" })
+    expect(fromClose(4000, "not a tag!: x", "remote").reason).toBe("Closed")
+  })
+})
