@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
 import { measureBundles } from "./bundle.ts"
 import { measureGovernance } from "./governance.ts"
+import { measureSync } from "./sync.ts"
 import { HEAP_TARGET, measureHeap } from "./heap.ts"
 import { build, type History } from "./history.ts"
 import { INGEST_TARGET, measureIngest, unchecked } from "./ingest.ts"
@@ -148,6 +149,17 @@ const sections = (s: Settings, history: History, best: string): ReadonlyArray<re
         `encoded size (target ≤ ${HEAP_TARGET}×).`
     ],
     [
+      "Sync",
+      `*Sync: k missing of N* builds two in-memory replicas of one history, one of them without its last k events, joins ` +
+        `them by a simulated link (one virtual millisecond per hop, no faults) and runs the sync protocol until both hold the ` +
+        `same events; round trips count from the first hello, bytes are everything both sides sent besides the missing events ` +
+        `themselves (target for k = 1: ≤ 3 round trips and ≤ 2 KB). The detail gives the same with heads comparison turned off ` +
+        `(reconciliation alone) and the size of a naive exchange of every id. *Full sync* sends a whole history to an empty ` +
+        `replica (target ≤ 5% over the events' own bytes). *Relay* runs a relay in its own process on file storage with ` +
+        `concurrent WebSocket clients on loopback, each sending its events; it is then killed and restarted on the same folder, ` +
+        `and every acknowledged event must still be there (target: none lost).`
+    ],
+    [
       "Governance",
       `*Decide a proposal with 1,000 stances* times the fold of the \`governance/proposal.close\` event that computes the ` +
         `outcome from the stances in its causal past. *Rank members for six groups* times the pure lot: the seed from the ` +
@@ -209,6 +221,14 @@ export const main = async (args: ReadonlyArray<string>, output: Output = console
   } finally {
     await stored.dispose()
   }
+
+  step("sync")
+  const synced = await measureSync(
+    s.quick
+      ? { events: 2000, missing: [1, 10, 100], clients: 5, perClient: 50, progress: step }
+      : { events: 100_000, missing: [1, 100, 10_000], clients: 50, perClient: 1000, progress: step }
+  )
+  rows.push(...synced.map((r) => ({ section: "sync" as const, ...r })))
 
   step("governance")
   const governance = await measureGovernance(
