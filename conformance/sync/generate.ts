@@ -1,7 +1,7 @@
 /**
  * Writes `conformance/vectors/sync.json`: the sync protocol's wire forms, rejections,
  * version negotiation, salts, fingerprints, bounds and whole reconciliation transcripts
- * (see `docs/sync.md`). Everything is derived from fixed inputs; running it again gives
+ * (see `docs/protocol.md`, §13). Everything is derived from fixed inputs; running it again gives
  * the same bytes.
  *
  * ```sh
@@ -157,7 +157,7 @@ export const generate = (): string => {
   ]
   const out = {
     description:
-      "Vectors of the Affinity sync protocol, version 1 (docs/sync.md). Byte strings are hex; in message values a byte string is {\"$bytes\": hex}.",
+      "Vectors of the Affinity sync protocol, version 1 (docs/protocol.md, section 13). Byte strings are hex; in message values a byte string is {\"$bytes\": hex}.",
     versions: VERSIONS,
     constants: {
       buckets: Reconcile.BUCKETS,

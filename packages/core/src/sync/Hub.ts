@@ -1,6 +1,6 @@
 /**
  * The sync engine: a `Hub` keeps a set of communities in sync with any number of peers,
- * each over a {@link Connection}. It speaks the protocol of `docs/sync.md`:
+ * each over a {@link Connection}. It speaks the protocol of `docs/protocol.md`, §13:
  *
  * 1. `hello` both ways; the highest common version wins, none is a `VersionMismatch`.
  * 2. `open` per community: each side's heads. A side that holds all of the peer's heads

@@ -1,5 +1,5 @@
 /**
- * The sync protocol's messages and their wire form (see `docs/sync.md`).
+ * The sync protocol's messages and their wire form (see `docs/protocol.md`, §13).
  *
  * Every frame is one canonical CBOR array whose first item is the message kind:
  *

@@ -11,7 +11,7 @@
  * exactly what each side lacks in that range. Rounds end when a reply is all skips.
  *
  * Fingerprints are SHA-256 over a per-connection salt, the item count and the
- * concatenated ids of the range, truncated to 16 bytes (see `docs/sync.md` for why not
+ * concatenated ids of the range, truncated to 16 bytes (see `docs/protocol.md`, §13 for why not
  * an additive or XOR fingerprint).
  *
  * Everything here is pure and synchronous.

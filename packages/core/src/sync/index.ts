@@ -1,6 +1,6 @@
 /**
  * Sync: keeping replicas of communities in step over any transport that carries binary
- * frames. See `docs/sync.md` for the protocol.
+ * frames. See `docs/protocol.md`, §13 for the protocol.
  *
  * - {@link Hub}: the engine (`makeHub`), one per replica, any number of peers.
  * - {@link Connection}: the transport contract every adapter implements.
