@@ -1,29 +1,15 @@
 /**
- * The `Connection` contract of `@affinity/core` (`Sync.Connection`), restated here by
- * shape so this package has no runtime dependency: TypeScript checks that the two match
- * wherever a connection from here is handed to a sync hub.
+ * The WebSocket side of the `Connection` contract of `@affinity/core` (`Sync.Connection`):
+ * close codes and texts. The contract and its endpoint helper come from core.
  *
  * @module
  */
+import { Sync } from "@affinity/core"
 
-/** A reason to close a connection: a tag and a sentence for people. */
-export interface Reason {
-  readonly reason: string
-  readonly message: string
-}
-
-/** How a connection ended, as seen from one side. */
-export interface CloseReason extends Reason {
-  readonly by: "local" | "remote" | "transport"
-}
-
-/** One end of a link that carries binary frames (see `Sync.Connection` in `@affinity/core`). */
-export interface Connection {
-  readonly send: (frame: Uint8Array) => void
-  readonly receive: (handler: (frame: Uint8Array) => void) => void
-  readonly close: (reason?: Reason) => void
-  readonly closed: Promise<CloseReason>
-}
+export type Reason = Sync.Connection.Reason
+export type CloseReason = Sync.Connection.CloseReason
+export type Connection = Sync.Connection.Connection
+export const makeEndpoint = Sync.Connection.makeEndpoint
 
 /** WebSocket close code for a close with an Affinity reason (`<reason>: <message>` as close text). */
 export const CLOSE_CODE = 4000
@@ -54,43 +40,3 @@ export const fromClose = (code: number, text: string, by: "remote" | "transport"
   return { by: "transport", reason: "TransportError", message: `the connection was lost (code ${code}${text ? `: ${text}` : ""})` }
 }
 
-/** The receiving half of a connection: holds frames until a handler is set, isolates handler errors. */
-export const makeEndpoint = () => {
-  let handler: ((frame: Uint8Array) => void) | undefined
-  let held: Array<Uint8Array> = []
-  let draining = false
-  let done = false
-  let resolve: (r: CloseReason) => void = () => {}
-  const closed = new Promise<CloseReason>((r) => (resolve = r))
-  const call = (frame: Uint8Array) => {
-    try {
-      handler!(frame)
-    } catch {
-      // The handler's failure is its own.
-    }
-  }
-  return {
-    closed,
-    isClosed: () => done,
-    deliver: (frame: Uint8Array) => {
-      if (done) return
-      if (handler && !draining) call(frame)
-      else held.push(frame)
-    },
-    finish: (r: CloseReason): boolean => {
-      if (done) return false
-      done = true
-      held = []
-      resolve(r)
-      return true
-    },
-    receive: (h: (frame: Uint8Array) => void) => {
-      handler = h
-      if (draining) return
-      draining = true
-      for (let i = 0; i < held.length && !done; i++) call(held[i]!)
-      held = []
-      draining = false
-    }
-  }
-}
