@@ -151,3 +151,87 @@ export const layerMemory: Layer.Layer<Storage> = Layer.effect(
   Storage,
   Effect.acquireRelease(Effect.sync(makeMemory), (store) => Effect.ignore(store.close()))
 )
+
+/** What an adapter provides to {@link fromPromises}: the storage operations as Promises. */
+export interface PromiseStore {
+  /** Adapter name, for diagnostics. */
+  readonly name: string
+  /** Where the store lives, in words ("store at /data", "IndexedDB store \"app\""), for messages. */
+  readonly place: string
+  readonly append: (community: string, records: ReadonlyArray<Uint8Array>) => Promise<void>
+  readonly events: (community: string) => Promise<ReadonlyArray<Uint8Array>>
+  readonly get: (community: string, key: string) => Promise<Uint8Array | undefined>
+  readonly set: (community: string, key: string, value: Uint8Array) => Promise<void>
+  readonly communities: () => Promise<ReadonlyArray<string>>
+  /** Release resources; called once, after every operation in flight has settled. */
+  readonly close: () => Promise<void>
+}
+
+/** A `StorageError` for a failed operation (kept as is when it already is one). */
+export const toStorageError = (what: string, cause: unknown): StorageError =>
+  cause instanceof StorageError
+    ? cause
+    : new StorageError({
+        reason: `${what}: ${
+          cause instanceof Error || (typeof DOMException !== "undefined" && cause instanceof DOMException)
+            ? cause.name === "Error"
+              ? cause.message
+              : `${cause.name}: ${cause.message}`
+            : String(cause)
+        }`
+      })
+
+/**
+ * The `Storage` shape over Promise operations: refuses names outside the alphabet and any
+ * call after `close` with a `StorageError`, turns every failure into a `StorageError` that
+ * says what was being done, and lets `close` wait for operations in flight. Adapters write
+ * only the operations themselves.
+ */
+export const fromPromises = (store: PromiseStore): StorageShape => {
+  let closing: Promise<void> | undefined
+  const inflight = new Set<Promise<unknown>>()
+  const operation = <A>(
+    what: string,
+    names: ReadonlyArray<readonly [string, string]>,
+    body: () => Promise<A>
+  ): Effect.Effect<A, StorageError> =>
+    Effect.tryPromise({
+      try: () => {
+        if (closing !== undefined) throw new StorageError({ reason: `${what}: ${store.place} is closed` })
+        for (const [kind, value] of names)
+          if (!isSafeName(value)) throw new StorageError({ reason: `${what}: invalid ${kind} ${JSON.stringify(value)}` })
+        const running = body()
+        const tracked = running.then(
+          () => undefined,
+          () => undefined
+        )
+        inflight.add(tracked)
+        void tracked.then(() => inflight.delete(tracked))
+        return running
+      },
+      catch: (cause) => toStorageError(what, cause)
+    })
+  return {
+    name: store.name,
+    append: (community, records) =>
+      operation(`append to ${community}`, [["community", community]], () => store.append(community, records)),
+    events: (community) => operation(`events of ${community}`, [["community", community]], () => store.events(community)),
+    get: (community, key) =>
+      operation(`get ${community}/${key}`, [["community", community], ["key", key]], () => store.get(community, key)),
+    set: (community, key, value) =>
+      operation(`set ${community}/${key}`, [["community", community], ["key", key]], () => store.set(community, key, value)),
+    communities: () => operation("communities", [], store.communities),
+    close: () =>
+      Effect.tryPromise({
+        try: () => {
+          if (closing === undefined)
+            closing = (async () => {
+              while (inflight.size > 0) await Promise.all([...inflight])
+              await store.close()
+            })()
+          return closing
+        },
+        catch: (cause) => toStorageError(`closing ${store.place}`, cause)
+      })
+  }
+}

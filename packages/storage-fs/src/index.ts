@@ -286,10 +286,7 @@ const split = (buf: Buffer, file: string): Array<Uint8Array> => {
 const errorCode = (cause: unknown): string | undefined =>
   typeof cause === "object" && cause !== null && "code" in cause && typeof cause.code === "string" ? cause.code : undefined
 
-const toStorageError = (what: string, cause: unknown): Storage.StorageError =>
-  cause instanceof Storage.StorageError
-    ? cause
-    : new Storage.StorageError({ reason: `${what}: ${cause instanceof Error ? cause.message : String(cause)}` })
+const toStorageError = Storage.toStorageError
 
 const writeAll = async (handle: fs.FileHandle, data: Uint8Array, position: number): Promise<void> => {
   let done = 0
@@ -370,40 +367,12 @@ const open = async (root: string): Promise<Storage.StorageShape> => {
     }
   }
 
-  let closing: Promise<void> | undefined
-  const inflight = new Set<Promise<unknown>>()
   const logs = new Map<string, Promise<Log>>()
   const prepared = new Map<string, Promise<void>>()
   let temporaries = 0
 
   const communityDir = (community: string): string => path.join(root, `c-${community}`)
   const valueFile = (community: string, key: string): string => path.join(communityDir(community), `v-${key}`)
-
-  /** Runs one operation: refuses it when closed or when a name is unsafe, tracks it for `close`. */
-  const operation = <A>(
-    what: string,
-    names: ReadonlyArray<readonly [string, string]>,
-    body: () => Promise<A>
-  ): Effect.Effect<A, Storage.StorageError> =>
-    Effect.tryPromise({
-      try: () => {
-        if (closing !== undefined) throw new Storage.StorageError({ reason: `${what}: store at ${root} is closed` })
-        for (const [kind, name] of names) {
-          if (!Storage.isSafeName(name)) {
-            throw new Storage.StorageError({ reason: `${what}: invalid ${kind} ${JSON.stringify(name)}` })
-          }
-        }
-        const running = body()
-        const tracked = running.then(
-          () => undefined,
-          () => undefined
-        )
-        inflight.add(tracked)
-        void tracked.then(() => inflight.delete(tracked))
-        return running
-      },
-      catch: (cause) => toStorageError(what, cause)
-    })
 
   /** Makes sure a community's directory exists durably; once per community. */
   const prepare = (community: string): Promise<void> => {
@@ -615,7 +584,6 @@ const open = async (root: string): Promise<Storage.StorageShape> => {
   }
 
   const close = async (): Promise<void> => {
-    while (inflight.size > 0) await Promise.all([...inflight])
     const opened = await Promise.allSettled([...logs.values()])
     logs.clear()
     for (const result of opened) {
@@ -627,21 +595,5 @@ const open = async (root: string): Promise<Storage.StorageShape> => {
     }
   }
 
-  return {
-    name: "fs",
-    append: (community, records) => operation(`append to ${community}`, [["community", community]], () => append(community, records)),
-    events: (community) => operation(`events of ${community}`, [["community", community]], () => events(community)),
-    get: (community, key) => operation(`get ${community}/${key}`, [["community", community], ["key", key]], () => get(community, key)),
-    set: (community, key, value) =>
-      operation(`set ${community}/${key}`, [["community", community], ["key", key]], () => set(community, key, value)),
-    communities: () => operation("communities", [], communities),
-    close: () =>
-      Effect.tryPromise({
-        try: () => {
-          if (closing === undefined) closing = close()
-          return closing
-        },
-        catch: (cause) => toStorageError(`closing ${root}`, cause)
-      })
-  }
+  return Storage.fromPromises({ name: "fs", place: `store at ${root}`, append, events, get, set, communities, close })
 }

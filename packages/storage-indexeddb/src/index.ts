@@ -120,12 +120,7 @@ const unpack = (batch: unknown, out: Array<Uint8Array>): boolean => {
 // ---------------------------------------------------------------------------
 // The store
 
-const toStorageError = (what: string, cause: unknown): Storage.StorageError =>
-  cause instanceof Storage.StorageError
-    ? cause
-    : new Storage.StorageError({
-      reason: `${what}: ${cause instanceof Error || (typeof DOMException !== "undefined" && cause instanceof DOMException) ? `${cause.name}: ${cause.message}` : String(cause)}`
-    })
+const toStorageError = Storage.toStorageError
 
 /**
  * A plain copy with a buffer of its own, so that storing it does not store a larger
@@ -139,31 +134,6 @@ const open = async (name: string): Promise<Storage.StorageShape> => {
   // Open now, so that a database that cannot be used fails here rather than later.
   await use("readonly", (os) => promisifyRequest(os.get(["c", ""])))
 
-  let closing: Promise<void> | undefined
-  const inflight = new Set<Promise<unknown>>()
-
-  const operation = <A>(
-    what: string,
-    names: ReadonlyArray<readonly [string, string]>,
-    body: () => Promise<A>
-  ): Effect.Effect<A, Storage.StorageError> =>
-    Effect.tryPromise({
-      try: () => {
-        if (closing !== undefined) throw new Storage.StorageError({ reason: `${what}: IndexedDB store ${JSON.stringify(name)} is closed` })
-        for (const [kind, value] of names) {
-          if (!Storage.isSafeName(value)) throw new Storage.StorageError({ reason: `${what}: invalid ${kind} ${JSON.stringify(value)}` })
-        }
-        const running = body()
-        const tracked = running.then(
-          () => undefined,
-          () => undefined
-        )
-        inflight.add(tracked)
-        void tracked.then(() => inflight.delete(tracked))
-        return running
-      },
-      catch: (cause) => toStorageError(what, cause)
-    })
 
   const append = async (community: string, records: ReadonlyArray<Uint8Array>): Promise<void> => {
     if (records.length === 0) return
@@ -231,26 +201,9 @@ const open = async (name: string): Promise<Storage.StorageShape> => {
   }
 
   const close = async (): Promise<void> => {
-    while (inflight.size > 0) await Promise.all([...inflight])
     const db = await use("readonly", (os) => os.transaction.db)
     db.close()
   }
 
-  return {
-    name: "indexeddb",
-    append: (community, records) => operation(`append to ${community}`, [["community", community]], () => append(community, records)),
-    events: (community) => operation(`events of ${community}`, [["community", community]], () => events(community)),
-    get: (community, key) => operation(`get ${community}/${key}`, [["community", community], ["key", key]], () => get(community, key)),
-    set: (community, key, value) =>
-      operation(`set ${community}/${key}`, [["community", community], ["key", key]], () => set(community, key, value)),
-    communities: () => operation("communities", [], communities),
-    close: () =>
-      Effect.tryPromise({
-        try: () => {
-          if (closing === undefined) closing = close()
-          return closing
-        },
-        catch: (cause) => toStorageError(`closing IndexedDB store ${JSON.stringify(name)}`, cause)
-      })
-  }
+  return Storage.fromPromises({ name: "indexeddb", place: `IndexedDB store ${JSON.stringify(name)}`, append, events, get, set, communities, close })
 }
