@@ -47,7 +47,7 @@ export const measureSync = async (options: {
   }
   progress("sync: full sync…")
   const full = await Sync.Measure.measureFullSync(history)
-  const overhead = full.overhead / full.eventBytes
+  const overhead = full.overhead
   rows.push({
     name: `Sync: full sync of ${count(full.events)} events`,
     result: `${(overhead * 100).toFixed(2)}% overhead`,
