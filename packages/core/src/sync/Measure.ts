@@ -23,6 +23,7 @@ import { sha256 } from "../Hash.ts"
 import { Storage, makeMemory } from "../Storage.ts"
 import { makeHub, type HubOptions } from "./Hub.ts"
 import { Network } from "./Memory.ts"
+import { mulberry32 } from "../internal/random.ts"
 
 /** A signed history: a genesis and events in an order where parents come first. */
 export interface History {
@@ -282,13 +283,3 @@ export const measureFullSync = async (history: History): Promise<FullSyncResult>
   }
 }
 
-const mulberry32 = (seed: number): (() => number) => {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}

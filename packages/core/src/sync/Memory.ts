@@ -20,6 +20,7 @@
  */
 import { type CloseReason, type Connection, makeEndpoint, normalClose, type Reason } from "./Connection.ts"
 import type { Clock } from "./Limits.ts"
+import { mulberry32 } from "../internal/random.ts"
 
 /** Two connected ends, reliable and ordered; frames arrive asynchronously (as microtasks). */
 export const pair = (): readonly [Connection, Connection] => {
@@ -87,17 +88,6 @@ interface Scheduled {
   cancelled: boolean
 }
 
-/** A small seeded generator (mulberry32). */
-const mulberry32 = (seed: number): (() => number) => {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /**
  * A simulated network on virtual time. Peers get connections from {@link Network.link}; hubs get

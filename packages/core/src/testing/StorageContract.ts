@@ -7,6 +7,7 @@
 import { Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import type { StorageError, StorageShape } from "../Storage.ts"
+import { mulberry32 } from "../internal/random.ts"
 
 /** Options of {@link runStorageContract}. */
 export interface StorageContractOptions {
@@ -498,17 +499,6 @@ const expectContiguous = (actual: ReadonlyArray<Uint8Array>, batches: ReadonlyAr
   expect(seen.size).toBe(batches.filter((b) => b.length > 0).length)
 }
 
-/** A small deterministic PRNG, so failures reproduce. */
-const mulberry32 = (seed: number): (() => number) => {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Deterministic pseudo-random bytes. */
 const randomBytes = (seed: number, length: number): Uint8Array => {
