@@ -9,4 +9,4 @@ import { Sync } from "@affinity/core"
 export type Reason = Sync.Connection.Reason
 export type CloseReason = Sync.Connection.CloseReason
 export type Connection = Sync.Connection.Connection
-export const makeEndpoint = Sync.Connection.makeEndpoint
+export const makeEndpoint: () => Sync.Connection.Endpoint = Sync.Connection.makeEndpoint

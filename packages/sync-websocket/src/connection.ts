@@ -9,7 +9,7 @@ import { Sync } from "@affinity/core"
 export type Reason = Sync.Connection.Reason
 export type CloseReason = Sync.Connection.CloseReason
 export type Connection = Sync.Connection.Connection
-export const makeEndpoint = Sync.Connection.makeEndpoint
+export const makeEndpoint: () => Sync.Connection.Endpoint = Sync.Connection.makeEndpoint
 
 /** WebSocket close code for a close with an Affinity reason (`<reason>: <message>` as close text). */
 export const CLOSE_CODE = 4000
