@@ -1,5 +1,5 @@
 /**
- * `@affinity/test-chromium`: what a test needs to run code in a real browser.
+ * `@affinity/test-chromium`: what a test needs to run code in a real browser (see README.md).
  *
  * - {@link launchChromium} starts Debian's Chromium (`/usr/bin/chromium`) headless through
  *   `playwright-core`, with a fresh temporary profile, and removes the profile on `close()`.
