@@ -25,17 +25,31 @@ describe.skipIf(skipBrowserTests)("Storage contract in Chromium: indexeddb", () 
   let server: StaticServer | undefined
   let chromium: Chromium | undefined
   let page: Page | undefined
+  let setupError: unknown
   const pageErrors: Array<string> = []
 
+  // A failed setup (no Chromium, a page that does not build or load) fails every test with
+  // its message, rather than leaving them skipped.
   beforeAll(async () => {
-    bundle = await bundlePage({ entry: join(import.meta.dirname, "browser", "page.ts"), title: "storage contract" })
-    server = await serveDirectory(bundle.directory)
-    chromium = await launchChromium()
-    page = await chromium.newPage()
-    page.on("pageerror", (error) => pageErrors.push(error.message))
-    await page.goto(server.url)
-    await page.waitForFunction(() => "affinityStorageContract" in globalThis, undefined, { timeout: 30_000 })
+    try {
+      bundle = await bundlePage({ entry: join(import.meta.dirname, "browser", "page.ts"), title: "storage contract" })
+      server = await serveDirectory(bundle.directory)
+      chromium = await launchChromium()
+      const tab = await chromium.newPage()
+      tab.on("pageerror", (error) => pageErrors.push(error.message))
+      await tab.goto(server.url)
+      await tab.waitForFunction(() => "affinityStorageContract" in globalThis, undefined, { timeout: 30_000 })
+      page = tab
+    } catch (error) {
+      setupError = error
+    }
   })
+
+  const loaded = (): Page => {
+    if (setupError !== undefined) throw setupError
+    if (page === undefined) throw new Error("the page did not load")
+    return page
+  }
 
   afterAll(async () => {
     await chromium?.close()
@@ -44,8 +58,7 @@ describe.skipIf(skipBrowserTests)("Storage contract in Chromium: indexeddb", () 
   })
 
   const runInPage = async (key: string): Promise<void> => {
-    if (page === undefined) throw new Error("the page did not load")
-    const outcome: CaseOutcome = await page.evaluate(
+    const outcome: CaseOutcome = await loaded().evaluate(
       (k) => (globalThis as { affinityStorageContract?: StorageContractPage }).affinityStorageContract!.run(k),
       key
     )
@@ -58,8 +71,7 @@ describe.skipIf(skipBrowserTests)("Storage contract in Chromium: indexeddb", () 
   }
 
   it("runs in Chromium's own IndexedDB, with the same cases as Node", async () => {
-    if (page === undefined) throw new Error("the page did not load")
-    const seen = await page.evaluate(() => ({
+    const seen = await loaded().evaluate(() => ({
       agent: navigator.userAgent,
       factory: Object.prototype.toString.call(indexedDB),
       keys: (globalThis as { affinityStorageContract?: StorageContractPage }).affinityStorageContract!.keys()
