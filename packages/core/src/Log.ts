@@ -159,6 +159,7 @@ export class Log {
       ) {
         return invalid(key, "QuarantineFull", "too many events are waiting for parents; offer this one again later")
       }
+      this.depKeyCache.set(event, needed)
       this.pending.set(key, { event, missing: new Set(missing) })
       this.pendingBytes += event.bytes.length
       for (const m of missing) {
@@ -179,15 +180,23 @@ export class Log {
   }
 
   private readonly depKeyCache = new WeakMap<Event.Event, ReadonlyArray<string>>()
+  private lastDepEvent: Event.Event | undefined
+  private lastDepKeys: ReadonlyArray<string> = []
 
-  /** Hex keys of an event's dependencies (parents, then prev), computed once per event. */
+  /**
+   * Hex keys of an event's dependencies (parents, then prev), computed once per event: the
+   * event being added is remembered in two fields, a waiting one in a weak map.
+   */
   private depKeys(event: Event.Event): ReadonlyArray<string> {
+    if (event === this.lastDepEvent) return this.lastDepKeys
     let out = this.depKeyCache.get(event)
     if (!out) {
       const keys = event.header.parents.map(Bytes.toHex)
       if (event.header.prev) keys.push(Bytes.toHex(event.header.prev))
-      this.depKeyCache.set(event, (out = keys))
+      out = keys
     }
+    this.lastDepEvent = event
+    this.lastDepKeys = out
     return out
   }
 
