@@ -116,3 +116,15 @@ describe("sync message bounds", () => {
     expect(frame([5, id, 0, 0, [[[1, new Uint8Array(3)]], [null, [id]]]]).ok).toBe(true)
   })
 })
+
+describe("Bytes.toHex", () => {
+  it("gives lower-case hex for every length, across its internal chunks", async () => {
+    const { Bytes } = await import("@affinity/core")
+    for (const n of [0, 1, 32, 4095, 4096, 4097, 9000]) {
+      const bytes = new Uint8Array(n).map((_, i) => (i * 37 + n) & 255)
+      const expected = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")
+      expect(Bytes.toHex(bytes)).toBe(expected)
+      expect(Bytes.fromHex(expected)).toEqual(bytes)
+    }
+  })
+})
