@@ -4,41 +4,26 @@
  * @module
  */
 import { hexToBytes } from "@noble/hashes/utils.js"
+import { hexFromCodes } from "./internal/hex.ts"
 
-/** UTF-16 codes of the two hex digits of each byte value. */
-const HEX_CODES = (() => {
-  const digits = "0123456789abcdef"
-  const codes = new Uint16Array(512)
-  for (let b = 0; b < 256; b++) {
-    codes[2 * b] = digits.charCodeAt(b >> 4)
-    codes[2 * b + 1] = digits.charCodeAt(b & 15)
-  }
-  return codes
+type NodeBufferClass = { from(buffer: ArrayBufferLike, offset: number, length: number): { toString(encoding: "hex"): string } }
+
+/** Node's `Buffer` (its hex encoder is native), reached without an import; `undefined` elsewhere. */
+const NodeBuffer: NodeBufferClass | undefined = (() => {
+  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule
+  if (typeof getBuiltin !== "function") return undefined
+  const buffer = getBuiltin("node:buffer") as { Buffer?: NodeBufferClass } | undefined
+  return typeof buffer?.Buffer?.from === "function" ? buffer.Buffer : undefined
 })()
 
-/** Bytes converted per `String.fromCharCode` call (its arguments are bounded). */
-const HEX_CHUNK = 4096
-const hexScratch = new Uint16Array(2 * HEX_CHUNK)
-
 /**
- * Lower-case hex of some bytes. Built in one step from character codes, so the result is
- * a flat string (a string built by concatenation is a rope that every map lookup would
- * first have to flatten; ids are map keys everywhere).
+ * Lower-case hex of some bytes. The result is a flat string made in one step (a string
+ * built by concatenation is a rope that every map lookup must first flatten, and ids are
+ * map keys everywhere): Node's native encoder where there is one, character codes elsewhere.
  */
-export const toHex = (bytes: Uint8Array): string => {
-  let out = ""
-  for (let start = 0; start < bytes.length; start += HEX_CHUNK) {
-    const end = Math.min(bytes.length, start + HEX_CHUNK)
-    for (let i = start; i < end; i++) {
-      const b = bytes[i]! << 1
-      hexScratch[(i - start) << 1] = HEX_CODES[b]!
-      hexScratch[((i - start) << 1) + 1] = HEX_CODES[b + 1]!
-    }
-    const part = String.fromCharCode.apply(null, hexScratch.subarray(0, (end - start) << 1) as unknown as Array<number>)
-    out = start === 0 ? part : out + part
-  }
-  return out
-}
+export const toHex: (bytes: Uint8Array) => string = NodeBuffer
+  ? (bytes) => NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex")
+  : hexFromCodes
 
 /** Bytes of a hex string; `undefined` when the text is not even-length hex. */
 export const fromHex = (hex: string): Uint8Array | undefined => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest"
 import { CoreEvents, type Event, Module, Replica } from "@affinity/core"
 import * as Message from "../src/sync/Message.ts"
 import * as Cbor from "../src/Cbor.ts"
+import { hexFromCodes } from "../src/internal/hex.ts"
 import { Builder } from "./support/build.ts"
 import { key } from "./support/world.ts"
 
@@ -124,6 +125,8 @@ describe("Bytes.toHex", () => {
       const bytes = new Uint8Array(n).map((_, i) => (i * 37 + n) & 255)
       const expected = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")
       expect(Bytes.toHex(bytes)).toBe(expected)
+      expect(hexFromCodes(bytes)).toBe(expected)
+      expect(Bytes.toHex(bytes.subarray(1))).toBe(expected.slice(2))
       expect(Bytes.fromHex(expected)).toEqual(bytes)
     }
   })
