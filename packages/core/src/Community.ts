@@ -115,6 +115,12 @@ const embeddedSignatures = (event: Event.Event): ReadonlyArray<VerifyItem> => {
   return []
 }
 
+/** Whether `ok[from..to)` are all true. */
+const allTrue = (ok: ReadonlyArray<boolean>, from: number, to: number): boolean => {
+  for (let k = from; k < to; k++) if (!ok[k]) return false
+  return true
+}
+
 const make = (replica: Replica, persisted: number) =>
   Effect.gen(function* () {
     const crypto = yield* Crypto
@@ -135,6 +141,8 @@ const make = (replica: Replica, persisted: number) =>
         for (let i = stored; i < log.size; i++) records.push(log.bytes[i]!)
         stored = log.size
         if (records.length > 0) yield* storage.append(replica.id, records)
+        // The state hash costs an encoding of the whole state: only when someone listens.
+        if (listeners.size === 0) return
         const change: Change = { delivered, stateHash: replica.stateHashHex() }
         for (const l of listeners) l(change)
       })
@@ -171,7 +179,7 @@ const make = (replica: Replica, persisted: number) =>
       events.forEach((e, n) => {
         const [a, b] = spans[n]!
         if (!ok[a]) verdicts[offset + n] = invalid(e.key, "BadSignature", "the signature does not verify for the author's key")
-        else if (ok.slice(a + 1, b).some((v) => !v))
+        else if (!allTrue(ok, a + 1, b))
           verdicts[offset + n] = invalid(e.key, "BadEmbeddedSignature", "a signature inside the body does not verify")
         else {
           good.push(e)

@@ -2,62 +2,91 @@
  * Bodies of the `core` module's own events: genesis, membership and device keys,
  * equivocation proofs and time attestations. Other implementations decode exactly these.
  *
+ * The schemas are [valibot](https://valibot.dev) schemas, so they are also Standard
+ * Schemas (`~standard.validate`): objects are strict (a key the schema does not name is
+ * refused), byte strings and texts have exact bounds, numbers are safe integers.
+ *
  * @module
  */
-import { Result, Schema } from "effect"
+import * as v from "valibot"
 import * as Bytes from "./Bytes.ts"
+import { strict } from "./internal/schema.ts"
 
-const Key = Schema.Uint8Array.check(Schema.makeFilter((u: Uint8Array) => u.length === 32 || "expected 32 bytes"))
-const Sig = Schema.Uint8Array.check(Schema.makeFilter((u: Uint8Array) => u.length === 64 || "expected 64 bytes"))
-const Name = Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200))
-const Text = Schema.String.check(Schema.isMaxLength(4000))
-const Nat = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
+const bytesOf = (n: number) => v.pipe(v.instance(Uint8Array, "expected a byte string"), v.length(n, `expected ${n} bytes`))
+const Key = bytesOf(32)
+const Sig = bytesOf(64)
+const Name = v.pipe(
+  v.string("expected a text"),
+  v.minLength(1, "expected at least 1 character"),
+  v.maxLength(200, "expected at most 200 characters")
+)
+const Text = v.pipe(v.string("expected a text"), v.maxLength(4000, "expected at most 4000 characters"))
+const between = (minimum: number, maximum: number) =>
+  v.pipe(
+    v.number("expected an integer"),
+    v.safeInteger("expected an integer"),
+    v.minValue(minimum, `expected an integer from ${minimum} to ${maximum}`),
+    v.maxValue(maximum, `expected an integer from ${minimum} to ${maximum}`)
+  )
 
 /** Optional community parameters in a genesis; missing ones take their defaults. */
-export const ParamsBody = Schema.Struct({
-  timeWitnesses: Schema.optionalKey(Nat.check(Schema.isBetween({ minimum: 1, maximum: 64 }))),
-  primeSize: Schema.optionalKey(Nat.check(Schema.isBetween({ minimum: 1, maximum: 64 }))),
-  primeTerm: Schema.optionalKey(
-    Nat.check(Schema.isBetween({ minimum: 24 * 60 * 60 * 1000, maximum: 90 * 24 * 60 * 60 * 1000 }))
-  ),
-  quorumPercent: Schema.optionalKey(Nat.check(Schema.isBetween({ minimum: 0, maximum: 100 })))
+export const ParamsBody = strict({
+  timeWitnesses: v.exactOptional(between(1, 64)),
+  primeSize: v.exactOptional(between(1, 64)),
+  primeTerm: v.exactOptional(between(24 * 60 * 60 * 1000, 90 * 24 * 60 * 60 * 1000)),
+  quorumPercent: v.exactOptional(between(0, 100))
 })
 
 /** `core/genesis`: the community's name, founders (their first device keys) and parameters. */
-export const Genesis = Schema.Struct({
+export const Genesis = strict({
   name: Name,
-  founders: Schema.Array(Key).check(Schema.isMinLength(1), Schema.isMaxLength(1000)),
+  founders: v.pipe(
+    v.array(Key, "expected an array of keys"),
+    v.minLength(1, "expected at least 1 founder"),
+    v.maxLength(1000, "expected at most 1000 founders")
+  ),
   params: ParamsBody
 })
-export type Genesis = typeof Genesis.Type
+export type Genesis = v.InferOutput<typeof Genesis>
 
 /** `core/member.apply`: the author's key asks to join; it becomes an applicant identity. */
-export const Apply = Schema.Struct({ note: Text })
+export const Apply = strict({ note: Text })
+export type Apply = v.InferOutput<typeof Apply>
 
 /** `core/member.leave`: the author's identity leaves the community. */
-export const Leave = Schema.Struct({ note: Text })
+export const Leave = strict({ note: Text })
+export type Leave = v.InferOutput<typeof Leave>
 
 /** `core/member.admit`: make an applicant a full member. Needs a community decision. */
-export const Admit = Schema.Struct({ identity: Key })
+export const Admit = strict({ identity: Key })
+export type Admit = v.InferOutput<typeof Admit>
 
 /** `core/member.remove`: end an identity's membership. Needs a community decision. */
-export const Remove = Schema.Struct({ identity: Key, reason: Text.check(Schema.isMinLength(1)) })
+export const Remove = strict({ identity: Key, reason: v.pipe(Text, v.minLength(1, "expected at least 1 character")) })
+export type Remove = v.InferOutput<typeof Remove>
 
 /**
  * `core/device.add`: the author's identity gains a device key. `consent` is the new key's
  * signature over {@link deviceConsentMessage} (community id, author's key), so nobody can
  * claim a key they do not hold. An invalid consent makes the whole event invalid.
  */
-export const DeviceAdd = Schema.Struct({ device: Key, consent: Sig })
+export const DeviceAdd = strict({ device: Key, consent: Sig })
+export type DeviceAdd = v.InferOutput<typeof DeviceAdd>
 
 /** `core/device.revoke`: one of the identity's device keys stops counting. */
-export const DeviceRevoke = Schema.Struct({ device: Key })
+export const DeviceRevoke = strict({ device: Key })
+export type DeviceRevoke = v.InferOutput<typeof DeviceRevoke>
 
 /** `core/equivocation`: two signed events by one author with the same sequence number. */
-export const Equivocation = Schema.Struct({ a: Schema.Uint8Array, b: Schema.Uint8Array })
+export const Equivocation = strict({
+  a: v.instance(Uint8Array, "expected a byte string"),
+  b: v.instance(Uint8Array, "expected a byte string")
+})
+export type Equivocation = v.InferOutput<typeof Equivocation>
 
 /** `core/tick`: no change; the author attests that their clock has reached `time`. */
-export const Tick = Schema.Struct({}).check(Schema.isMaxProperties(0))
+export const Tick = strict({})
+export type Tick = v.InferOutput<typeof Tick>
 
 /** Domain prefix of the device consent signature. */
 export const DEVICE_DOMAIN = Bytes.utf8("affinity/device/v1\u0000")
@@ -69,16 +98,10 @@ export const DEVICE_DOMAIN = Bytes.utf8("affinity/device/v1\u0000")
 export const deviceConsentMessage = (community: Uint8Array, adder: Uint8Array): Uint8Array =>
   Bytes.concat(DEVICE_DOMAIN, community, adder)
 
-const decoders = new WeakMap<object, (u: unknown) => Result.Result<unknown, unknown>>()
-
-/** Decode a body with a schema (excess keys refused); `undefined` when it does not fit. */
-export const decodeBody = <T>(schema: Schema.Decoder<T>, body: unknown): T | undefined => {
-  let decode = decoders.get(schema)
-  if (!decode) {
-    const d = Schema.decodeUnknownResult(schema)
-    decode = (u: unknown) => d(u, { onExcessProperty: "error" })
-    decoders.set(schema, decode)
-  }
-  const r = decode(body)
-  return Result.isSuccess(r) ? (r.success as T) : undefined
+/** Decode a body with one of these schemas (excess keys refused); `undefined` when it does not fit. */
+export const decodeBody = <T>(schema: v.GenericSchema<unknown, T>, body: unknown): T | undefined => {
+  const r = v.safeParse(schema, body, EARLY)
+  return r.success ? r.output : undefined
 }
+
+const EARLY = { abortEarly: true } as const

@@ -193,16 +193,27 @@ export const makeNode = (): CryptoShape | undefined => {
       return false
     }
   }
-  const verifyInPool = (item: VerifyItem): Promise<boolean> =>
+  /** Verdicts of many signatures from the thread pool: one promise for the whole batch. */
+  const verifyInPool = (items: ReadonlyArray<VerifyItem>): Promise<ReadonlyArray<boolean>> =>
     new Promise((resolve) => {
-      try {
-        if (!precheck(item)) return resolve(false)
-        const key = keyOf(item.publicKey)
-        if (key === null) return resolve(false)
-        crypto.verify(null, item.message, key, item.signature, (error, ok) => resolve(error === null && ok === true))
-      } catch {
-        resolve(false)
+      const verdicts = new Array<boolean>(items.length).fill(false)
+      let waiting = items.length + 1
+      const done = () => {
+        if (--waiting === 0) resolve(verdicts)
       }
+      items.forEach((item, n) => {
+        try {
+          const key = precheck(item) ? keyOf(item.publicKey) : null
+          if (key === null) return done()
+          crypto.verify(null, item.message, key, item.signature, (error, ok) => {
+            verdicts[n] = error === null && ok === true
+            done()
+          })
+        } catch {
+          done()
+        }
+      })
+      done()
     })
   const privateKey = (secret: Uint8Array): NodeCrypto.KeyObject => {
     Ed.assertSecret(secret)
@@ -217,7 +228,7 @@ export const makeNode = (): CryptoShape | undefined => {
       }),
     sign: (secret, message) => Effect.sync(() => new Uint8Array(crypto.sign(null, message, privateKey(secret)))),
     verify: (item) => Effect.sync(() => verifyNow(item)),
-    verifyBatch: (items) => Effect.promise(() => Promise.all(items.map(verifyInPool)))
+    verifyBatch: (items) => Effect.promise(() => verifyInPool(items))
   }
 }
 

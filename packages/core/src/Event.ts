@@ -16,7 +16,7 @@ import { Effect } from "effect"
 import * as Bytes from "./Bytes.ts"
 import * as Cbor from "./Cbor.ts"
 import type { CryptoShape } from "./Crypto.ts"
-import { sha256 } from "./Hash.ts"
+import { sha256, sha256Equals } from "./Hash.ts"
 import { readEnvelope, readHeader } from "./internal/envelope.ts"
 
 /** The only envelope version this implementation reads and writes. */
@@ -181,6 +181,9 @@ export interface DecodeOptions {
 
 const EMPTY_BODY: Cbor.Decoded = { ok: true, value: Object.freeze({}) }
 
+/** SHA-256 of the one-byte body `a0` (the empty map), the body of every tick. */
+const EMPTY_BODY_HASH = sha256(Uint8Array.of(0xa0))
+
 /**
  * Decode wire bytes into an event, checking every structural rule except the signature
  * and the links to other events. Never throws.
@@ -215,30 +218,30 @@ export const decode = (bytes: Uint8Array, options?: DecodeOptions): DecodeResult
     signature = env[1] as Uint8Array
     bodyBytes = env[2] as Uint8Array
   }
-  let arr = readHeader(headerBytes) as ReadonlyArray<Cbor.Value> | undefined
-  if (!arr) {
+  let header = readHeader(headerBytes)
+  if (!header) {
     const inner = Cbor.decode(headerBytes)
     if (!inner.ok) return { ok: false, error: fail("NotCanonical", `header: ${inner.issue.message}`) }
-    const value = inner.value
-    if (!Array.isArray(value) || value.length < 1)
+    const arr = inner.value
+    if (!Array.isArray(arr) || arr.length < 1)
       return { ok: false, error: fail("MalformedHeader", "the header is an array whose first item is the version") }
-    arr = value as ReadonlyArray<Cbor.Value>
+    if (arr[0] !== VERSION)
+      return {
+        ok: false,
+        error: fail("UnknownVersion", `envelope version ${String(arr[0])} is not supported (this replica reads ${VERSION})`)
+      }
+    if (arr.length !== 11)
+      return { ok: false, error: fail("MalformedHeader", "a version 1 header has exactly 11 fields") }
+    header = headerFromArray(arr as ReadonlyArray<Cbor.Value>)
   }
-  if (arr[0] !== VERSION)
-    return {
-      ok: false,
-      error: fail("UnknownVersion", `envelope version ${String(arr[0])} is not supported (this replica reads ${VERSION})`)
-    }
-  if (arr.length !== 11)
-    return { ok: false, error: fail("MalformedHeader", "a version 1 header has exactly 11 fields") }
-  const header = headerFromArray(arr)
   const problem = headerProblem(header)
   if (problem) return { ok: false, error: fail("MalformedHeader", problem) }
   if (bodyBytes.length !== header.bodySize)
     return { ok: false, error: fail("BodyMismatch", `body is ${bodyBytes.length} bytes, the header says ${header.bodySize}`) }
-  if (!Bytes.equals(sha256(bodyBytes), header.bodyHash))
+  const empty = bodyBytes.length === 1 && bodyBytes[0] === 0xa0
+  if (empty ? !Bytes.equals(EMPTY_BODY_HASH, header.bodyHash) : !sha256Equals(bodyBytes, header.bodyHash))
     return { ok: false, error: fail("BodyMismatch", "body does not match the header's bodyHash") }
-  const body = bodyBytes.length === 1 && bodyBytes[0] === 0xa0 ? EMPTY_BODY : Cbor.decode(bodyBytes)
+  const body = empty ? EMPTY_BODY : Cbor.decode(bodyBytes)
   if (!body.ok) return { ok: false, error: fail("MalformedBody", `body: ${body.issue.message}`) }
   const id = sha256(headerBytes)
   return {

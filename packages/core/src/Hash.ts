@@ -26,3 +26,15 @@ export const sha256: (bytes: Uint8Array) => Uint8Array = native
       return out
     }
   : (bytes) => nobleSha256(bytes)
+
+/** Whether the SHA-256 of `bytes` is `expected` (no copy of the digest is kept). */
+export const sha256Equals: (bytes: Uint8Array, expected: Uint8Array) => boolean = native
+  ? (bytes, expected) => sameDigest(native("sha256", bytes, "buffer"), expected)
+  : (bytes, expected) => sameDigest(nobleSha256(bytes), expected)
+
+const sameDigest = (a: Uint8Array, b: Uint8Array): boolean => {
+  if (a.length !== b.length) return false
+  let d = 0
+  for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!
+  return d === 0
+}

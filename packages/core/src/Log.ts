@@ -159,6 +159,7 @@ export class Log {
       ) {
         return invalid(key, "QuarantineFull", "too many events are waiting for parents; offer this one again later")
       }
+      this.depKeyCache.set(event, needed)
       this.pending.set(key, { event, missing: new Set(missing) })
       this.pendingBytes += event.bytes.length
       for (const m of missing) {
@@ -179,15 +180,23 @@ export class Log {
   }
 
   private readonly depKeyCache = new WeakMap<Event.Event, ReadonlyArray<string>>()
+  private lastDepEvent: Event.Event | undefined
+  private lastDepKeys: ReadonlyArray<string> = []
 
-  /** Hex keys of an event's dependencies (parents, then prev), computed once per event. */
+  /**
+   * Hex keys of an event's dependencies (parents, then prev), computed once per event: the
+   * event being added is remembered in two fields, a waiting one in a weak map.
+   */
   private depKeys(event: Event.Event): ReadonlyArray<string> {
+    if (event === this.lastDepEvent) return this.lastDepKeys
     let out = this.depKeyCache.get(event)
     if (!out) {
       const keys = event.header.parents.map(Bytes.toHex)
       if (event.header.prev) keys.push(Bytes.toHex(event.header.prev))
-      this.depKeyCache.set(event, (out = keys))
+      out = keys
     }
+    this.lastDepEvent = event
+    this.lastDepKeys = out
     return out
   }
 
@@ -512,17 +521,18 @@ export class Log {
     // One dependency and no claim of our own: share the dependency's list.
     if (identity === undefined && deps.length === 1) return this.topTimes[deps[0]!]!
     const merged: Array<[string, number]> = []
-    const put = (id: string, t: number) => {
-      for (const m of merged)
-        if (m[0] === id) {
-          if (t > m[1]) m[1] = t
-          return
-        }
-      merged.push([id, t])
+    for (const d of deps) for (const [id, t] of this.topTimes[d]!) putWitness(merged, id, t)
+    if (identity !== undefined) putWitness(merged, identity, this.time[i]!)
+    // A handful of entries: an insertion sort, latest time first, then by identity.
+    for (let a = 1; a < merged.length; a++) {
+      const m = merged[a]!
+      let b = a - 1
+      while (b >= 0 && witnessAfter(merged[b]!, m)) {
+        merged[b + 1] = merged[b]!
+        b--
+      }
+      merged[b + 1] = m
     }
-    for (const d of deps) for (const [id, t] of this.topTimes[d]!) put(id, t)
-    if (identity !== undefined) put(identity, this.time[i]!)
-    merged.sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
     if (merged.length > this.witnesses) merged.length = this.witnesses
     return merged
   }
@@ -547,6 +557,20 @@ export class Log {
     return times.length >= this.witnesses ? times[this.witnesses - 1]! : (this.time[0] ?? 0)
   }
 }
+
+/** Record a witness's time in a merged list, keeping the latest per identity. */
+const putWitness = (merged: Array<[string, number]>, id: string, t: number): void => {
+  for (const m of merged)
+    if (m[0] === id) {
+      if (t > m[1]) m[1] = t
+      return
+    }
+  merged.push([id, t])
+}
+
+/** Whether witness entry `x` sorts after `y` (later times first, then identities ascending). */
+const witnessAfter = (x: readonly [string, number], y: readonly [string, number]): boolean =>
+  x[1] !== y[1] ? x[1] < y[1] : x[0] > y[0]
 
 const invalid = (key: string, tag: string, message: string) => ({
   verdict: { _tag: "Invalid" as const, key, reason: reject(tag, message) },

@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { Schema } from "effect"
 import * as Bytes from "./Bytes.ts"
 import * as CoreEvents from "./CoreEvents.ts"
 import * as Event from "./Event.ts"
@@ -83,7 +82,7 @@ export const module: Module.Module<State> = Module.make<State>({
   name: "core",
   init,
   events: {
-    "member.apply": Module.eventType<State, typeof CoreEvents.Apply.Type>({
+    "member.apply": Module.eventType<State, CoreEvents.Apply>({
       body: CoreEvents.Apply,
       authority: "anyone",
       validate: (state, _body, ctx) =>
@@ -99,7 +98,7 @@ export const module: Module.Module<State> = Module.make<State>({
         devices: { ...state.devices, [ctx.device]: ctx.device }
       })
     }),
-    "member.leave": Module.eventType<State, typeof CoreEvents.Leave.Type>({
+    "member.leave": Module.eventType<State, CoreEvents.Leave>({
       body: CoreEvents.Leave,
       authority: "anyone",
       validate: (state, _body, ctx) =>
@@ -110,7 +109,7 @@ export const module: Module.Module<State> = Module.make<State>({
             : undefined,
       apply: (state, _body, ctx) => setStatus(state, ctx.identity!, "left", ctx.key)
     }),
-    "member.admit": Module.eventType<State, typeof CoreEvents.Admit.Type>({
+    "member.admit": Module.eventType<State, CoreEvents.Admit>({
       body: CoreEvents.Admit,
       authority: "community",
       validate: (state, body) => {
@@ -121,7 +120,7 @@ export const module: Module.Module<State> = Module.make<State>({
       },
       apply: (state, body, ctx) => setStatus(state, Bytes.toHex(body.identity), "full", ctx.key)
     }),
-    "member.remove": Module.eventType<State, typeof CoreEvents.Remove.Type>({
+    "member.remove": Module.eventType<State, CoreEvents.Remove>({
       body: CoreEvents.Remove,
       authority: "community",
       validate: (state, body) => {
@@ -133,7 +132,7 @@ export const module: Module.Module<State> = Module.make<State>({
       },
       apply: (state, body, ctx) => setStatus(state, Bytes.toHex(body.identity), "left", ctx.key, body.reason)
     }),
-    "device.add": Module.eventType<State, typeof CoreEvents.DeviceAdd.Type>({
+    "device.add": Module.eventType<State, CoreEvents.DeviceAdd>({
       body: CoreEvents.DeviceAdd,
       authority: "anyone",
       validate: (state, body, ctx) => {
@@ -154,7 +153,7 @@ export const module: Module.Module<State> = Module.make<State>({
         }
       }
     }),
-    "device.revoke": Module.eventType<State, typeof CoreEvents.DeviceRevoke.Type>({
+    "device.revoke": Module.eventType<State, CoreEvents.DeviceRevoke>({
       body: CoreEvents.DeviceRevoke,
       authority: "anyone",
       validate: (state, body, ctx) => {
@@ -183,7 +182,7 @@ export const module: Module.Module<State> = Module.make<State>({
         }
       }
     }),
-    equivocation: Module.eventType<State, typeof CoreEvents.Equivocation.Type>({
+    equivocation: Module.eventType<State, CoreEvents.Equivocation>({
       body: CoreEvents.Equivocation,
       authority: "member",
       validate: (_state, body) => (proofOf(body) ? undefined : Module.reject("NotAProof", "the two events do not prove an equivocation")),
@@ -195,7 +194,7 @@ export const module: Module.Module<State> = Module.make<State>({
           : { ...state, equivocations: { ...state.equivocations, [proof.author]: proof.seq } }
       }
     }),
-    tick: Module.eventType<State, typeof CoreEvents.Tick.Type>({
+    tick: Module.eventType<State, CoreEvents.Tick>({
       body: CoreEvents.Tick,
       authority: "member",
       apply: (state) => state
@@ -224,5 +223,5 @@ export const members = (state: State, status: Module.MemberStatus = "full"): Rea
     .filter((id) => state.identities[id]!.status === status)
     .sort()
 
-/** Schema of the genesis body, for frontends that build one. */
-export const GenesisBody: Schema.Decoder<CoreEvents.Genesis> = CoreEvents.Genesis
+/** Schema of the genesis body (a Standard Schema), for frontends that build one. */
+export const GenesisBody: Module.StandardSchemaV1<unknown, CoreEvents.Genesis> = CoreEvents.Genesis

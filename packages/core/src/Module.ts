@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { Result, Schema } from "effect"
 import type * as Cbor from "./Cbor.ts"
+import { issueText } from "./internal/issues.ts"
 
 /**
  * What authority an event type needs.
@@ -136,22 +136,97 @@ export interface EventType<S> {
   apply(state: S, body: unknown, ctx: EventContext): Applied<S>
 }
 
-/** Define an event type from a body schema and typed transitions. */
+/**
+ * A schema in the [Standard Schema](https://standardschema.dev) v1 form: any object with a
+ * `~standard` property whose `validate` checks an unknown value. valibot, zod, ArkType and
+ * effect's `Schema.toStandardSchemaV1` all produce one, so a module author picks the schema
+ * library. (The spec's types, restated; they are interfaces only.)
+ */
+export interface StandardSchemaV1<Input = unknown, Output = Input> {
+  readonly "~standard": StandardProps<Input, Output>
+}
+
+/** The `~standard` property of a {@link StandardSchemaV1}. */
+export interface StandardProps<Input = unknown, Output = Input> {
+  readonly version: 1
+  readonly vendor: string
+  /** Check a value; event bodies need a synchronous answer (a `Promise` is a decode failure). */
+  readonly validate: (value: unknown) => StandardResult<Output> | Promise<StandardResult<Output>>
+  readonly types?: { readonly input: Input; readonly output: Output } | undefined
+}
+
+/** What a Standard Schema's `validate` answers: the value, or the issues. */
+export type StandardResult<Output> =
+  | { readonly value: Output; readonly issues?: undefined }
+  | { readonly issues: ReadonlyArray<StandardIssue> }
+
+/** One problem a Standard Schema found, with where it is. */
+export interface StandardIssue {
+  readonly message: string
+  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined
+}
+
+/**
+ * Decode an untrusted value with a Standard Schema; never throws. An asynchronous schema,
+ * or one that throws, is a failure with a message saying so.
+ */
+export const decodeWith = <A>(schema: StandardSchemaV1<unknown, A>, value: unknown): Decoded<A> => {
+  let r: StandardResult<A> | Promise<StandardResult<A>>
+  try {
+    r = schema["~standard"].validate(value)
+  } catch (e) {
+    return { ok: false, message: `the body schema failed: ${e instanceof Error ? e.message : String(e)}` }
+  }
+  if (r instanceof Promise || typeof (r as { then?: unknown }).then === "function") {
+    Promise.resolve(r).catch(() => undefined)
+    return {
+      ok: false,
+      message: "the body schema is asynchronous; event bodies must be decoded synchronously (use a schema without async checks)"
+    }
+  }
+  const result = r as StandardResult<A>
+  return result.issues ? { ok: false, message: issueText(result.issues) } : { ok: true, value: result.value }
+}
+
+/**
+ * Define an event type from a body schema and typed transitions. `body` is any synchronous
+ * Standard Schema (valibot, zod, ArkType, effect's `Schema.toStandardSchemaV1`, …); it
+ * should refuse keys it does not name, since every replica must decode bodies identically.
+ *
+ * ```ts
+ * import { Module } from "@affinity/core"
+ * import * as v from "valibot"
+ *
+ * type Notes = { readonly count: number }
+ * const Note = v.strictObject({ text: v.pipe(v.string(), v.maxLength(280)) })
+ *
+ * const notes = Module.make<Notes>({
+ *   name: "notes",
+ *   init: () => ({ count: 0 }),
+ *   events: {
+ *     post: Module.eventType<Notes, v.InferOutput<typeof Note>>({
+ *       body: Note,
+ *       authority: "member",
+ *       apply: (state) => ({ count: state.count + 1 })
+ *     })
+ *   }
+ * })
+ * console.log(notes.events.post!.decode({ text: "hello" }).ok) // true
+ * console.log(notes.events.post!.decode({ text: "hello", pinned: true }).ok === false) // true: an excess key
+ * ```
+ */
 export const eventType = <S, B>(def: {
-  readonly body: Schema.Decoder<B>
+  readonly body: StandardSchemaV1<unknown, B>
   readonly authority: AuthorityKind
   readonly validate?: (state: S, body: B, ctx: EventContext) => Rejection | undefined
   readonly apply: (state: S, body: B, ctx: EventContext) => S
   /** Actions to run after this event, under a warrant (how decisions carry actions). */
   readonly effects?: (state: S, body: B, ctx: EventContext) => ReadonlyArray<Effect>
 }): EventType<S> => {
-  const decodeBody = Schema.decodeUnknownResult(def.body)
+  const schema = def.body
   return {
     authority: def.authority,
-    decode: (body) => {
-      const r = decodeBody(body, { onExcessProperty: "error" })
-      return Result.isSuccess(r) ? { ok: true, value: r.success } : { ok: false, message: r.failure.message }
-    },
+    decode: (body) => decodeWith(schema, body),
     validate: (state, body, ctx) => (def.validate ? def.validate(state, body as B, ctx) : undefined),
     apply: (state, body, ctx) => {
       const next = def.apply(state, body as B, ctx)

@@ -224,30 +224,12 @@ export class Replica {
     }
   }
 
-  private context(i: number, event: Event.Event, identity: string | null, warrant: Module.Warrant): Module.EventContext {
-    const log = this.log
-    const core = (): Membership.State => this.states["core"] as Membership.State
-    return {
-      key: event.key,
-      device: log.author[i]!,
-      identity,
-      time: event.header.time,
-      get communityTime() {
-        return log.communityTime(i)
-      },
-      params: core().community.params,
-      warrant,
-      statusOf: (id) => this.statusAt(core(), id, i),
-      fullMembers: () => Object.keys(core().identities).filter((id) => this.statusAt(core(), id, i) === "full").sort(),
-      happenedBefore: (key) => {
-        const x = log.index.get(key)
-        return x !== undefined && log.isAncestor(x, i)
-      }
-    }
+  private context(i: number, event: Event.Event, identity: string | null, warrant: Module.Warrant): Context {
+    return new Context(this, i, event.key, this.log.author[i]!, identity, event.header.time, warrant)
   }
 
   /** Status of an identity as of the causal past of event `i`. */
-  private statusAt(core: Membership.State, identity: string, i: number): Module.MemberStatus | undefined {
+  statusAt(core: Membership.State, identity: string, i: number): Module.MemberStatus | undefined {
     const entry = core.identities[identity]
     if (!entry) return undefined
     let status: Module.MemberStatus | undefined
@@ -298,7 +280,7 @@ export class Replica {
     moduleName: string,
     type: string,
     rawBody: Cbor.Value,
-    ctx: Module.EventContext,
+    ctx: Context,
     depth: number
   ): { readonly _tag: "Applied"; readonly actions: ReadonlyArray<ActionOutcome> } | { readonly _tag: "Failed"; readonly reason: Module.Rejection } {
     const module = this.modules.get(moduleName)
@@ -308,7 +290,7 @@ export class Replica {
     const decoded = def.decode(rawBody)
     if (!decoded.ok) return failed("InvalidBody", `${moduleName}/${type}: ${decoded.message}`)
     if (ctx.warrant._tag === "Direct") {
-      if (def.authority === "member" && (ctx.identity === null || ctx.statusOf(ctx.identity) !== "full"))
+      if (def.authority === "member" && (ctx.identity === null || ctx.status(ctx.identity) !== "full"))
         return failed("NotAFullMember", `${moduleName}/${type} is for full members`)
       if (def.authority !== "member" && def.authority !== "anyone")
         return failed(
@@ -330,7 +312,7 @@ export class Replica {
         continue
       }
       const before = this.states
-      const r = this.run(effect.module, effect.type, effect.body, { ...ctx, warrant: effect.warrant }, depth + 1)
+      const r = this.run(effect.module, effect.type, effect.body, ctx.withWarrant(effect.warrant), depth + 1)
       if (r._tag === "Failed") {
         this.states = before
         actions.push({ _tag: "Failed", module: effect.module, type: effect.type, reason: r.reason })
@@ -392,6 +374,72 @@ export class Replica {
     let t = 0
     for (const k of this.log.heads()) t = Math.max(t, this.log.time[this.log.index.get(k)!]!)
     return t
+  }
+}
+
+/**
+ * The {@link Module.EventContext} of one fold step: one object whose methods live on the
+ * prototype, so a step allocates no closures. Answers read the replica's current state.
+ */
+class Context implements Module.EventContext {
+  readonly #replica: Replica
+  readonly #i: number
+  readonly key: string
+  readonly device: string
+  readonly identity: string | null
+  readonly time: number
+  readonly warrant: Module.Warrant
+
+  constructor(replica: Replica, i: number, key: string, device: string, identity: string | null, time: number, warrant: Module.Warrant) {
+    this.#replica = replica
+    this.#i = i
+    this.key = key
+    this.device = device
+    this.identity = identity
+    this.time = time
+    this.warrant = warrant
+  }
+
+  get communityTime(): number {
+    return this.#replica.log.communityTime(this.#i)
+  }
+
+  get params(): Module.Params {
+    return this.#replica.core.community.params
+  }
+
+  /** Status of an identity as of this event's causal past (what `statusOf` answers). */
+  status(identity: string): Module.MemberStatus | undefined {
+    return this.#replica.statusAt(this.#replica.core, identity, this.#i)
+  }
+
+  // The functions below are made when read (modules may pass them around detached), so a
+  // step that does not use them allocates nothing for them.
+
+  get statusOf(): (identity: string) => Module.MemberStatus | undefined {
+    return (identity) => this.status(identity)
+  }
+
+  get fullMembers(): () => ReadonlyArray<string> {
+    return () => {
+      const core = this.#replica.core
+      return Object.keys(core.identities)
+        .filter((id) => this.#replica.statusAt(core, id, this.#i) === "full")
+        .sort()
+    }
+  }
+
+  get happenedBefore(): (key: string) => boolean {
+    return (key) => {
+      const log = this.#replica.log
+      const x = log.index.get(key)
+      return x !== undefined && log.isAncestor(x, this.#i)
+    }
+  }
+
+  /** The same context under another warrant (an action a decision carries). */
+  withWarrant(warrant: Module.Warrant): Context {
+    return new Context(this.#replica, this.#i, this.key, this.device, this.identity, this.time, warrant)
   }
 }
 

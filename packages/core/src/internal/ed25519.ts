@@ -99,31 +99,44 @@ export const littleEndian = (bytes: Uint8Array, start = 0, end = bytes.length): 
  * Used for decoded public keys, which are looked up again for every signature of an author.
  */
 export class BoundedCache<V> {
-  readonly #entries = new Map<string, V>()
+  readonly #entries = new Map<string, { value: V; used: number }>()
   readonly #capacity: number
+  #clock = 0
 
   constructor(capacity: number) {
     this.#capacity = capacity
   }
 
-  /** The entry under `key`, marked as recently used; `undefined` when absent. */
+  /**
+   * The entry under `key`, marked as recently used; `undefined` when absent. A hit only
+   * stamps the entry (no map writes); the scan for the oldest happens on insertion.
+   */
   get(key: string): V | undefined {
-    const value = this.#entries.get(key)
-    if (value !== undefined) {
-      this.#entries.delete(key)
-      this.#entries.set(key, value)
-    }
-    return value
+    const entry = this.#entries.get(key)
+    if (entry === undefined) return undefined
+    entry.used = ++this.#clock
+    return entry.value
   }
 
   /** Stores `value` under `key`, dropping the least recently used entry when full. */
   set(key: string, value: V): void {
-    this.#entries.delete(key)
-    if (this.#entries.size >= this.#capacity) {
-      const oldest = this.#entries.keys().next()
-      if (oldest.done !== true) this.#entries.delete(oldest.value)
+    const known = this.#entries.get(key)
+    if (known !== undefined) {
+      known.value = value
+      known.used = ++this.#clock
+      return
     }
-    this.#entries.set(key, value)
+    if (this.#entries.size >= this.#capacity) {
+      let oldest: string | undefined
+      let least = Number.POSITIVE_INFINITY
+      for (const [k, e] of this.#entries)
+        if (e.used < least) {
+          least = e.used
+          oldest = k
+        }
+      if (oldest !== undefined) this.#entries.delete(oldest)
+    }
+    this.#entries.set(key, { value, used: ++this.#clock })
   }
 
   /** Removes the entry under `key`. */

@@ -22,9 +22,10 @@
  *
  * @module
  */
-import { Result, Schema } from "effect"
+import * as v from "valibot"
 import * as Cbor from "../Cbor.ts"
 import * as Bytes from "../Bytes.ts"
+import { issueText } from "../internal/issues.ts"
 
 /** Message kinds, the first item of every frame. */
 export const Kind = {
@@ -192,75 +193,43 @@ export const uintSize = (n: number): number => (n < 24 ? 1 : n < 256 ? 2 : n < 6
 // Decoding
 
 const bytesOf = (n: number, what: string) =>
-  Schema.Uint8Array.check(Schema.makeFilter((u: Uint8Array) => u.length === n || `${what} must be ${n} bytes`))
+  v.pipe(v.instance(Uint8Array, `${what} must be a byte string`), v.length(n, `${what} must be ${n} bytes`))
 const Id = bytesOf(32, "an id")
-const Nat = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
-const Prefix = Schema.Uint8Array.check(Schema.makeFilter((u: Uint8Array) => u.length <= 32 || "a bound's prefix is at most 32 bytes"))
-const BoundSchema = Schema.NullOr(Schema.Tuple([Nat, Prefix]))
-const RangeSchema = Schema.Union([
-  Schema.Tuple([BoundSchema]),
-  Schema.Tuple([BoundSchema, bytesOf(16, "a fingerprint")]),
-  Schema.Tuple([BoundSchema, Schema.Array(Id).check(Schema.isMaxLength(MessageLimits.maxItems))])
+const Nat = v.pipe(v.number("expected an integer"), v.safeInteger("expected an integer"), v.minValue(0, "expected an integer from 0"))
+const Bytes_ = v.instance(Uint8Array, "expected a byte string")
+const Prefix = v.pipe(Bytes_, v.maxLength(32, "a bound's prefix is at most 32 bytes"))
+const BoundSchema = v.nullable(v.strictTuple([Nat, Prefix], "a bound is null or [depth, prefix]"))
+const RangeSchema = v.union(
+  [
+    v.strictTuple([BoundSchema]),
+    v.strictTuple([BoundSchema, bytesOf(16, "a fingerprint")]),
+    v.strictTuple([BoundSchema, v.pipe(v.array(Id), v.maxLength(MessageLimits.maxItems, `at most ${MessageLimits.maxItems} ids`))])
+  ],
+  "a range is [bound], [bound, fingerprint (16 bytes)] or [bound, ids]"
+)
+const text = (max: number) => v.pipe(v.string("expected a text"), v.maxLength(max, `at most ${max} characters`))
+const list = <T extends v.GenericSchema>(item: T, min: number, max: number, what: string) =>
+  v.pipe(
+    v.array(item, `expected an array of ${what}`),
+    v.minLength(min, `at least ${min} ${what}`),
+    v.maxLength(max, `at most ${max} ${what}`)
+  )
+const frame = <const T extends v.TupleItems>(items: T) => v.strictTuple(items, (i) => `expected ${items.length} items, got ${i.received}`)
+
+const schemas: ReadonlyMap<number, v.GenericSchema> = new Map<number, v.GenericSchema>([
+  [Kind.hello, frame([v.literal(Kind.hello), list(v.pipe(Nat, v.minValue(1, "a version is at least 1")), 1, MessageLimits.maxVersions, "versions"), bytesOf(16, "a nonce"), Nat, Nat])],
+  [Kind.bye, frame([v.literal(Kind.bye), text(MessageLimits.maxReason), text(MessageLimits.maxText)])],
+  [Kind.ack, frame([v.literal(Kind.ack), Nat])],
+  [Kind.open, frame([v.literal(Kind.open), Id, v.nullable(list(Id, 0, MessageLimits.maxHeads, "heads")), Nat, v.boolean("expected true or false")])],
+  [Kind.unknown, frame([v.literal(Kind.unknown), Id, text(MessageLimits.maxText)])],
+  [Kind.reconcile, frame([v.literal(Kind.reconcile), Id, Nat, Nat, list(RangeSchema, 0, MessageLimits.maxRanges, "ranges")])],
+  [Kind.want, frame([v.literal(Kind.want), Id, list(Id, 1, MessageLimits.maxItems, "ids")])],
+  [Kind.events, frame([v.literal(Kind.events), Id, Nat, list(Bytes_, 1, MessageLimits.maxItems, "events")])]
 ])
 
-const schemas = {
-  [Kind.hello]: Schema.Tuple([
-    Schema.Literal(Kind.hello),
-    Schema.Array(Nat.check(Schema.isGreaterThanOrEqualTo(1))).check(
-      Schema.isMinLength(1),
-      Schema.isMaxLength(MessageLimits.maxVersions)
-    ),
-    bytesOf(16, "a nonce"),
-    Nat,
-    Nat
-  ]),
-  [Kind.bye]: Schema.Tuple([
-    Schema.Literal(Kind.bye),
-    Schema.String.check(Schema.isMaxLength(MessageLimits.maxReason)),
-    Schema.String.check(Schema.isMaxLength(MessageLimits.maxText))
-  ]),
-  [Kind.ack]: Schema.Tuple([Schema.Literal(Kind.ack), Nat]),
-  [Kind.open]: Schema.Tuple([
-    Schema.Literal(Kind.open),
-    Id,
-    Schema.NullOr(Schema.Array(Id).check(Schema.isMaxLength(MessageLimits.maxHeads))),
-    Nat,
-    Schema.Boolean
-  ]),
-  [Kind.unknown]: Schema.Tuple([Schema.Literal(Kind.unknown), Id, Schema.String.check(Schema.isMaxLength(MessageLimits.maxText))]),
-  [Kind.reconcile]: Schema.Tuple([
-    Schema.Literal(Kind.reconcile),
-    Id,
-    Nat,
-    Nat,
-    Schema.Array(RangeSchema).check(Schema.isMaxLength(MessageLimits.maxRanges))
-  ]),
-  [Kind.want]: Schema.Tuple([
-    Schema.Literal(Kind.want),
-    Id,
-    Schema.Array(Id).check(Schema.isMinLength(1), Schema.isMaxLength(MessageLimits.maxItems))
-  ]),
-  [Kind.events]: Schema.Tuple([
-    Schema.Literal(Kind.events),
-    Id,
-    Nat,
-    Schema.Array(Schema.Uint8Array).check(Schema.isMinLength(1), Schema.isMaxLength(MessageLimits.maxItems))
-  ])
-} as const
-
-type Kinds = typeof schemas
-const decoders = new Map<number, (u: unknown) => Result.Result<unknown, unknown>>()
-for (const [k, schema] of Object.entries(schemas)) {
-  const d = Schema.decodeUnknownResult(schema as Kinds[0])
-  decoders.set(Number(k), (u) => d(u) as Result.Result<unknown, unknown>)
-}
+const EARLY = { abortEarly: true } as const
 
 const malformed = (message: string): Decoded => ({ ok: false, error: { _tag: "MalformedMessage", message } })
-
-const issueText = (e: unknown): string => {
-  const text = String((e as { message?: unknown })?.message ?? e)
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text
-}
 
 type RawBound = readonly [number, Uint8Array] | null
 const toBound = (b: RawBound): Bound => (b === null ? null : { depth: b[0], prefix: b[1] })
@@ -276,17 +245,17 @@ export const compareBounds = (a: Bound, b: Bound): number => {
 export const decode = (frame: Uint8Array): Decoded => {
   const cbor = Cbor.decode(frame)
   if (!cbor.ok) return malformed(`the frame is not canonical CBOR: ${cbor.issue.message}`)
-  const v = cbor.value
-  if (!Array.isArray(v) || v.length === 0 || typeof v[0] !== "number")
+  const value = cbor.value
+  if (!Array.isArray(value) || value.length === 0 || typeof value[0] !== "number")
     return malformed("a message is an array whose first item is its kind")
-  const kind = v[0] as number
-  const d = decoders.get(kind)
-  if (!d) return malformed(`unknown message kind ${kind}`)
+  const kind = value[0] as number
+  const schema = schemas.get(kind)
+  if (!schema) return malformed(`unknown message kind ${kind}`)
   // A hello may carry more items in later versions; version 1 reads the first five.
-  const input = kind === Kind.hello && v.length > 5 ? v.slice(0, 5) : v
-  const r = d(input)
-  if (Result.isFailure(r)) return malformed(`message kind ${kind}: ${issueText(r.failure)}`)
-  const a = r.success as ReadonlyArray<unknown>
+  const input = kind === Kind.hello && value.length > 5 ? value.slice(0, 5) : value
+  const r = v.safeParse(schema, input, EARLY)
+  if (!r.success) return malformed(`message kind ${kind}: ${issueText(r.issues)}`)
+  const a = r.output as ReadonlyArray<unknown>
   switch (kind) {
     case Kind.hello: {
       const versions = a[1] as ReadonlyArray<number>
