@@ -12,6 +12,8 @@
 import * as Bytes from "./Bytes.ts"
 import * as CoreEvents from "./CoreEvents.ts"
 import type * as Event from "./Event.ts"
+import { sha256 } from "./Hash.ts"
+import { readEnvelope, readHeader } from "./internal/envelope.ts"
 import type { Rejection } from "./Module.ts"
 
 /** What the log says about one event given to it. */
@@ -51,6 +53,14 @@ type Witness = readonly [identity: string, time: number]
 
 const reject = (tag: string, message: string): Rejection => ({ _tag: tag, message })
 
+/** Core event types that change the key registry: read back from storage, they are decoded in full. */
+const REGISTRY_TYPES: ReadonlySet<string> = new Set(["genesis", "member.apply", "device.add", "device.revoke", "member.leave"])
+
+/** Events per segment of {@link Log.digest}. */
+const DIGEST_SEGMENT = 4096
+
+const DIGEST_DOMAIN = Bytes.utf8("affinity/log-prefix/v1\u0000")
+
 /**
  * The DAG of delivered events of one community, with the indexes the fold needs.
  * Events are numbered in delivery order; an event's parents always have smaller numbers.
@@ -72,6 +82,11 @@ export class Log {
   readonly deps: Array<ReadonlyArray<number>> = []
   readonly topTimes: Array<ReadonlyArray<Witness>> = []
   readonly index = new Map<string, number>()
+
+  /** Ids of delivered events, 32 bytes each, back to back by index. */
+  private idBuffer = new Uint8Array(32 * 1024)
+  /** SHA-256 of each whole segment of {@link DIGEST_SEGMENT} ids, computed once. */
+  private readonly segmentDigests: Array<Uint8Array> = []
 
   /** Per author: sequence number → index of the first event delivered with it. */
   private readonly chains = new Map<string, Map<number, number>>()
@@ -268,20 +283,42 @@ export class Log {
 
   private insert(event: Event.Event): number {
     const h = event.header
-    const i = this.keys.length
     const author = this.intern(Bytes.toHex(h.author))
     const deps = this.depKeys(event).map((k) => this.index.get(k)!)
+    const i = this.place(event.key, event.id, event.bytes, author, h.seq, h.time, deps)
+    this.register(event, i, author)
+    this.topTimes.push(this.witnessTimes(i, author))
+    return i
+  }
+
+  /** Record a delivered event's graph facts (everything but the key registry and witness times). */
+  private place(
+    key: string,
+    id: Uint8Array,
+    bytes: Uint8Array,
+    author: string,
+    seq: number,
+    time: number,
+    deps: ReadonlyArray<number>
+  ): number {
+    const i = this.keys.length
     let depth = 0
     for (const d of deps) depth = Math.max(depth, this.depth[d]!)
-    this.keys.push(event.key)
-    this.bytes.push(event.bytes)
+    this.keys.push(key)
+    this.bytes.push(bytes)
     this.depth.push(depth + 1)
-    this.time.push(h.time)
-    this.seq.push(h.seq)
+    this.time.push(time)
+    this.seq.push(seq)
     this.author.push(author)
     this.deps.push(deps)
     this.childCount.push(0)
-    this.index.set(event.key, i)
+    this.index.set(key, i)
+    if (this.idBuffer.length < 32 * (i + 1)) {
+      const grown = new Uint8Array(this.idBuffer.length * 2)
+      grown.set(this.idBuffer)
+      this.idBuffer = grown
+    }
+    this.idBuffer.set(id, 32 * i)
     for (const d of deps) {
       if (this.childCount[d]! === 0) this.headSet.delete(d)
       this.childCount[d]! += 1
@@ -290,20 +327,92 @@ export class Log {
 
     let chain = this.chains.get(author)
     if (!chain) this.chains.set(author, (chain = new Map()))
-    const other = chain.get(h.seq)
+    const other = chain.get(seq)
     if (other !== undefined) {
       const first = this.equivocations.get(author)
-      if (first === undefined || h.seq < first) this.equivocations.set(author, h.seq)
+      if (first === undefined || seq < first) this.equivocations.set(author, seq)
       this.touched.add(author)
-      const [a, b] = this.keys[other]! < event.key ? [this.bytes[other]!, event.bytes] : [event.bytes, this.bytes[other]!]
-      this.proofs.push({ author, seq: h.seq, a, b })
-    } else chain.set(h.seq, i)
+      const [a, b] = this.keys[other]! < key ? [this.bytes[other]!, bytes] : [bytes, this.bytes[other]!]
+      this.proofs.push({ author, seq, a, b })
+    } else chain.set(seq, i)
     const tip = this.tips.get(author)
-    if (!tip || h.seq > tip.seq) this.tips.set(author, { seq: h.seq, index: i })
-
-    this.register(event, i, author)
-    this.topTimes.push(this.witnessTimes(i, author))
+    if (!tip || seq > tip.seq) this.tips.set(author, { seq, index: i })
     return i
+  }
+
+  /**
+   * Add a record read back from storage. Storage holds only events this log delivered
+   * before (their signatures checked, their links judged), in delivery order, so the
+   * common record takes a short path: the envelope and header are read in place, the id
+   * is hashed again and the links are checked, but the body is neither hashed nor decoded.
+   *
+   * Returns the record's index when it was delivered that way, `null` when the log already
+   * holds it, and `undefined` when the record needs the full path: decode it with
+   * `Event.decode` and offer it to {@link add}. Records of the key registry (core events
+   * that add, revoke or end keys) always take the full path.
+   */
+  addStored(bytes: Uint8Array): number | null | undefined {
+    const envelope = readEnvelope(bytes)
+    if (!envelope) return undefined
+    const fields = readHeader(envelope.header)
+    if (!fields) return undefined
+    const community = fields[1] as Uint8Array | null
+    const module = fields[7] as string
+    const type = fields[8] as string
+    if (community === null || (module === "core" && REGISTRY_TYPES.has(type)) || !Bytes.equals(community, this.community))
+      return undefined
+    const id = sha256(envelope.header)
+    const key = Bytes.toHex(id)
+    if (this.index.has(key)) return null
+    if (this.pending.has(key) || this.refused.has(key)) return undefined
+    const author = this.intern(Bytes.toHex(fields[2] as Uint8Array))
+    const seq = fields[3] as number
+    const time = fields[6] as number
+    const parents = fields[5] as ReadonlyArray<Uint8Array>
+    const prev = fields[4] as Uint8Array | null
+    const deps: Array<number> = []
+    let latest = 0
+    for (const p of parents) {
+      const d = this.index.get(Bytes.toHex(p))
+      if (d === undefined) return undefined
+      deps.push(d)
+      if (this.time[d]! > latest) latest = this.time[d]!
+    }
+    if (prev !== null) {
+      const d = this.index.get(Bytes.toHex(prev))
+      if (d === undefined || this.author[d] !== author || this.seq[d] !== seq - 1) return undefined
+      deps.push(d)
+      if (this.time[d]! > latest) latest = this.time[d]!
+    } else if (seq !== 1) return undefined
+    if (time < latest || (parents.length === 0 && prev === null)) return undefined
+    const i = this.place(key, id, bytes, author, seq, time, deps)
+    this.topTimes.push(this.witnessTimes(i, author))
+    if (this.waiting.has(key)) this.release(key, [])
+    return i
+  }
+
+  /** The id of delivered event `i` (a view: do not change it). */
+  id(i: number): Uint8Array {
+    return this.idBuffer.subarray(32 * i, 32 * i + 32)
+  }
+
+  /**
+   * A digest that identifies the first `count` delivered events and their delivery order:
+   * SHA-256 of a domain prefix, `count` (4 bytes, big-endian) and the SHA-256 of each run
+   * of 4,096 ids (the last run may be shorter). Whole runs are hashed once, so the digest
+   * of a long log costs little more than hashing the ids added since the last call.
+   */
+  digest(count: number): Uint8Array {
+    if (!Number.isSafeInteger(count) || count < 0 || count > this.size) throw new RangeError(`no prefix of ${count} events`)
+    const whole = Math.floor(count / DIGEST_SEGMENT)
+    while (this.segmentDigests.length < whole) {
+      const k = this.segmentDigests.length
+      this.segmentDigests.push(sha256(this.idBuffer.subarray(32 * DIGEST_SEGMENT * k, 32 * DIGEST_SEGMENT * (k + 1))))
+    }
+    const parts: Array<Uint8Array> = [DIGEST_DOMAIN, Uint8Array.of(count >>> 24, (count >>> 16) & 255, (count >>> 8) & 255, count & 255)]
+    for (let k = 0; k < whole; k++) parts.push(this.segmentDigests[k]!)
+    if (count % DIGEST_SEGMENT !== 0) parts.push(sha256(this.idBuffer.subarray(32 * DIGEST_SEGMENT * whole, 32 * count)))
+    return sha256(Bytes.concat(...parts))
   }
 
   // ---------------------------------------------------------------------------------------
