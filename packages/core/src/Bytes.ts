@@ -5,8 +5,26 @@
  */
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js"
 
-/** Lower-case hex of some bytes. */
-export const toHex = (bytes: Uint8Array): string => bytesToHex(bytes)
+const HEX_CODES = Array.from("0123456789abcdef", (c) => c.charCodeAt(0))
+const hexScratch: Array<number> = []
+
+/**
+ * Lower-case hex of some bytes. Short inputs (ids, keys) are built as one flat string from
+ * character codes: several times faster to make and to use as a map key than a string
+ * concatenated pair by pair.
+ */
+export const toHex = (bytes: Uint8Array): string => {
+  const n = bytes.length
+  if (n > 256) return bytesToHex(bytes)
+  const codes = hexScratch
+  codes.length = 2 * n
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i]!
+    codes[2 * i] = HEX_CODES[b >> 4]!
+    codes[2 * i + 1] = HEX_CODES[b & 15]!
+  }
+  return String.fromCharCode.apply(null, codes)
+}
 
 /** Bytes of a hex string; `undefined` when the text is not even-length hex. */
 export const fromHex = (hex: string): Uint8Array | undefined => {

@@ -90,7 +90,8 @@ export class Log {
 
   /** Per author: sequence number → index of the first event delivered with it. */
   private readonly chains = new Map<string, Map<number, number>>()
-  private readonly tips = new Map<string, { seq: number; index: number }>()
+  /** Per author: index of its event with the highest sequence number. */
+  private readonly tips = new Map<string, number>()
   private readonly known = new Map<string, { table: Int32Array; filled: number }>()
   private readonly childCount: Array<number> = []
   private readonly headSet = new Set<number>()
@@ -336,7 +337,7 @@ export class Log {
       this.proofs.push({ author, seq, a, b })
     } else chain.set(seq, i)
     const tip = this.tips.get(author)
-    if (!tip || seq > tip.seq) this.tips.set(author, { seq, index: i })
+    if (tip === undefined || seq > this.seq[tip]!) this.tips.set(author, i)
     return i
   }
 
@@ -365,7 +366,7 @@ export class Log {
     const key = Bytes.toHex(id)
     if (this.index.has(key)) return null
     if (this.pending.has(key) || this.refused.has(key)) return undefined
-    const author = this.intern(Bytes.toHex(fields[2] as Uint8Array))
+    const author = this.authorKey(fields[2] as Uint8Array)
     const seq = fields[3] as number
     const time = fields[6] as number
     const parents = fields[5] as ReadonlyArray<Uint8Array>
@@ -373,13 +374,13 @@ export class Log {
     const deps: Array<number> = []
     let latest = 0
     for (const p of parents) {
-      const d = this.index.get(Bytes.toHex(p))
+      const d = this.find(p, undefined)
       if (d === undefined) return undefined
       deps.push(d)
       if (this.time[d]! > latest) latest = this.time[d]!
     }
     if (prev !== null) {
-      const d = this.index.get(Bytes.toHex(prev))
+      const d = this.find(prev, this.tips.get(author))
       if (d === undefined || this.author[d] !== author || this.seq[d] !== seq - 1) return undefined
       deps.push(d)
       if (this.time[d]! > latest) latest = this.time[d]!
@@ -390,6 +391,37 @@ export class Log {
     if (this.waiting.has(key)) this.release(key, [])
     return i
   }
+
+  /** Whether the id of event `i` is `id`. */
+  private idIs(i: number, id: Uint8Array): boolean {
+    const buf = this.idBuffer
+    const at = 32 * i
+    for (let k = 0; k < 32; k++) if (buf[at + k] !== id[k]) return false
+    return true
+  }
+
+  /**
+   * The index of the delivered event with this id, or `undefined`: tried first at `hint`
+   * and among the latest events (where stored parents usually are), without making a key.
+   */
+  private find(id: Uint8Array, hint: number | undefined): number | undefined {
+    if (hint !== undefined && this.idIs(hint, id)) return hint
+    const size = this.keys.length
+    for (let j = size - 1; j >= 0 && j >= size - 8; j--) if (this.idIs(j, id)) return j
+    return this.index.get(Bytes.toHex(id))
+  }
+
+  /** Interned hex of an author key, without making a string for a key seen before. */
+  private authorKey(bytes: Uint8Array): string {
+    const prefix = bytes[0]! * 2 ** 40 + bytes[1]! * 2 ** 32 + ((bytes[2]! << 24) >>> 0) + (bytes[3]! << 16) + (bytes[4]! << 8) + bytes[5]!
+    const seen = this.authorPrefixes.get(prefix)
+    if (seen !== undefined && Bytes.equals(seen.bytes, bytes)) return seen.key
+    const key = this.intern(Bytes.toHex(bytes))
+    if (seen === undefined) this.authorPrefixes.set(prefix, { bytes: bytes.slice(), key })
+    return key
+  }
+
+  private readonly authorPrefixes = new Map<number, { readonly bytes: Uint8Array; readonly key: string }>()
 
   /** The id of delivered event `i` (a view: do not change it). */
   id(i: number): Uint8Array {
@@ -582,7 +614,8 @@ export class Log {
 
   /** Highest sequence number an author key has used, with that event's index (or `undefined`). */
   tip(author: string): { readonly seq: number; readonly index: number } | undefined {
-    return this.tips.get(author)
+    const index = this.tips.get(author)
+    return index === undefined ? undefined : { seq: this.seq[index]!, index }
   }
 
   /** Whether the identity is a founder. */
@@ -633,6 +666,11 @@ export class Log {
     if (identity !== undefined) put(identity, this.time[i]!)
     merged.sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
     if (merged.length > this.witnesses) merged.length = this.witnesses
+    // Share a dependency's list when it is the same (the common case): less to keep.
+    for (const d of deps) {
+      const list = this.topTimes[d]!
+      if (list.length === merged.length && list.every((w, k) => w[0] === merged[k]![0] && w[1] === merged[k]![1])) return list
+    }
     return merged
   }
 
