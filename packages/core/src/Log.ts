@@ -13,7 +13,7 @@ import * as Bytes from "./Bytes.ts"
 import * as CoreEvents from "./CoreEvents.ts"
 import type * as Event from "./Event.ts"
 import { sha256 } from "./Hash.ts"
-import { readEnvelope, readHeader } from "./internal/envelope.ts"
+import { makeScan, scan } from "./internal/stored.ts"
 import type { Rejection } from "./Module.ts"
 
 /** What the log says about one event given to it. */
@@ -353,71 +353,72 @@ export class Log {
    * that add, revoke or end keys) always take the full path.
    */
   addStored(bytes: Uint8Array): number | null | undefined {
-    const envelope = readEnvelope(bytes)
-    if (!envelope) return undefined
-    const fields = readHeader(envelope.header)
-    if (!fields) return undefined
-    const community = fields[1] as Uint8Array | null
-    const module = fields[7] as string
-    const type = fields[8] as string
-    if (community === null || (module === "core" && REGISTRY_TYPES.has(type)) || !Bytes.equals(community, this.community))
-      return undefined
-    const id = sha256(envelope.header)
+    const s = this.scanned
+    if (!scan(bytes, s) || s.moduleEnd > bytes.length) return undefined
+    if (!this.sameBytes(bytes, s.community, this.community, 0)) return undefined
+    if (s.moduleEnd - s.moduleStart === 4 && bytes[s.moduleStart] === 0x63 && bytes[s.moduleStart + 1] === 0x6f &&
+      bytes[s.moduleStart + 2] === 0x72 && bytes[s.moduleStart + 3] === 0x65) {
+      let type = ""
+      for (let k = s.typeStart; k < s.typeEnd; k++) type += String.fromCharCode(bytes[k]!)
+      if (REGISTRY_TYPES.has(type)) return undefined
+    }
+    const id = sha256(bytes.subarray(s.headerStart, s.headerEnd))
     const key = Bytes.toHex(id)
     if (this.index.has(key)) return null
     if (this.pending.has(key) || this.refused.has(key)) return undefined
-    const author = this.authorKey(fields[2] as Uint8Array)
-    const seq = fields[3] as number
-    const time = fields[6] as number
-    const parents = fields[5] as ReadonlyArray<Uint8Array>
-    const prev = fields[4] as Uint8Array | null
+    const author = this.authorKey(bytes, s.author)
+    const seq = s.seq
+    const time = s.time
     const deps: Array<number> = []
     let latest = 0
-    for (const p of parents) {
-      const d = this.find(p, undefined)
+    for (let k = 0; k < s.parentCount; k++) {
+      const d = this.find(bytes, s.parents[k]!, undefined)
       if (d === undefined) return undefined
       deps.push(d)
       if (this.time[d]! > latest) latest = this.time[d]!
     }
-    if (prev !== null) {
-      const d = this.find(prev, this.tips.get(author))
+    if (s.prev >= 0) {
+      const d = this.find(bytes, s.prev, this.tips.get(author))
       if (d === undefined || this.author[d] !== author || this.seq[d] !== seq - 1) return undefined
       deps.push(d)
       if (this.time[d]! > latest) latest = this.time[d]!
     } else if (seq !== 1) return undefined
-    if (time < latest || (parents.length === 0 && prev === null)) return undefined
+    if (time < latest || deps.length === 0) return undefined
     const i = this.place(key, id, bytes, author, seq, time, deps)
     this.topTimes.push(this.witnessTimes(i, author))
     if (this.waiting.has(key)) this.release(key, [])
     return i
   }
 
-  /** Whether the id of event `i` is `id`. */
-  private idIs(i: number, id: Uint8Array): boolean {
-    const buf = this.idBuffer
-    const at = 32 * i
-    for (let k = 0; k < 32; k++) if (buf[at + k] !== id[k]) return false
+  private readonly scanned = makeScan()
+
+  /** Whether `bytes[at … at + 32]` equals `other[from … from + 32]`. */
+  private sameBytes(bytes: Uint8Array, at: number, other: Uint8Array, from: number): boolean {
+    for (let k = 0; k < 32; k++) if (bytes[at + k] !== other[from + k]) return false
     return true
   }
 
   /**
-   * The index of the delivered event with this id, or `undefined`: tried first at `hint`
-   * and among the latest events (where stored parents usually are), without making a key.
+   * The index of the delivered event whose id is `bytes[at … at + 32]`, or `undefined`:
+   * tried first at `hint` and among the latest events (where stored parents usually
+   * are), without making a key.
    */
-  private find(id: Uint8Array, hint: number | undefined): number | undefined {
-    if (hint !== undefined && this.idIs(hint, id)) return hint
+  private find(bytes: Uint8Array, at: number, hint: number | undefined): number | undefined {
+    const ids = this.idBuffer
+    if (hint !== undefined && this.sameBytes(bytes, at, ids, 32 * hint)) return hint
     const size = this.keys.length
-    for (let j = size - 1; j >= 0 && j >= size - 8; j--) if (this.idIs(j, id)) return j
-    return this.index.get(Bytes.toHex(id))
+    for (let j = size - 1; j >= 0 && j >= size - 8; j--) if (this.sameBytes(bytes, at, ids, 32 * j)) return j
+    return this.index.get(Bytes.toHex(bytes.subarray(at, at + 32)))
   }
 
-  /** Interned hex of an author key, without making a string for a key seen before. */
-  private authorKey(bytes: Uint8Array): string {
-    const prefix = bytes[0]! * 2 ** 40 + bytes[1]! * 2 ** 32 + ((bytes[2]! << 24) >>> 0) + (bytes[3]! << 16) + (bytes[4]! << 8) + bytes[5]!
+  /** Interned hex of the author key at `bytes[at … at + 32]`, without making a string for a key seen before. */
+  private authorKey(bytes: Uint8Array, at: number): string {
+    const prefix = bytes[at]! * 2 ** 40 + bytes[at + 1]! * 2 ** 32 + bytes[at + 2]! * 0x100_0000 + ((bytes[at + 3]! << 16) | (bytes[at + 4]! << 8) | bytes[at + 5]!)
     const seen = this.authorPrefixes.get(prefix)
-    if (seen !== undefined && Bytes.equals(seen.bytes, bytes)) return seen.key
-    const key = this.intern(Bytes.toHex(bytes))
-    if (seen === undefined) this.authorPrefixes.set(prefix, { bytes: bytes.slice(), key })
+    if (seen !== undefined && this.sameBytes(bytes, at, seen.bytes, 0)) return seen.key
+    const own = bytes.slice(at, at + 32)
+    const key = this.intern(Bytes.toHex(own))
+    if (seen === undefined) this.authorPrefixes.set(prefix, { bytes: own, key })
     return key
   }
 
@@ -578,18 +579,20 @@ export class Log {
     const adds = this.adds.get(device)
     if (!adds) return undefined
     let found: Fact | undefined
-    for (const f of adds) {
+    for (let k = 0; k < adds.length; k++) {
+      const f = adds[k]!
       const seen = mode === "past" ? this.isAncestor(f.at, i) : this.isAncestorOrSelf(f.at, i)
       if (seen && (found === undefined || this.before(f.at, found.at))) found = f
     }
     if (!found) return undefined
     const identity = found.identity
-    const revoked = this.revokes.get(device) ?? []
-    const ended = this.ends.get(identity) ?? []
+    const revoked = this.revokes.get(device)
+    const ended = this.ends.get(identity)
+    if (revoked === undefined && ended === undefined) return identity
     if (mode === "past") {
-      if (revoked.some((r) => this.isAncestor(r, i)) || ended.some((l) => this.isAncestor(l, i))) return undefined
+      if (revoked?.some((r) => this.isAncestor(r, i)) || ended?.some((l) => this.isAncestor(l, i))) return undefined
     } else {
-      if (revoked.some((r) => !this.isAncestorOrSelf(i, r)) || ended.some((l) => !this.isAncestorOrSelf(i, l)))
+      if (revoked?.some((r) => !this.isAncestorOrSelf(i, r)) || ended?.some((l) => !this.isAncestorOrSelf(i, l)))
         return undefined
     }
     return identity
@@ -655,21 +658,29 @@ export class Log {
     if (identity === undefined && deps.length === 1) return this.topTimes[deps[0]!]!
     const merged: Array<[string, number]> = []
     const put = (id: string, t: number) => {
-      for (const m of merged)
+      for (let k = 0; k < merged.length; k++) {
+        const m = merged[k]!
         if (m[0] === id) {
           if (t > m[1]) m[1] = t
           return
         }
+      }
       merged.push([id, t])
     }
-    for (const d of deps) for (const [id, t] of this.topTimes[d]!) put(id, t)
+    for (let d = 0; d < deps.length; d++) {
+      const list = this.topTimes[deps[d]!]!
+      for (let k = 0; k < list.length; k++) put(list[k]![0], list[k]![1])
+    }
     if (identity !== undefined) put(identity, this.time[i]!)
-    merged.sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
+    if (merged.length > 1) merged.sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
     if (merged.length > this.witnesses) merged.length = this.witnesses
     // Share a dependency's list when it is the same (the common case): less to keep.
-    for (const d of deps) {
-      const list = this.topTimes[d]!
-      if (list.length === merged.length && list.every((w, k) => w[0] === merged[k]![0] && w[1] === merged[k]![1])) return list
+    for (let d = 0; d < deps.length; d++) {
+      const list = this.topTimes[deps[d]!]!
+      if (list.length !== merged.length) continue
+      let same = true
+      for (let k = 0; k < list.length && same; k++) same = list[k]![0] === merged[k]![0] && list[k]![1] === merged[k]![1]
+      if (same) return list
     }
     return merged
   }
