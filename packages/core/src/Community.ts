@@ -489,7 +489,12 @@ export const open = (
     if (failure !== undefined) return yield* Effect.fail(notFound(failure))
     const why: Resumed =
       resumed._tag === "FromGenesis" && typeof checkpoint === "string" ? { _tag: "FromGenesis", reason: checkpoint } : resumed
-    return yield* make(replica, replica.log.size, options, why)
+    const community = yield* make(replica, replica.log.size, options, why)
+    // After folding much again, save the next open that work (failing to is no error).
+    const every = options.checkpoint === false ? Number.POSITIVE_INFINITY : (options.checkpoint?.every ?? CHECKPOINT_EVERY)
+    if (replica.log.size - (why._tag === "FromCheckpoint" ? why.position : 0) >= Math.max(1, every))
+      yield* Effect.ignore(community.checkpoint())
+    return community
   })
 
 /**

@@ -213,10 +213,14 @@ describe("checkpoints (Community)", () => {
     const { store, layer } = shared()
     const com = await grow(layer, 20, { checkpoint: { every: 1_000_000 } })
     const hash = com.replica.stateHashHex()
-    const missing = await reopenCommunity(layer, com.id)
+    expect(await Effect.runPromise(store.get(com.id, "checkpoint"))).toBeUndefined()
+    const missing = await reopenCommunity(layer, com.id, { checkpoint: { every: 1_000_000 } })
     expect(missing.resumed).toEqual({ _tag: "FromGenesis", reason: "there is no checkpoint" })
-    expect(await runIn(layer, missing.checkpoint())).toBe(true)
+    expect(missing.replica.stateHashHex()).toBe(hash)
+    // An open that folded at least `every` events writes a checkpoint for the next one.
+    await reopenCommunity(layer, com.id, { checkpoint: { every: 4 } })
     const good = (await Effect.runPromise(store.get(com.id, "checkpoint")))!
+    expect(good).toBeDefined()
 
     const cases: ReadonlyArray<readonly [string, Uint8Array, RegExp]> = [
       ["empty", new Uint8Array(0), /truncated/],
@@ -229,7 +233,8 @@ describe("checkpoints (Community)", () => {
     ]
     for (const [name, bytes, reason] of cases) {
       await Effect.runPromise(store.set(com.id, "checkpoint", bytes))
-      const opened = await reopenCommunity(layer, com.id)
+      const after = await reopenCommunity(layer, com.id)
+      const opened = after
       expect(opened.resumed?._tag, name).toBe("FromGenesis")
       expect(opened.resumed?._tag === "FromGenesis" ? opened.resumed.reason : "", name).toMatch(reason)
       expect(opened.replica.stateHashHex(), name).toBe(hash)
@@ -237,11 +242,15 @@ describe("checkpoints (Community)", () => {
 
     // A valid checkpoint written under another label, or with other modules.
     await Effect.runPromise(store.set(com.id, "checkpoint", good))
-    const labelled = await reopenCommunity(layer, com.id, { checkpoint: { label: "v2" } })
+    const labelled = await reopenCommunity(layer, com.id, { checkpoint: { label: "v2", every: 4 } })
     expect(labelled.resumed).toMatchObject({ _tag: "FromGenesis", reason: expect.stringMatching(/label/) })
+    // That open wrote a checkpoint under its own label, which the next one under it uses.
+    expect((await reopenCommunity(layer, com.id, { checkpoint: { label: "v2" } })).resumed?._tag).toBe("FromCheckpoint")
+    await Effect.runPromise(store.set(com.id, "checkpoint", good))
     const withModule = await reopenCommunity(layer, com.id, { modules: [tally] })
     expect(withModule.resumed).toMatchObject({ _tag: "FromGenesis", reason: expect.stringMatching(/modules/) })
     expect(withModule.replica.state(tally)).toEqual({ count: 0 })
+    await Effect.runPromise(store.set(com.id, "checkpoint", good))
     const fine = await reopenCommunity(layer, com.id)
     expect(fine.resumed?._tag).toBe("FromCheckpoint")
     expect(fine.replica.stateHashHex()).toBe(hash)
