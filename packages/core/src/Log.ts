@@ -59,6 +59,9 @@ const REGISTRY_TYPES: ReadonlySet<string> = new Set(["genesis", "member.apply", 
 /** Events per segment of {@link Log.digest}. */
 const DIGEST_SEGMENT = 4096
 
+/** Latest events whose ids are kept for finding stored parents without making a key. */
+const RECENT = 16
+
 const DIGEST_DOMAIN = Bytes.utf8("affinity/log-prefix/v1\u0000")
 
 /**
@@ -84,9 +87,12 @@ export class Log {
   readonly index = new Map<string, number>()
 
   /** Ids of delivered events, 32 bytes each, back to back by index. */
-  private idBuffer = new Uint8Array(32 * 1024)
-  /** SHA-256 of each whole segment of {@link DIGEST_SEGMENT} ids, computed once. */
+  /** Ids of the events of the current, unfinished run of {@link DIGEST_SEGMENT} (32 bytes each; grows to 128 kB). */
+  private segment = new Uint8Array(32 * 64)
+  /** SHA-256 of each finished run of {@link DIGEST_SEGMENT} ids, in order. */
   private readonly segmentDigests: Array<Uint8Array> = []
+  /** Ids of the latest {@link RECENT} events, by index modulo {@link RECENT}. */
+  private readonly recent = new Uint8Array(32 * RECENT)
 
   /** Per author: sequence number → index of the first event delivered with it. */
   private readonly chains = new Map<string, Map<number, number>>()
@@ -314,12 +320,15 @@ export class Log {
     this.deps.push(deps)
     this.childCount.push(0)
     this.index.set(key, i)
-    if (this.idBuffer.length < 32 * (i + 1)) {
-      const grown = new Uint8Array(this.idBuffer.length * 2)
-      grown.set(this.idBuffer)
-      this.idBuffer = grown
+    const slot = i % DIGEST_SEGMENT
+    if (this.segment.length < 32 * (slot + 1)) {
+      const grown = new Uint8Array(Math.min(32 * DIGEST_SEGMENT, this.segment.length * 2))
+      grown.set(this.segment)
+      this.segment = grown
     }
-    this.idBuffer.set(id, 32 * i)
+    this.segment.set(id, 32 * slot)
+    if (slot === DIGEST_SEGMENT - 1) this.segmentDigests.push(sha256(this.segment))
+    this.recent.set(id, 32 * (i % RECENT))
     for (const d of deps) {
       if (this.childCount[d]! === 0) this.headSet.delete(d)
       this.childCount[d]! += 1
@@ -372,13 +381,13 @@ export class Log {
     const deps: Array<number> = []
     let latest = 0
     for (let k = 0; k < s.parentCount; k++) {
-      const d = this.find(bytes, s.parents[k]!, undefined)
+      const d = this.find(bytes, s.parents[k]!)
       if (d === undefined) return undefined
       deps.push(d)
       if (this.time[d]! > latest) latest = this.time[d]!
     }
     if (s.prev >= 0) {
-      const d = this.find(bytes, s.prev, this.tips.get(author))
+      const d = this.find(bytes, s.prev)
       if (d === undefined || this.author[d] !== author || this.seq[d] !== seq - 1) return undefined
       deps.push(d)
       if (this.time[d]! > latest) latest = this.time[d]!
@@ -400,14 +409,12 @@ export class Log {
 
   /**
    * The index of the delivered event whose id is `bytes[at … at + 32]`, or `undefined`:
-   * tried first at `hint` and among the latest events (where stored parents usually
-   * are), without making a key.
+   * tried first among the latest events (where stored parents usually are) without
+   * making a key.
    */
-  private find(bytes: Uint8Array, at: number, hint: number | undefined): number | undefined {
-    const ids = this.idBuffer
-    if (hint !== undefined && this.sameBytes(bytes, at, ids, 32 * hint)) return hint
+  private find(bytes: Uint8Array, at: number): number | undefined {
     const size = this.keys.length
-    for (let j = size - 1; j >= 0 && j >= size - 8; j--) if (this.sameBytes(bytes, at, ids, 32 * j)) return j
+    for (let j = size - 1; j >= 0 && j >= size - RECENT; j--) if (this.sameBytes(bytes, at, this.recent, 32 * (j % RECENT))) return j
     return this.index.get(Bytes.toHex(bytes.subarray(at, at + 32)))
   }
 
@@ -424,11 +431,6 @@ export class Log {
 
   private readonly authorPrefixes = new Map<number, { readonly bytes: Uint8Array; readonly key: string }>()
 
-  /** The id of delivered event `i` (a view: do not change it). */
-  id(i: number): Uint8Array {
-    return this.idBuffer.subarray(32 * i, 32 * i + 32)
-  }
-
   /**
    * A digest that identifies the first `count` delivered events and their delivery order:
    * SHA-256 of a domain prefix, `count` (4 bytes, big-endian) and the SHA-256 of each run
@@ -438,13 +440,18 @@ export class Log {
   digest(count: number): Uint8Array {
     if (!Number.isSafeInteger(count) || count < 0 || count > this.size) throw new RangeError(`no prefix of ${count} events`)
     const whole = Math.floor(count / DIGEST_SEGMENT)
-    while (this.segmentDigests.length < whole) {
-      const k = this.segmentDigests.length
-      this.segmentDigests.push(sha256(this.idBuffer.subarray(32 * DIGEST_SEGMENT * k, 32 * DIGEST_SEGMENT * (k + 1))))
-    }
     const parts: Array<Uint8Array> = [DIGEST_DOMAIN, Uint8Array.of(count >>> 24, (count >>> 16) & 255, (count >>> 8) & 255, count & 255)]
     for (let k = 0; k < whole; k++) parts.push(this.segmentDigests[k]!)
-    if (count % DIGEST_SEGMENT !== 0) parts.push(sha256(this.idBuffer.subarray(32 * DIGEST_SEGMENT * whole, 32 * count)))
+    const rest = count % DIGEST_SEGMENT
+    if (rest !== 0) {
+      if (whole === Math.floor(this.size / DIGEST_SEGMENT)) parts.push(sha256(this.segment.subarray(0, 32 * rest)))
+      else {
+        // A prefix ending inside a finished run: its ids again from their keys.
+        const ids = new Uint8Array(32 * rest)
+        for (let k = 0; k < rest; k++) ids.set(Bytes.fromHex(this.keys[whole * DIGEST_SEGMENT + k]!)!, 32 * k)
+        parts.push(sha256(ids))
+      }
+    }
     return sha256(Bytes.concat(...parts))
   }
 

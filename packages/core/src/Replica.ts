@@ -107,7 +107,8 @@ export class Replica {
   private decoded = new Map<number, Event.Event>()
   /** Log size at which a checkpoint being restored was taken (see {@link loadStored}). */
   private restoreMark: number | undefined
-  private hashCache: { readonly encoded: Uint8Array; readonly hash: Uint8Array } | undefined
+  /** The state hash of `published`, once asked for (the encoding itself is not kept: it can be large). */
+  private hashCache: Uint8Array | undefined
   /** Counters for diagnostics and benchmarks: `steps` is how many fold steps ran in total. */
   readonly stats = { steps: 0, refolds: 0 }
 
@@ -308,7 +309,9 @@ export class Replica {
       const o = this.outcomes[i]!
       if (o !== APPLIED && !(o._tag === "Applied" && o.actions.length === 0)) outcomes.push([i, o])
     }
-    const { encoded, hash } = this.encoded()
+    const encoded = Cbor.encode(this.published)
+    const hash = sha256(encoded)
+    this.hashCache = hash
     return { size, digest: this.log.digest(size), modules: this.moduleNames, states: encoded, stateHash: hash, outcomes }
   }
 
@@ -368,7 +371,7 @@ export class Replica {
     this.order = ordered
     this.states = usable
     this.published = usable
-    this.hashCache = { encoded: checkpoint.states, hash: checkpoint.stateHash }
+    this.hashCache = checkpoint.stateHash.slice()
     this.folded = size
     this.trail = [usable]
     this.trailStart = size
@@ -556,15 +559,7 @@ export class Replica {
 
   /** SHA-256 of the canonical encoding of every module's state (a map by module name). */
   stateHash(): Uint8Array {
-    return this.encoded().hash
-  }
-
-  /** Canonical CBOR of the published states, and its SHA-256 (cached until the state changes). */
-  private encoded(): { readonly encoded: Uint8Array; readonly hash: Uint8Array } {
-    if (!this.hashCache) {
-      const encoded = Cbor.encode(this.published)
-      this.hashCache = { encoded, hash: sha256(encoded) }
-    }
+    if (!this.hashCache) this.hashCache = sha256(Cbor.encode(this.published))
     return this.hashCache
   }
 

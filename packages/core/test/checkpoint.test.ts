@@ -1,7 +1,7 @@
 import fc from "fast-check"
 import { Effect, Layer } from "effect"
 import { describe, expect, it } from "vitest"
-import { Bytes, Cbor, Community, Crypto, Event, Hash, Module, Replica, Storage } from "@affinity/core"
+import { Bytes, Cbor, Community, Crypto, Event, Hash, Log, Module, Replica, Storage } from "@affinity/core"
 import { Builder } from "./support/build.ts"
 import { history, shuffle } from "./support/histories.ts"
 import { cryptoLayer, key } from "./support/world.ts"
@@ -22,6 +22,54 @@ const reopen = (genesis: Event.Event, records: ReadonlyArray<Uint8Array>, checkp
   expect(r.fold()).toBe(true)
   return { replica: r, resumed }
 }
+
+/** A chain of `n` unsigned events after a genesis (the log does not check signatures). */
+const chain = (n: number): Array<Event.Event> => {
+  const author = new Uint8Array(32).fill(3)
+  const make = (draft: Event.Draft) => {
+    const prepared = Event.prepare(draft)
+    if (!prepared.ok) throw new Error(prepared.error.message)
+    const d = Event.decode(Event.assemble(prepared.unsigned, new Uint8Array(64)))
+    if (!d.ok) throw new Error(d.error.message)
+    return d.event
+  }
+  const genesis = make({ community: null, author, seq: 1, prev: null, parents: [], time: 1, module: "core", type: "genesis", body: { name: "x", founders: [author], params: {} } })
+  const out = [genesis]
+  for (let i = 0; i < n; i++) {
+    const last = out[out.length - 1]!
+    out.push(make({ community: genesis.id, author, seq: i + 2, prev: last.id, parents: [], time: 2 + i, module: "core", type: "tick", body: {} }))
+  }
+  return out
+}
+
+describe("Log.digest", () => {
+  it("identifies a prefix the same way whether the log has grown past it or not", () => {
+    const events = chain(9000)
+    const full = new Log.Log(events[0]!.id)
+    for (const e of events) full.add(e)
+    const growing = new Log.Log(events[0]!.id)
+    const seen = new Set<string>()
+    for (const [k, e] of events.entries()) {
+      growing.add(e)
+      const count = k + 1
+      if ([1, 2, 100, 4095, 4096, 4097, 5000, 8192, 8193, 9001].includes(count)) {
+        const d = Bytes.toHex(growing.digest(count))
+        expect(Bytes.toHex(full.digest(count)), `prefix of ${count}`).toBe(d)
+        seen.add(d)
+      }
+    }
+    expect(seen.size).toBe(10)
+    // The stored path builds the same log.
+    const stored = new Log.Log(events[0]!.id)
+    stored.add(events[0]!)
+    for (const e of events.slice(1)) expect(stored.addStored(e.bytes)).toBeTypeOf("number")
+    expect(stored.keys).toEqual(full.keys)
+    expect(stored.depth).toEqual(full.depth)
+    expect(stored.deps).toEqual(full.deps)
+    expect(Bytes.toHex(stored.digest(9001))).toBe(Bytes.toHex(full.digest(9001)))
+    expect(() => full.digest(9002)).toThrow(RangeError)
+  })
+})
 
 describe("checkpoints (Replica)", () => {
   it("reopening from a checkpoint gives the state of a full fold, whatever the arrival order and wherever the checkpoint was taken", () => {
