@@ -86,7 +86,10 @@ export interface Client {
   join(genesis: Uint8Array): Promise<CommunityHandle>
   /** Ids of every community in the storage. */
   communities(): Promise<ReadonlyArray<string>>
-  /** Close the storage and release everything. */
+  /**
+   * Write a local checkpoint of every community opened through this client (so the next
+   * `open` folds nothing again), then close the storage and release everything.
+   */
   close(): Promise<void>
 }
 
@@ -96,8 +99,10 @@ export const make = async (options: ClientOptions): Promise<Client> => {
   const runtime = ManagedRuntime.make(layer)
   const modules = options.modules ?? []
   const handles = new Set<() => void>()
+  const opened = new Set<Community.Community>()
 
   const handle = (community: Community.Community): CommunityHandle => {
+    opened.add(community)
     const unsubscribers = new Set<() => void>()
     const close = () => {
       for (const u of unsubscribers) u()
@@ -136,6 +141,9 @@ export const make = async (options: ClientOptions): Promise<Client> => {
     communities: () => runtime.runPromise(Storage.use((s) => s.communities())),
     close: async () => {
       for (const c of handles) c()
+      // A checkpoint only saves work on the next open: failing to write one is not an error.
+      for (const community of opened) await runtime.runPromise(Effect.ignore(community.checkpoint()))
+      opened.clear()
       await runtime.runPromise(Storage.use((s) => s.close()))
       await runtime.dispose()
     }

@@ -4,7 +4,8 @@
  *
  * - {@link create} writes a genesis and opens the new community;
  * - {@link open} reopens one from storage (stored events were verified when they arrived
- *   and are not verified again);
+ *   and are not verified again; a local checkpoint of the fold, written as the community
+ *   grows, means only the events after it are folded again);
  * - `append` signs and adds an event of your own; `receive` takes untrusted bytes from a
  *   peer, a file or a form, and never fails on them: every input gets a verdict.
  *
@@ -16,10 +17,12 @@ import type * as Cbor from "./Cbor.ts"
 import * as CoreEvents from "./CoreEvents.ts"
 import { Crypto, type VerifyItem } from "./Crypto.ts"
 import * as Event from "./Event.ts"
+import * as Checkpoints from "./internal/checkpoint.ts"
+import { type Slicer, slicer } from "./internal/yield.ts"
 import type { DeviceKey } from "./Keys.ts"
 import type { Verdict } from "./Log.ts"
 import type * as Module from "./Module.ts"
-import { type Outcome, Replica, type ReplicaOptions } from "./Replica.ts"
+import { type Outcome, Replica, type ReplicaOptions, type Resumed } from "./Replica.ts"
 import { Storage, type StorageError } from "./Storage.ts"
 
 /** The draft could not become an event (a broken rule, or a genesis that cannot start a community). */
@@ -69,6 +72,15 @@ export interface Community {
   readonly subscribe: (listener: (change: Change) => void) => () => void
   /** Wire bytes of every delivered event, in delivery order (parents first). */
   readonly export: () => ReadonlyArray<Uint8Array>
+  /**
+   * Write a local checkpoint of the fold now (checkpoints are also written every
+   * `checkpoint.every` delivered events). Call it before closing storage, so the next
+   * {@link open} folds nothing again. `false` when there was nothing new to write, or
+   * checkpoints are turned off.
+   */
+  readonly checkpoint: () => Effect.Effect<boolean, StorageError>
+  /** How {@link open} rebuilt the state; `undefined` for a community created or joined. */
+  readonly resumed: Resumed | undefined
 }
 
 /** Options of one `append`. */
@@ -77,8 +89,38 @@ export interface AppendOptions {
   readonly time?: number
 }
 
+/** Local checkpoints of the fold (see "Local storage" in docs/protocol.md). */
+export interface CheckpointOptions {
+  /** Delivered events between checkpoints written while the community is open (default 1,024). */
+  readonly every?: number
+  /**
+   * A name for the module code the state was folded with (default `""`). A checkpoint
+   * written under another label is ignored and the history folded again: change it when
+   * a module's rules change, since a checkpoint holds the state the old rules produced.
+   */
+  readonly label?: string
+}
+
 /** Options for creating or opening a community. */
-export interface Options extends ReplicaOptions {}
+export interface Options extends ReplicaOptions {
+  /** Local checkpoints: on by default; `false` neither reads nor writes them. */
+  readonly checkpoint?: false | CheckpointOptions
+  /**
+   * Milliseconds of work after which `open` and `receive` give the event loop a turn
+   * (default 8), so a browser stays responsive while a large history is read or folded.
+   * `Infinity` never yields.
+   */
+  readonly yieldAfterMs?: number
+}
+
+/** Default {@link CheckpointOptions.every}. */
+export const CHECKPOINT_EVERY = 1024
+
+/** Default {@link Options.yieldAfterMs}. */
+export const YIELD_AFTER_MS = 8
+
+/** Fold steps between two looks at the clock while folding in slices. */
+const FOLD_STEPS = 32
 
 /** Events verified and folded per step of the `receive` pipeline. */
 const SLICE = 128
@@ -121,12 +163,50 @@ const allTrue = (ok: ReadonlyArray<boolean>, from: number, to: number): boolean 
   return true
 }
 
-const make = (replica: Replica, persisted: number) =>
+/** Fold everything delivered, in slices of about the slicer's budget. */
+const foldInSlices = (replica: Replica, slices: Slicer): Effect.Effect<void> =>
+  Effect.gen(function* () {
+    while (!replica.fold(FOLD_STEPS)) if (slices.due()) yield* slices.pause
+  })
+
+const make = (replica: Replica, persisted: number, options: Options, resumed: Resumed | undefined) =>
   Effect.gen(function* () {
     const crypto = yield* Crypto
     const storage = yield* Storage
     const listeners = new Set<(change: Change) => void>()
+    const slices = slicer(options.yieldAfterMs ?? YIELD_AFTER_MS)
     let stored = persisted
+    /** Appends not acknowledged yet; a checkpoint may only cover acknowledged events. */
+    let appending = 0
+    /** Set when an append failed: what storage holds is no longer known, so no checkpoints. */
+    let appendFailed = false
+    const checkpoints = options.checkpoint === false ? undefined : options.checkpoint ?? {}
+    const every = Math.max(1, checkpoints?.every ?? CHECKPOINT_EVERY)
+    const label = checkpoints?.label ?? ""
+    /** Log size covered by the last checkpoint written (or read) in this session. */
+    let checkpointed = resumed?._tag === "FromCheckpoint" ? resumed.position : 0
+    let writing = false
+
+    /** Write a checkpoint of the current fold when it covers more than the last one. */
+    const writeCheckpoint: Effect.Effect<boolean, StorageError> = Effect.suspend(() => {
+      if (checkpoints === undefined || writing || appendFailed || appending > 0 || stored !== replica.log.size)
+        return Effect.succeed(false)
+      const cp = replica.checkpoint()
+      if (cp === undefined || cp.size <= checkpointed) return Effect.succeed(false)
+      const bytes = Checkpoints.encode(replica.log.community, label, cp)
+      writing = true
+      return storage.set(replica.id, Checkpoints.KEY, bytes).pipe(
+        Effect.map(() => {
+          checkpointed = Math.max(checkpointed, cp.size)
+          return true
+        }),
+        Effect.ensuring(
+          Effect.sync(() => {
+            writing = false
+          })
+        )
+      )
+    })
 
     /**
      * Persist what the replica delivered since the last call, then notify. The range to
@@ -140,7 +220,23 @@ const make = (replica: Replica, persisted: number) =>
         const records: Array<Uint8Array> = []
         for (let i = stored; i < log.size; i++) records.push(log.bytes[i]!)
         stored = log.size
-        if (records.length > 0) yield* storage.append(replica.id, records)
+        if (records.length > 0) {
+          appending++
+          yield* storage.append(replica.id, records).pipe(
+            Effect.tapError(() =>
+              Effect.sync(() => {
+                appendFailed = true
+              })
+            ),
+            Effect.ensuring(
+              Effect.sync(() => {
+                appending--
+              })
+            )
+          )
+        }
+        // A checkpoint is an optimisation: failing to write one does not fail the change.
+        if (replica.log.size - checkpointed >= every) yield* Effect.ignore(writeCheckpoint)
         // The state hash costs an encoding of the whole state: only when someone listens.
         if (listeners.size === 0) return
         const change: Change = { delivered, stateHash: replica.stateHashHex() }
@@ -186,7 +282,7 @@ const make = (replica: Replica, persisted: number) =>
           goodAt.push(offset + n)
         }
       })
-      const r = replica.ingest(good)
+      const r = replica.ingest(good, { fold: false })
       r.verdicts.forEach((v, j) => (verdicts[goodAt[j]!] = v))
       delivered.push(...r.delivered)
       if (!embedded) return
@@ -214,21 +310,23 @@ const make = (replica: Replica, persisted: number) =>
     ): Effect.Effect<Array<Verdict | undefined>> =>
       Effect.gen(function* () {
         const verdicts: Array<Verdict | undefined> = new Array(events.length)
-        const slices: Array<ReadonlyArray<Event.Event>> = []
-        for (let i = 0; i < events.length; i += SLICE) slices.push(events.slice(i, i + SLICE))
+        const parts: Array<ReadonlyArray<Event.Event>> = []
+        for (let i = 0; i < events.length; i += SLICE) parts.push(events.slice(i, i + SLICE))
         // Keep a few slices' signatures in flight on the thread pool while folding.
         const inFlight: Array<{ readonly spans: ReadonlyArray<readonly [number, number]>; readonly ok: Promise<ReadonlyArray<boolean>> }> = []
         let started = 0
         const startNext = () => {
-          const r = requests(slices[started++]!)
+          const r = requests(parts[started++]!)
           inFlight.push({ spans: r.spans, ok: startVerify(r.items) })
         }
-        for (let k = 0; k < slices.length; k++) {
-          while (started < slices.length && started <= k + IN_FLIGHT - 1) startNext()
+        for (let k = 0; k < parts.length; k++) {
+          while (started < parts.length && started <= k + IN_FLIGHT - 1) startNext()
           const current = inFlight.shift()!
           const ok = yield* Effect.promise(() => current.ok)
-          if (started < slices.length) startNext()
-          foldSlice(slices[k]!, current.spans, ok, verdicts, k * SLICE, delivered, embedded)
+          if (started < parts.length) startNext()
+          foldSlice(parts[k]!, current.spans, ok, verdicts, k * SLICE, delivered, embedded)
+          yield* foldInSlices(replica, slices)
+          yield* slices.check
         }
         return verdicts
       })
@@ -251,7 +349,9 @@ const make = (replica: Replica, persisted: number) =>
         const verdicts: Array<Verdict | undefined> = []
         const decoded: Array<Event.Event> = []
         const at: Array<number> = []
-        inputs.forEach((bytes, n) => {
+        for (let n = 0; n < inputs.length; n++) {
+          if ((n & 127) === 127) yield* slices.check
+          const bytes = inputs[n]!
           const d = Event.decode(bytes)
           if (!d.ok) verdicts.push(invalid(null, d.error.reason, d.error.message))
           else {
@@ -264,7 +364,7 @@ const make = (replica: Replica, persisted: number) =>
               at.push(n)
             }
           }
-        })
+        }
         const inner = yield* ingest(decoded)
         inner.forEach((v, j) => (verdicts[at[j]!] = v))
         return verdicts as ReadonlyArray<Verdict>
@@ -305,7 +405,9 @@ const make = (replica: Replica, persisted: number) =>
         listeners.add(listener)
         return () => listeners.delete(listener)
       },
-      export: () => replica.log.bytes.slice()
+      export: () => replica.log.bytes.slice(),
+      checkpoint: () => writeCheckpoint,
+      resumed
     }
     return community
   })
@@ -346,12 +448,16 @@ export const create = (
     if (!opened.ok) return yield* Effect.fail(new AppendError({ reason: "GenesisError", message: opened.error.message }))
     const storage = yield* Storage
     yield* storage.append(opened.replica.id, [genesis.bytes])
-    return yield* make(opened.replica, 1)
+    return yield* make(opened.replica, 1, options, undefined)
   })
 
 /**
  * Reopen a stored community. Stored events were verified when they were accepted, so
- * only their encoding and hashes are checked again, not their signatures.
+ * their signatures are not checked again; their ids are hashed again. When the local
+ * checkpoint matches the stored log, the fold resumes from it and only the events stored
+ * after it are folded; a missing, damaged or stale checkpoint is ignored and the whole
+ * history folded again, so the state is the same either way. The work runs in slices
+ * with turns of the event loop between them (see {@link Options.yieldAfterMs}).
  */
 export const open = (
   id: string,
@@ -359,24 +465,44 @@ export const open = (
 ): Effect.Effect<Community, CommunityNotFound | StorageError, Crypto | Storage> =>
   Effect.gen(function* () {
     const storage = yield* Storage
+    const slices = slicer(options.yieldAfterMs ?? YIELD_AFTER_MS)
     const records = yield* storage.events(id)
-    const events: Array<Event.Event> = []
-    for (const bytes of records) {
-      // Storage returns arrays of its own that nobody changes: no copy needed.
-      const d = Event.decode(bytes, { owned: true })
-      if (!d.ok)
-        return yield* Effect.fail(
-          new CommunityNotFound({ community: id, message: `stored event no longer decodes: ${d.error.message}` })
-        )
-      events.push(d.event)
+    const notFound = (message: string) => new CommunityNotFound({ community: id, message })
+    const head = records[0]
+    // Storage returns arrays of its own that nobody changes: no copy needed.
+    const first = head === undefined ? undefined : Event.decode(head, { owned: true })
+    if (first !== undefined && !first.ok) return yield* Effect.fail(notFound(`stored event no longer decodes: ${first.error.message}`))
+    if (first === undefined || first.event.key !== id) return yield* Effect.fail(notFound(`no community ${id} in this storage`))
+    const opened = Replica.open(first.event, options)
+    if (!opened.ok) return yield* Effect.fail(notFound(opened.error.message))
+    const replica = opened.replica
+
+    // A checkpoint that cannot be read is no checkpoint: fold from the genesis instead.
+    let checkpoint: ReturnType<typeof Checkpoints.decode> | undefined
+    if (options.checkpoint !== false) {
+      const bytes = yield* storage.get(id, Checkpoints.KEY).pipe(Effect.orElseSucceed(() => undefined))
+      if (bytes !== undefined) checkpoint = Checkpoints.decode(bytes, replica.log.community, options.checkpoint?.label ?? "")
     }
-    const first = events[0]
-    if (!first || first.key !== id)
-      return yield* Effect.fail(new CommunityNotFound({ community: id, message: `no community ${id} in this storage` }))
-    const opened = Replica.open(first, options)
-    if (!opened.ok) return yield* Effect.fail(new CommunityNotFound({ community: id, message: opened.error.message }))
-    opened.replica.ingest(events.slice(1))
-    return yield* make(opened.replica, records.length)
+    const usable = typeof checkpoint === "object" ? checkpoint : undefined
+    for (let k = 1; k < records.length; k++) {
+      const problem = replica.loadStored(records[k]!, usable?.size)
+      if (problem !== undefined) return yield* Effect.fail(notFound(`stored event no longer decodes: ${problem}`))
+      if ((k & 255) === 0) yield* slices.check
+    }
+    const resumed = replica.resume(usable)
+    const failure = yield* foldInSlices(replica, slices).pipe(
+      Effect.as(undefined),
+      Effect.catchDefect((cause) => Effect.succeed(cause instanceof Error ? cause.message : String(cause)))
+    )
+    if (failure !== undefined) return yield* Effect.fail(notFound(failure))
+    const why: Resumed =
+      resumed._tag === "FromGenesis" && typeof checkpoint === "string" ? { _tag: "FromGenesis", reason: checkpoint } : resumed
+    const community = yield* make(replica, replica.log.size, options, why)
+    // After folding much again, save the next open that work (failing to is no error).
+    const every = options.checkpoint === false ? Number.POSITIVE_INFINITY : (options.checkpoint?.every ?? CHECKPOINT_EVERY)
+    if (replica.log.size - (why._tag === "FromCheckpoint" ? why.position : 0) >= Math.max(1, every))
+      yield* Effect.ignore(community.checkpoint())
+    return community
   })
 
 /**
@@ -401,5 +527,5 @@ export const join = (
     else return yield* open(opened.replica.id, options).pipe(
       Effect.mapError((e) => (e._tag === "CommunityNotFound" ? new AppendError({ reason: "Corrupt", message: e.message }) : e))
     )
-    return yield* make(opened.replica, 1)
+    return yield* make(opened.replica, 1, options, undefined)
   })

@@ -12,6 +12,8 @@
 import * as Bytes from "./Bytes.ts"
 import * as CoreEvents from "./CoreEvents.ts"
 import type * as Event from "./Event.ts"
+import { sha256 } from "./Hash.ts"
+import { makeScan, scan } from "./internal/stored.ts"
 import type { Rejection } from "./Module.ts"
 
 /** What the log says about one event given to it. */
@@ -51,6 +53,17 @@ type Witness = readonly [identity: string, time: number]
 
 const reject = (tag: string, message: string): Rejection => ({ _tag: tag, message })
 
+/** Core event types that change the key registry: read back from storage, they are decoded in full. */
+const REGISTRY_TYPES: ReadonlySet<string> = new Set(["genesis", "member.apply", "device.add", "device.revoke", "member.leave"])
+
+/** Events per segment of {@link Log.digest}. */
+const DIGEST_SEGMENT = 4096
+
+/** Latest events whose ids are kept for finding stored parents without making a key. */
+const RECENT = 16
+
+const DIGEST_DOMAIN = Bytes.utf8("affinity/log-prefix/v1\u0000")
+
 /**
  * The DAG of delivered events of one community, with the indexes the fold needs.
  * Events are numbered in delivery order; an event's parents always have smaller numbers.
@@ -73,9 +86,18 @@ export class Log {
   readonly topTimes: Array<ReadonlyArray<Witness>> = []
   readonly index = new Map<string, number>()
 
+  /** Ids of delivered events, 32 bytes each, back to back by index. */
+  /** Ids of the events of the current, unfinished run of {@link DIGEST_SEGMENT} (32 bytes each; grows to 128 kB). */
+  private segment = new Uint8Array(32 * 64)
+  /** SHA-256 of each finished run of {@link DIGEST_SEGMENT} ids, in order. */
+  private readonly segmentDigests: Array<Uint8Array> = []
+  /** Ids of the latest {@link RECENT} events, by index modulo {@link RECENT}. */
+  private readonly recent = new Uint8Array(32 * RECENT)
+
   /** Per author: sequence number → index of the first event delivered with it. */
   private readonly chains = new Map<string, Map<number, number>>()
-  private readonly tips = new Map<string, { seq: number; index: number }>()
+  /** Per author: index of its event with the highest sequence number. */
+  private readonly tips = new Map<string, number>()
   private readonly known = new Map<string, { table: Int32Array; filled: number }>()
   private readonly childCount: Array<number> = []
   private readonly headSet = new Set<number>()
@@ -277,20 +299,45 @@ export class Log {
 
   private insert(event: Event.Event): number {
     const h = event.header
-    const i = this.keys.length
     const author = this.intern(Bytes.toHex(h.author))
     const deps = this.depKeys(event).map((k) => this.index.get(k)!)
+    const i = this.place(event.key, event.id, event.bytes, author, h.seq, h.time, deps)
+    this.register(event, i, author)
+    this.topTimes.push(this.witnessTimes(i, author))
+    return i
+  }
+
+  /** Record a delivered event's graph facts (everything but the key registry and witness times). */
+  private place(
+    key: string,
+    id: Uint8Array,
+    bytes: Uint8Array,
+    author: string,
+    seq: number,
+    time: number,
+    deps: ReadonlyArray<number>
+  ): number {
+    const i = this.keys.length
     let depth = 0
     for (const d of deps) depth = Math.max(depth, this.depth[d]!)
-    this.keys.push(event.key)
-    this.bytes.push(event.bytes)
+    this.keys.push(key)
+    this.bytes.push(bytes)
     this.depth.push(depth + 1)
-    this.time.push(h.time)
-    this.seq.push(h.seq)
+    this.time.push(time)
+    this.seq.push(seq)
     this.author.push(author)
     this.deps.push(deps)
     this.childCount.push(0)
-    this.index.set(event.key, i)
+    this.index.set(key, i)
+    const slot = i % DIGEST_SEGMENT
+    if (this.segment.length < 32 * (slot + 1)) {
+      const grown = new Uint8Array(Math.min(32 * DIGEST_SEGMENT, this.segment.length * 2))
+      grown.set(this.segment)
+      this.segment = grown
+    }
+    this.segment.set(id, 32 * slot)
+    if (slot === DIGEST_SEGMENT - 1) this.segmentDigests.push(sha256(this.segment))
+    this.recent.set(id, 32 * (i % RECENT))
     for (const d of deps) {
       if (this.childCount[d]! === 0) this.headSet.delete(d)
       this.childCount[d]! += 1
@@ -299,20 +346,122 @@ export class Log {
 
     let chain = this.chains.get(author)
     if (!chain) this.chains.set(author, (chain = new Map()))
-    const other = chain.get(h.seq)
+    const other = chain.get(seq)
     if (other !== undefined) {
       const first = this.equivocations.get(author)
-      if (first === undefined || h.seq < first) this.equivocations.set(author, h.seq)
+      if (first === undefined || seq < first) this.equivocations.set(author, seq)
       this.touched.add(author)
-      const [a, b] = this.keys[other]! < event.key ? [this.bytes[other]!, event.bytes] : [event.bytes, this.bytes[other]!]
-      this.proofs.push({ author, seq: h.seq, a, b })
-    } else chain.set(h.seq, i)
+      const [a, b] = this.keys[other]! < key ? [this.bytes[other]!, bytes] : [bytes, this.bytes[other]!]
+      this.proofs.push({ author, seq, a, b })
+    } else chain.set(seq, i)
     const tip = this.tips.get(author)
-    if (!tip || h.seq > tip.seq) this.tips.set(author, { seq: h.seq, index: i })
-
-    this.register(event, i, author)
-    this.topTimes.push(this.witnessTimes(i, author))
+    if (tip === undefined || seq > this.seq[tip]!) this.tips.set(author, i)
     return i
+  }
+
+  /**
+   * Add a record read back from storage. Storage holds only events this log delivered
+   * before (their signatures checked, their links judged), in delivery order, so the
+   * common record takes a short path: the envelope and header are read in place, the id
+   * is hashed again and the links are checked, but the body is neither hashed nor decoded.
+   *
+   * Returns the record's index when it was delivered that way, `null` when the log already
+   * holds it, and `undefined` when the record needs the full path: decode it with
+   * `Event.decode` and offer it to {@link add}. Records of the key registry (core events
+   * that add, revoke or end keys) always take the full path.
+   */
+  addStored(bytes: Uint8Array): number | null | undefined {
+    const s = this.scanned
+    if (!scan(bytes, s) || s.moduleEnd > bytes.length) return undefined
+    if (!this.sameBytes(bytes, s.community, this.community, 0)) return undefined
+    if (s.moduleEnd - s.moduleStart === 4 && bytes[s.moduleStart] === 0x63 && bytes[s.moduleStart + 1] === 0x6f &&
+      bytes[s.moduleStart + 2] === 0x72 && bytes[s.moduleStart + 3] === 0x65) {
+      let type = ""
+      for (let k = s.typeStart; k < s.typeEnd; k++) type += String.fromCharCode(bytes[k]!)
+      if (REGISTRY_TYPES.has(type)) return undefined
+    }
+    const id = sha256(bytes.subarray(s.headerStart, s.headerEnd))
+    const key = Bytes.toHex(id)
+    if (this.index.has(key)) return null
+    if (this.pending.has(key) || this.refused.has(key)) return undefined
+    const author = this.authorKey(bytes, s.author)
+    const seq = s.seq
+    const time = s.time
+    const deps: Array<number> = []
+    let latest = 0
+    for (let k = 0; k < s.parentCount; k++) {
+      const d = this.find(bytes, s.parents[k]!)
+      if (d === undefined) return undefined
+      deps.push(d)
+      if (this.time[d]! > latest) latest = this.time[d]!
+    }
+    if (s.prev >= 0) {
+      const d = this.find(bytes, s.prev)
+      if (d === undefined || this.author[d] !== author || this.seq[d] !== seq - 1) return undefined
+      deps.push(d)
+      if (this.time[d]! > latest) latest = this.time[d]!
+    } else if (seq !== 1) return undefined
+    if (time < latest || deps.length === 0) return undefined
+    const i = this.place(key, id, bytes, author, seq, time, deps)
+    this.topTimes.push(this.witnessTimes(i, author))
+    if (this.waiting.has(key)) this.release(key, [])
+    return i
+  }
+
+  private readonly scanned = makeScan()
+
+  /** Whether `bytes[at … at + 32]` equals `other[from … from + 32]`. */
+  private sameBytes(bytes: Uint8Array, at: number, other: Uint8Array, from: number): boolean {
+    for (let k = 0; k < 32; k++) if (bytes[at + k] !== other[from + k]) return false
+    return true
+  }
+
+  /**
+   * The index of the delivered event whose id is `bytes[at … at + 32]`, or `undefined`:
+   * tried first among the latest events (where stored parents usually are) without
+   * making a key.
+   */
+  private find(bytes: Uint8Array, at: number): number | undefined {
+    const size = this.keys.length
+    for (let j = size - 1; j >= 0 && j >= size - RECENT; j--) if (this.sameBytes(bytes, at, this.recent, 32 * (j % RECENT))) return j
+    return this.index.get(Bytes.toHex(bytes.subarray(at, at + 32)))
+  }
+
+  /** Interned hex of the author key at `bytes[at … at + 32]`, without making a string for a key seen before. */
+  private authorKey(bytes: Uint8Array, at: number): string {
+    const prefix = bytes[at]! * 2 ** 40 + bytes[at + 1]! * 2 ** 32 + bytes[at + 2]! * 0x100_0000 + ((bytes[at + 3]! << 16) | (bytes[at + 4]! << 8) | bytes[at + 5]!)
+    const seen = this.authorPrefixes.get(prefix)
+    if (seen !== undefined && this.sameBytes(bytes, at, seen.bytes, 0)) return seen.key
+    const own = bytes.slice(at, at + 32)
+    const key = this.intern(Bytes.toHex(own))
+    if (seen === undefined) this.authorPrefixes.set(prefix, { bytes: own, key })
+    return key
+  }
+
+  private readonly authorPrefixes = new Map<number, { readonly bytes: Uint8Array; readonly key: string }>()
+
+  /**
+   * A digest that identifies the first `count` delivered events and their delivery order:
+   * SHA-256 of a domain prefix, `count` (4 bytes, big-endian) and the SHA-256 of each run
+   * of 4,096 ids (the last run may be shorter). Whole runs are hashed once, so the digest
+   * of a long log costs little more than hashing the ids added since the last call.
+   */
+  digest(count: number): Uint8Array {
+    if (!Number.isSafeInteger(count) || count < 0 || count > this.size) throw new RangeError(`no prefix of ${count} events`)
+    const whole = Math.floor(count / DIGEST_SEGMENT)
+    const parts: Array<Uint8Array> = [DIGEST_DOMAIN, Uint8Array.of(count >>> 24, (count >>> 16) & 255, (count >>> 8) & 255, count & 255)]
+    for (let k = 0; k < whole; k++) parts.push(this.segmentDigests[k]!)
+    const rest = count % DIGEST_SEGMENT
+    if (rest !== 0) {
+      if (whole === Math.floor(this.size / DIGEST_SEGMENT)) parts.push(sha256(this.segment.subarray(0, 32 * rest)))
+      else {
+        // A prefix ending inside a finished run: its ids again from their keys.
+        const ids = new Uint8Array(32 * rest)
+        for (let k = 0; k < rest; k++) ids.set(Bytes.fromHex(this.keys[whole * DIGEST_SEGMENT + k]!)!, 32 * k)
+        parts.push(sha256(ids))
+      }
+    }
+    return sha256(Bytes.concat(...parts))
   }
 
   // ---------------------------------------------------------------------------------------
@@ -446,18 +595,20 @@ export class Log {
     const adds = this.adds.get(device)
     if (!adds) return undefined
     let found: Fact | undefined
-    for (const f of adds) {
+    for (let k = 0; k < adds.length; k++) {
+      const f = adds[k]!
       const seen = mode === "past" ? this.isAncestor(f.at, i) : this.isAncestorOrSelf(f.at, i)
       if (seen && (found === undefined || this.before(f.at, found.at))) found = f
     }
     if (!found) return undefined
     const identity = found.identity
-    const revoked = this.revokes.get(device) ?? []
-    const ended = this.ends.get(identity) ?? []
+    const revoked = this.revokes.get(device)
+    const ended = this.ends.get(identity)
+    if (revoked === undefined && ended === undefined) return identity
     if (mode === "past") {
-      if (revoked.some((r) => this.isAncestor(r, i)) || ended.some((l) => this.isAncestor(l, i))) return undefined
+      if (revoked?.some((r) => this.isAncestor(r, i)) || ended?.some((l) => this.isAncestor(l, i))) return undefined
     } else {
-      if (revoked.some((r) => !this.isAncestorOrSelf(i, r)) || ended.some((l) => !this.isAncestorOrSelf(i, l)))
+      if (revoked?.some((r) => !this.isAncestorOrSelf(i, r)) || ended?.some((l) => !this.isAncestorOrSelf(i, l)))
         return undefined
     }
     return identity
@@ -482,7 +633,8 @@ export class Log {
 
   /** Highest sequence number an author key has used, with that event's index (or `undefined`). */
   tip(author: string): { readonly seq: number; readonly index: number } | undefined {
-    return this.tips.get(author)
+    const index = this.tips.get(author)
+    return index === undefined ? undefined : { seq: this.seq[index]!, index }
   }
 
   /** Whether the identity is a founder. */
@@ -534,6 +686,14 @@ export class Log {
       merged[b + 1] = m
     }
     if (merged.length > this.witnesses) merged.length = this.witnesses
+    // Share a dependency's list when it is the same (the common case): less to keep.
+    for (let d = 0; d < deps.length; d++) {
+      const list = this.topTimes[deps[d]!]!
+      if (list.length !== merged.length) continue
+      let same = true
+      for (let k = 0; k < list.length && same; k++) same = list[k]![0] === merged[k]![0] && list[k]![1] === merged[k]![1]
+      if (same) return list
+    }
     return merged
   }
 

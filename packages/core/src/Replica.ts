@@ -41,6 +41,30 @@ export interface ReplicaOptions {
 
 type States = Record<string, Cbor.Value>
 
+/**
+ * The fold of a replica's first `size` delivered events, as plain data: what a local
+ * checkpoint stores so that reopening folds only the events delivered after it.
+ */
+export interface Checkpoint {
+  /** Delivered events covered: indexes `0 … size - 1`, in delivery order. */
+  readonly size: number
+  /** `Log.digest(size)`: identifies those events and their delivery order. */
+  readonly digest: Uint8Array
+  /** Module names, sorted, `core` included. */
+  readonly modules: ReadonlyArray<string>
+  /** Canonical CBOR of the map of module states after folding those events. */
+  readonly states: Uint8Array
+  /** SHA-256 of `states`: the replica's state hash at that point. */
+  readonly stateHash: Uint8Array
+  /** Outcome of every covered event that is not a plain application without actions, by index. */
+  readonly outcomes: ReadonlyArray<readonly [number, Outcome]>
+}
+
+/** What {@link Replica.resume} did with a checkpoint. */
+export type Resumed =
+  | { readonly _tag: "FromCheckpoint"; readonly position: number }
+  | { readonly _tag: "FromGenesis"; readonly reason: string }
+
 interface Snapshot {
   readonly position: number
   readonly states: States
@@ -75,6 +99,15 @@ export class Replica {
   /** States before each of the latest fold positions: `trail[k]` is the state before position `trailStart + k`. */
   private trail: Array<States> = []
   private trailStart = 0
+  /** Fold positions applied to `states`; below `order.length` while the fold is behind. */
+  private folded = 0
+  /** The states queries see: those of the last completed fold. */
+  private published: States
+  /** Decoded events handed to `ingest` and not folded yet, by index (saves decoding them again). */
+  private decoded = new Map<number, Event.Event>()
+  /** Log size at which a checkpoint being restored was taken (see {@link loadStored}). */
+  private restoreMark: number | undefined
+  /** The state hash of `published`, once asked for (the encoding itself is not kept: it can be large). */
   private hashCache: Uint8Array | undefined
   /** Counters for diagnostics and benchmarks: `steps` is how many fold steps ran in total. */
   readonly stats = { steps: 0, refolds: 0 }
@@ -103,6 +136,7 @@ export class Replica {
     for (const name of this.moduleNames) initial[name] = modules.get(name)!.init(g)
     this.initial = initial
     this.states = initial
+    this.published = initial
     this.trail = [initial]
     this.ingest([genesis])
   }
@@ -130,28 +164,60 @@ export class Replica {
    * Hand over events whose signatures are valid. Each gets a verdict from the log; the
    * delivered ones are folded. Returns the verdicts, in input order, and the keys
    * delivered (in delivery order).
+   *
+   * With `{ fold: false }` the events are linked and placed in the fold order but not
+   * folded yet: call {@link fold} until it returns `true` (a caller that must not block
+   * runs it in slices). Until then queries answer from the last completed fold.
    */
-  ingest(events: ReadonlyArray<Event.Event>): { readonly verdicts: ReadonlyArray<Verdict>; readonly delivered: ReadonlyArray<string> } {
+  ingest(
+    events: ReadonlyArray<Event.Event>,
+    options?: { readonly fold?: boolean }
+  ): { readonly verdicts: ReadonlyArray<Verdict>; readonly delivered: ReadonlyArray<string> } {
     const verdicts: Array<Verdict> = []
     const delivered: Array<number> = []
-    const decoded = new Map<number, Event.Event>()
     for (const e of events) {
       const r = this.log.add(e)
       verdicts.push(r.verdict)
       for (const i of r.delivered) {
         delivered.push(i)
-        if (i === this.log.index.get(e.key)) decoded.set(i, e)
+        if (i === this.log.index.get(e.key)) this.decoded.set(i, e)
       }
     }
-    if (delivered.length > 0) this.place(delivered, decoded)
+    if (delivered.length > 0) this.place(delivered)
+    if (options?.fold !== false) this.fold()
     return { verdicts, delivered: delivered.map((i) => this.log.keys[i]!) }
   }
 
-  /** Merge newly delivered events into the fold order and fold from the earliest change. */
-  private place(delivered: ReadonlyArray<number>, decoded: Map<number, Event.Event>): void {
+  /**
+   * Fold up to `maxSteps` positions of the fold order; `true` once the fold has caught up
+   * with every delivered event (and the new state is what queries see).
+   */
+  fold(maxSteps = Number.POSITIVE_INFINITY): boolean {
+    let steps = 0
+    const end = this.order.length
+    while (this.folded < end && steps < maxSteps) {
+      this.advance()
+      steps++
+    }
+    if (this.folded < end) return false
+    if (this.published !== this.states) {
+      this.published = this.states
+      this.hashCache = undefined
+    }
+    if (this.decoded.size > 0) this.decoded = new Map()
+    return true
+  }
+
+  /** Whether delivered events are waiting to be folded (see {@link fold}). */
+  get behind(): boolean {
+    return this.folded < this.order.length
+  }
+
+  /** Merge newly delivered events into the fold order and move the fold back to the earliest change. */
+  private place(delivered: ReadonlyArray<number>): void {
     const log = this.log
     const cmp = (a: number, b: number) => (log.before(a, b) ? -1 : log.before(b, a) ? 1 : 0)
-    const fresh = [...delivered].sort(cmp)
+    const fresh = foldOrder(log, delivered)
     let from = this.order.length
     // Events appended after the current tail fold forward; others force a refold.
     if (this.order.length > 0 && cmp(fresh[0]!, this.order[this.order.length - 1]!) < 0) {
@@ -171,7 +237,7 @@ export class Replica {
       from = Math.min(from, this.firstAffected())
       for (const f of fresh) this.order.push(f)
     }
-    this.foldFrom(from, decoded)
+    if (from < this.folded) this.rewind(from)
   }
 
   /**
@@ -186,42 +252,174 @@ export class Replica {
     return Number.POSITIVE_INFINITY
   }
 
-  private foldFrom(from: number, decoded: Map<number, Event.Event>): void {
-    let p: number
+  /** Restore the state before fold position `from` (or the nearest snapshot before it). */
+  private rewind(from: number): void {
     if (from >= this.trailStart && from - this.trailStart < this.trail.length) {
       // The state before `from` is in the recent trail (always so when events only append).
-      p = from
       this.trail.length = from - this.trailStart + 1
       this.states = this.trail[this.trail.length - 1]!
-    } else {
-      // Otherwise restore the latest sparse snapshot at or before `from`.
-      while (this.snapshots.length > 0 && this.snapshots[this.snapshots.length - 1]!.position > from) this.snapshots.pop()
-      const snap = this.snapshots[this.snapshots.length - 1]
-      p = snap ? snap.position : 0
-      this.states = snap ? snap.states : this.initial
-      this.trail = [this.states]
-      this.trailStart = p
+      this.folded = from
+      return
     }
-    this.hashCache = undefined
+    // Otherwise restore the latest sparse snapshot at or before `from`.
+    while (this.snapshots.length > 0 && this.snapshots[this.snapshots.length - 1]!.position > from) this.snapshots.pop()
+    const snap = this.snapshots[this.snapshots.length - 1]
+    const p = snap ? snap.position : 0
+    this.states = snap ? snap.states : this.initial
+    this.trail = [this.states]
+    this.trailStart = p
+    this.folded = p
     if (p < from) this.stats.refolds++
-    for (; p < this.order.length; p++) {
-      if (p % this.snapshotEvery === 0 && (this.snapshots.length === 0 || this.snapshots[this.snapshots.length - 1]!.position < p))
-        this.snapshots.push({ position: p, states: this.states })
-      const i = this.order[p]!
-      let event = decoded.get(i)
-      if (!event) {
-        const d = Event.decode(this.log.bytes[i]!, { owned: true })
-        if (!d.ok) throw new Error(`stored event ${this.log.keys[i]} no longer decodes: ${d.error.message}`)
-        event = d.event
-      }
-      this.outcomes[i] = this.step(i, event)
-      this.stats.steps++
-      this.trail.push(this.states)
-      if (this.trail.length > 2 * TRAIL) {
-        this.trail.splice(0, TRAIL)
-        this.trailStart += TRAIL
-      }
+  }
+
+  /** Fold the event at position `folded`. */
+  private advance(): void {
+    const p = this.folded
+    if (p % this.snapshotEvery === 0 && (this.snapshots.length === 0 || this.snapshots[this.snapshots.length - 1]!.position < p))
+      this.snapshots.push({ position: p, states: this.states })
+    const i = this.order[p]!
+    let event = this.decoded.get(i)
+    if (!event) {
+      const d = Event.decode(this.log.bytes[i]!, { owned: true })
+      if (!d.ok) throw new Error(`stored event ${this.log.keys[i]} no longer decodes: ${d.error.message}`)
+      event = d.event
     }
+    this.outcomes[i] = this.step(i, event)
+    this.stats.steps++
+    this.folded = p + 1
+    this.trail.push(this.states)
+    if (this.trail.length > 2 * TRAIL) {
+      this.trail.splice(0, TRAIL)
+      this.trailStart += TRAIL
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Checkpoints
+
+  /**
+   * The fold of every delivered event as a {@link Checkpoint}, or `undefined` while the
+   * fold is behind.
+   */
+  checkpoint(): Checkpoint | undefined {
+    if (this.behind || this.order.length !== this.log.size) return undefined
+    const size = this.log.size
+    const outcomes: Array<readonly [number, Outcome]> = []
+    for (let i = 0; i < size; i++) {
+      const o = this.outcomes[i]!
+      if (o !== APPLIED && !(o._tag === "Applied" && o.actions.length === 0)) outcomes.push([i, o])
+    }
+    const encoded = Cbor.encode(this.published)
+    const hash = sha256(encoded)
+    this.hashCache = hash
+    return { size, digest: this.log.digest(size), modules: this.moduleNames, states: encoded, stateHash: hash, outcomes }
+  }
+
+  /**
+   * Add one record read back from storage to the log, without folding (see
+   * `Log.addStored`); call {@link resume} once every record is in. Returns `undefined`, or
+   * why the record cannot be read.
+   *
+   * @param checkpointSize - the `size` of the checkpoint {@link resume} will be given, if any.
+   */
+  loadStored(bytes: Uint8Array, checkpointSize?: number): string | undefined {
+    if (checkpointSize !== undefined && this.restoreMark === undefined) {
+      this.restoreMark = checkpointSize
+      // Facts learned up to the checkpoint are in its states; only later ones may affect them.
+      if (this.log.size === checkpointSize) this.log.drainTouched()
+    }
+    const before = this.log.size
+    const fast = this.log.addStored(bytes)
+    if (fast === undefined) {
+      const d = Event.decode(bytes, { owned: true })
+      if (!d.ok) return d.error.message
+      this.log.add(d.event)
+    }
+    if (this.restoreMark !== undefined && before < this.restoreMark && this.log.size >= this.restoreMark) {
+      if (this.log.size > this.restoreMark) this.restoreMark = -1
+      else this.log.drainTouched()
+    }
+    return undefined
+  }
+
+  /**
+   * After {@link loadStored}: place every loaded event in the fold order and start the fold
+   * from the checkpoint when it matches the log (the same first `size` events, no event
+   * delivered since sorting before them, no fact learned since touching them), else from
+   * the genesis. Then call {@link fold} until it returns `true`.
+   */
+  resume(checkpoint?: Checkpoint): Resumed {
+    const mark = this.restoreMark
+    this.restoreMark = undefined
+    const log = this.log
+    const placed = new Uint8Array(log.size)
+    for (const i of this.order) placed[i] = 1
+    const fresh: Array<number> = []
+    for (let i = 0; i < log.size; i++) if (placed[i] === 0) fresh.push(i)
+    const usable = checkpoint === undefined ? "there is no checkpoint" : this.usable(checkpoint, mark)
+    if (checkpoint === undefined || typeof usable === "string") {
+      if (fresh.length > 0) this.place(fresh)
+      return { _tag: "FromGenesis", reason: usable as string }
+    }
+    const size = checkpoint.size
+    // The fold order of the covered events, as the replica that wrote the checkpoint had it.
+    const prefix: Array<number> = []
+    for (let i = 0; i < size; i++) prefix.push(i)
+    const ordered = foldOrder(log, prefix)
+    for (let i = 0; i < size; i++) this.outcomes[i] = APPLIED
+    for (const [i, o] of checkpoint.outcomes) this.outcomes[i] = o
+    this.order = ordered
+    this.states = usable
+    this.published = usable
+    this.hashCache = checkpoint.stateHash.slice()
+    this.folded = size
+    this.trail = [usable]
+    this.trailStart = size
+    this.snapshots = [{ position: size, states: usable }]
+    const later = fresh.filter((i) => i >= size)
+    if (later.length > 0) this.place(later)
+    if (this.folded < size) {
+      // An event delivered after the checkpoint sorts before its end, or a fact learned
+      // since touches an event it covers: start again from the genesis.
+      this.order = []
+      this.outcomes.length = 0
+      this.states = this.initial
+      this.published = this.initial
+      this.hashCache = undefined
+      this.folded = 0
+      this.trail = [this.initial]
+      this.trailStart = 0
+      this.snapshots = []
+      const all: Array<number> = []
+      for (let i = 0; i < log.size; i++) all.push(i)
+      this.place(all)
+      return { _tag: "FromGenesis", reason: "events delivered after the checkpoint change what it covers" }
+    }
+    return { _tag: "FromCheckpoint", position: size }
+  }
+
+  /** The checkpoint's states when it matches this replica's log, else why not. */
+  private usable(checkpoint: Checkpoint, mark: number | undefined): States | string {
+    const log = this.log
+    if (mark !== checkpoint.size) return "the checkpoint was not announced to loadStored"
+    if (!Number.isSafeInteger(checkpoint.size) || checkpoint.size < 1 || checkpoint.size > log.size)
+      return `the checkpoint covers ${checkpoint.size} events; the log holds ${log.size}`
+    if (checkpoint.modules.length !== this.moduleNames.length || checkpoint.modules.some((m, k) => m !== this.moduleNames[k]))
+      return `the checkpoint was written with modules ${checkpoint.modules.join(", ")}, not ${this.moduleNames.join(", ")}`
+    if (!Bytes.equals(log.digest(checkpoint.size), checkpoint.digest))
+      return "the checkpoint was taken over other events than the first ones of this log"
+    if (!Bytes.equals(sha256(checkpoint.states), checkpoint.stateHash)) return "the checkpoint's states do not match its state hash"
+    for (const [i] of checkpoint.outcomes) if (!Number.isSafeInteger(i) || i < 0 || i >= checkpoint.size) return "the checkpoint names an outcome outside it"
+    const decoded = Cbor.decode(checkpoint.states)
+    if (!decoded.ok) return `the checkpoint's states do not decode: ${decoded.issue.message}`
+    const value = decoded.value
+    if (value === null || typeof value !== "object" || Array.isArray(value) || value instanceof Uint8Array)
+      return "the checkpoint's states are not a map of module states"
+    const states = value as States
+    const names = Object.keys(states).sort()
+    if (names.length !== this.moduleNames.length || names.some((m, k) => m !== this.moduleNames[k]))
+      return "the checkpoint's states are not those of this replica's modules"
+    return states
   }
 
   private context(i: number, event: Event.Event, identity: string | null, warrant: Module.Warrant): Context {
@@ -327,12 +525,12 @@ export class Replica {
   /** The state of a module (`"core"` for membership). */
   state<S extends Cbor.Value>(module: Module.Module<S> | string): S {
     const name = typeof module === "string" ? module : module.name
-    return this.states[name] as S
+    return this.published[name] as S
   }
 
   /** Membership state. */
   get core(): Membership.State {
-    return this.states["core"] as Membership.State
+    return this.published["core"] as Membership.State
   }
 
   /** What became of a delivered event, or `undefined` for an unknown key. */
@@ -343,7 +541,7 @@ export class Replica {
 
   /** SHA-256 of the canonical encoding of every module's state (a map by module name). */
   stateHash(): Uint8Array {
-    if (!this.hashCache) this.hashCache = sha256(Cbor.encode(this.states))
+    if (!this.hashCache) this.hashCache = sha256(Cbor.encode(this.published))
     return this.hashCache
   }
 
@@ -441,6 +639,36 @@ class Context implements Module.EventContext {
   withWarrant(warrant: Module.Warrant): Context {
     return new Context(this.#replica, this.#i, this.key, this.device, this.identity, this.time, warrant)
   }
+}
+
+/**
+ * Event indexes sorted in fold order (depth, then id): by counting on depth, then by key
+ * within a depth, so sorting a whole log costs little more than reading it.
+ */
+const foldOrder = (log: Log, indexes: ReadonlyArray<number>): Array<number> => {
+  if (indexes.length < 64) return [...indexes].sort((a, b) => (log.before(a, b) ? -1 : log.before(b, a) ? 1 : 0))
+  let min = Number.POSITIVE_INFINITY
+  let max = 0
+  for (const i of indexes) {
+    const d = log.depth[i]!
+    if (d < min) min = d
+    if (d > max) max = d
+  }
+  const starts = new Int32Array(max - min + 2)
+  for (const i of indexes) starts[log.depth[i]! - min + 1]! += 1
+  for (let k = 1; k < starts.length; k++) starts[k]! += starts[k - 1]!
+  const out = new Array<number>(indexes.length)
+  const next = starts.slice()
+  for (const i of indexes) out[next[log.depth[i]! - min]!++] = i
+  for (let k = 0; k + 1 < starts.length; k++) {
+    const a = starts[k]!
+    const b = starts[k + 1]!
+    if (b - a > 1) {
+      const run = out.slice(a, b).sort((x, y) => (log.keys[x]! < log.keys[y]! ? -1 : 1))
+      for (let j = 0; j < run.length; j++) out[a + j] = run[j]!
+    }
+  }
+  return out
 }
 
 /** The outcome of every event applied without actions (shared: outcomes are read-only). */

@@ -16,9 +16,10 @@
  *    order, byte for byte. Records are only ever stored after the replica verified them,
  *    so reading them back does not re-verify signatures.
  * 3. **Values.** `get(community, key)` / `set(community, key, value)` keep small values
- *    (snapshots, metadata). `set` replaces the value atomically and durably: after a
- *    crash, `get` returns the old value or the new one, never a mix. `get` of a missing
- *    key is `undefined`.
+ *    (snapshots, metadata; `Community` keeps its local checkpoint of the fold under the
+ *    key `checkpoint`). `set` replaces the value atomically and durably: after a crash,
+ *    `get` returns the old value or the new one, never a mix. `get` of a missing key is
+ *    `undefined`. A value may be megabytes (a checkpoint holds every module's state).
  * 4. **Communities.** `communities()` lists, sorted, every community with at least one
  *    appended event or stored value.
  * 5. **Isolation.** Communities never see each other's events or values.

@@ -1,7 +1,7 @@
 import "fake-indexeddb/auto"
-import { Storage } from "@affinity/core"
+import { Community, Crypto, Keys, Storage } from "@affinity/core"
 import { runStorageContract } from "@affinity/core/testing"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import { createStore, set as idbSet } from "idb-keyval"
 import { describe, expect, it } from "vitest"
 import * as StorageIndexedDb from "../src/index.ts"
@@ -77,5 +77,55 @@ describe("storage-indexeddb", () => {
     const again = await openNamed("layered")
     expect(await run(again.events("c"))).toEqual([utf8("via layer")])
     await run(again.close())
+  })
+
+  it("reads a log in a fixed number of requests, however many batches it has", async () => {
+    const store = await openNamed("counted")
+    // One record per batch: an application that appends its events one at a time.
+    for (let b = 0; b < 2000; b++) await run(store.append("c", [utf8(`event ${b}`)]))
+    const proto = IDBObjectStore.prototype
+    const original = { get: proto.get, getAll: proto.getAll, openCursor: proto.openCursor }
+    let requests = 0
+    proto.get = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore["get"]>) {
+      requests++
+      return original.get.apply(this, args)
+    }
+    proto.getAll = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore["getAll"]>) {
+      requests++
+      return original.getAll.apply(this, args)
+    }
+    proto.openCursor = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore["openCursor"]>) {
+      requests++
+      return original.openCursor.apply(this, args)
+    }
+    try {
+      const events = await run(store.events("c"))
+      expect(events.length).toBe(2000)
+      expect(new TextDecoder().decode(events[1999])).toBe("event 1999")
+    } finally {
+      Object.assign(proto, original)
+    }
+    expect(requests).toBeLessThanOrEqual(2)
+    await run(store.close())
+  })
+
+  it("reopens a community from its checkpoint", async () => {
+    const crypto = Crypto.makeNode() ?? Crypto.makeNoble()
+    const layer = () => Layer.mergeAll(Layer.succeed(Crypto.Crypto, crypto), StorageIndexedDb.layer({ name: "community" }))
+    const created = await Effect.runPromise(
+      Effect.provide(
+        Effect.gen(function* () {
+          const author = yield* Keys.fromSecret(new Uint8Array(32).fill(9))
+          const com = yield* Community.create({ name: "Club", author, checkpoint: { every: 16 } })
+          for (let i = 0; i < 40; i++) yield* com.append(author, "core", "tick", {})
+          return { id: com.id, hash: com.replica.stateHashHex() }
+        }),
+        layer()
+      )
+    )
+    const opened = await Effect.runPromise(Effect.provide(Community.open(created.id), layer()))
+    expect(opened.resumed).toEqual({ _tag: "FromCheckpoint", position: 32 })
+    expect(opened.replica.stats.steps).toBe(1 + 9)
+    expect(opened.replica.stateHashHex()).toBe(created.hash)
   })
 })
