@@ -528,6 +528,16 @@ export class Replica {
     return this.published[name] as S
   }
 
+  /**
+   * The membership state the fold is at (ahead of {@link core} while a fold runs in slices):
+   * what an event's context must read.
+   *
+   * @internal
+   */
+  foldingCore(): Membership.State {
+    return this.states["core"] as Membership.State
+  }
+
   /** Membership state. */
   get core(): Membership.State {
     return this.published["core"] as Membership.State
@@ -603,12 +613,12 @@ class Context implements Module.EventContext {
   }
 
   get params(): Module.Params {
-    return this.#replica.core.community.params
+    return this.#replica.foldingCore().community.params
   }
 
   /** Status of an identity as of this event's causal past (what `statusOf` answers). */
   status(identity: string): Module.MemberStatus | undefined {
-    return this.#replica.statusAt(this.#replica.core, identity, this.#i)
+    return this.#replica.statusAt(this.#replica.foldingCore(), identity, this.#i)
   }
 
   // The functions below are made when read (modules may pass them around detached), so a
@@ -620,7 +630,7 @@ class Context implements Module.EventContext {
 
   get fullMembers(): () => ReadonlyArray<string> {
     return () => {
-      const core = this.#replica.core
+      const core = this.#replica.foldingCore()
       return Object.keys(core.identities)
         .filter((id) => this.#replica.statusAt(core, id, this.#i) === "full")
         .sort()
