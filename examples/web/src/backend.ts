@@ -1,0 +1,168 @@
+/**
+ * The SDK side of the app: this device's key, the client on IndexedDB, the sync hub with
+ * its relay links (reconnecting with backoff) and its link to the other tabs.
+ *
+ * Only one tab of a browser writes: the one holding the Web Lock `affinity-web/writer`.
+ * The others follow it over BroadcastChannel (they read IndexedDB, receive what the
+ * writer and the relays send, and write nothing), so one device key never signs two
+ * different events with one sequence number, and IndexedDB never holds an event twice.
+ *
+ * @module
+ */
+import { Bytes, Client, type Community, Crypto, type Keys, type Module, Storage, Sync } from "@affinity/core"
+import * as Governance from "@affinity/governance"
+import * as StorageIndexedDb from "@affinity/storage-indexeddb"
+import * as Tabs from "@affinity/sync-broadcastchannel"
+import { connect } from "@affinity/sync-websocket"
+import { Effect, Layer } from "effect"
+
+/** The modules every community of this app runs. */
+export const modules: ReadonlyArray<Module.Module> = [Governance.module]
+
+/** State of the link to one relay. */
+export type RelayStatus = "connecting" | "online" | "offline"
+
+/** The app's device: key, client, sync. */
+export interface Backend {
+  readonly key: Keys.DeviceKey
+  readonly crypto: Crypto.CryptoShape
+  readonly client: Client.Client
+  /** Whether this tab writes (holds the writer lock). */
+  readonly writer: () => boolean
+  /** Relay addresses and their link states. */
+  readonly relays: () => ReadonlyMap<string, RelayStatus>
+  /** Keep `community` in sync: with the other tabs and the relays at `urls`. */
+  readonly carry: (community: Community.Community, urls: ReadonlyArray<string>) => void
+  /** A small value kept on this device for a community (names, relays, the lot secret). */
+  readonly getValue: (community: string, key: string) => Promise<Uint8Array | undefined>
+  readonly setValue: (community: string, key: string, value: Uint8Array) => Promise<void>
+  /** Call `listener` when relay links change; returns the unsubscribe function. */
+  readonly onStatus: (listener: () => void) => () => void
+}
+
+/** Options of {@link make}. */
+export interface BackendOptions {
+  /** Prefix of the IndexedDB database names (default `"affinity-web"`). */
+  readonly database?: string
+  /** Called when this tab becomes the writer after having been a follower. */
+  readonly onPromoted?: () => void
+}
+
+/** Reconnect delays: 0.5 s doubling up to 10 s, with up to 25 % jitter. */
+export const backoff = (attempt: number): number => {
+  const base = Math.min(10_000, 500 * 2 ** Math.min(attempt, 10))
+  return Math.round(base * (0.75 + Math.random() * 0.25))
+}
+
+const DEVICE = "device"
+
+/** Hold the writer lock if free; `promoted` is called if it is taken later instead. */
+const acquireWriter = (name: string, promoted: () => void): Promise<boolean> => {
+  const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks
+  if (!locks) return Promise.resolve(true)
+  return new Promise((resolve) => {
+    const hold = () => new Promise<void>(() => {})
+    void locks.request(name, { ifAvailable: true }, (lock) => {
+      if (lock) {
+        resolve(true)
+        return hold()
+      }
+      resolve(false)
+      void locks.request(name, () => {
+        promoted()
+        return hold()
+      })
+      return undefined
+    })
+  })
+}
+
+/** Open the device: its key (made on first use), storage, client and sync. */
+export const make = async (options: BackendOptions = {}): Promise<Backend> => {
+  const prefix = options.database ?? "affinity-web"
+  let writer = await acquireWriter(`${prefix}/writer`, () => {
+    writer = true
+    options.onPromoted?.()
+  })
+  const device = await Effect.runPromise(StorageIndexedDb.make({ name: `${prefix}-device` }))
+  const crypto = await Crypto.makeBest()
+  const cryptoLayer = Layer.succeed(Crypto.Crypto, crypto)
+  // Followers read the shared database and leave writing to the writer tab.
+  const events = Layer.effect(
+    Storage.Storage,
+    Effect.map(StorageIndexedDb.make({ name: prefix }), (s): Storage.StorageShape => ({
+      ...s,
+      append: (community, records) => (writer ? s.append(community, records) : Effect.void),
+      set: (community, key, value) => (writer ? s.set(community, key, value) : Effect.void)
+    }))
+  )
+  const client = await Client.make({ storage: events, crypto: cryptoLayer, modules })
+
+  let secret = await Effect.runPromise(device.get(DEVICE, "secret"))
+  if (!secret) {
+    secret = Crypto.generateSecret()
+    if (writer) await Effect.runPromise(device.set(DEVICE, "secret", secret))
+    // A follower never makes the key: it waits for the writer's.
+    else for (let i = 0; i < 100 && !(secret = await Effect.runPromise(device.get(DEVICE, "secret"))); i++) await new Promise((r) => setTimeout(r, 50))
+    if (!secret) throw new Error("this device has no key yet and another tab holds the writer lock")
+  }
+  const key = await client.keyFromSecret(secret)
+
+  const hub = Sync.makeHub({ resyncInterval: 2_000 })
+  const listeners = new Set<() => void>()
+  const notify = () => {
+    for (const l of listeners) l()
+  }
+  const links = new Map<string, { status: RelayStatus; attempt: number }>()
+
+  const dial = (url: string) => {
+    const link = links.get(url)!
+    link.status = "connecting"
+    notify()
+    const retry = () => {
+      link.status = "offline"
+      notify()
+      setTimeout(() => dial(url), backoff(link.attempt++))
+    }
+    connect(url).then(
+      (connection) => {
+        const peer = hub.connect(connection)
+        link.status = "online"
+        link.attempt = 0
+        notify()
+        void peer.closed.then(retry)
+      },
+      retry
+    )
+  }
+
+  Tabs.join({ name: `${prefix}/tabs`, onConnection: (connection) => hub.connect(connection) })
+
+  return {
+    key,
+    crypto,
+    client,
+    writer: () => writer,
+    relays: () => new Map([...links].map(([url, l]) => [url, l.status])),
+    carry: (community, urls) => {
+      hub.add(community)
+      for (const url of urls)
+        if (!links.has(url)) {
+          links.set(url, { status: "connecting", attempt: 0 })
+          dial(url)
+        }
+    },
+    getValue: (community, k) => Effect.runPromise(device.get(community, k)),
+    setValue: (community, k, value) => (writer ? Effect.runPromise(device.set(community, k, value)) : Promise.resolve()),
+    onStatus: (listener) => {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    }
+  }
+}
+
+/** UTF-8 text of stored bytes. */
+export const text = (bytes: Uint8Array | undefined): string | undefined => (bytes ? new TextDecoder().decode(bytes) : undefined)
+
+/** Stored bytes of text. */
+export const bytes = (value: string): Uint8Array => Bytes.utf8(value)
