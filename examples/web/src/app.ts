@@ -72,9 +72,10 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
   })
   const { client, key } = backend
 
-  let route: Route = parseRoute(location.hash)
+  // `?community=<id>` opens a stored community directly.
   const direct = new URLSearchParams(location.search).get("community")
-  if (route.page === "home" && direct && /^[0-9a-f]{64}$/.test(direct)) route = { page: "community", id: direct, tab: "proposals" }
+  if (parseRoute(location.hash).page === "home" && direct && /^[0-9a-f]{64}$/.test(direct)) history.replaceState(null, "", `#/c/${direct}`)
+  let route: Route = parseRoute(location.hash)
 
   let notice: ViewState["notice"]
   let errors: Record<string, string> = {}

@@ -5,6 +5,7 @@
  * state hash; a reload keeps everything; the relay is stopped and restarted mid-way and
  * nothing is lost.
  */
+import { readFile } from "node:fs/promises"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { hasChromium } from "./support/chromium.ts"
 import { createCommunity, invite, openProposal, type Rig, rig, stateHash, takeStance } from "./support/app.ts"
@@ -104,5 +105,122 @@ describe.skipIf(!hasChromium())("examples/web in Chromium", () => {
     }
     // And the relay holds every event too.
     expect(r.relay.counts().get(id)).toBe(Number.parseInt(await a.getByTestId("event-count").innerText()))
+  })
+
+  test("bad invitations, links and forms get a clear message and change nothing", async () => {
+    const { page: p } = await r.person()
+    await createCommunity(p, r.app.url, "Kiln", r.relayUrl)
+    const link = await invite(p)
+    const events = await p.getByTestId("event-count").innerText()
+    const hash = await stateHash(p)
+
+    const { page: q } = await r.person()
+    await q.goto(r.app.url)
+    const code = link.slice(link.indexOf("#join=") + "#join=".length)
+    const middle = Math.floor(code.length / 2)
+    const tampered = `${code.slice(0, middle)}${code[middle] === "A" ? "B" : "A"}${code.slice(middle + 1)}`
+    for (const bad of [`${r.app.url}#join=garbage`, `${r.app.url}#join=${tampered}`, `${r.app.url}#join=${code.slice(0, 80)}`]) {
+      await q.goto(bad)
+      await expect.poll(() => q.getByTestId("notice-error").innerText()).toContain("This invitation cannot be used")
+      expect(await q.getByTestId("community-link").count()).toBe(0)
+    }
+    expect(await q.getByTestId("notice-error").innerText()).toMatch(/cut short|damaged|changed|not a valid/)
+
+    // The same through the form.
+    await q.getByTestId("join-code").fill(tampered)
+    await q.getByTestId("join-open").click()
+    await expect.poll(() => q.getByTestId("error-code").innerText()).toMatch(/changed|damaged|not a valid/)
+    await q.getByTestId("create-name").fill("   ")
+    await q.getByTestId("create-submit").click()
+    await q.getByTestId("error-name").waitFor()
+    await q.getByTestId("create-name").fill("Somewhere")
+    await q.getByTestId("create-relay").fill("http://not-a-relay")
+    await q.getByTestId("create-submit").click()
+    await q.getByTestId("error-relay").waitFor()
+    expect(await q.getByTestId("community-link").count()).toBe(0)
+
+    // Forms inside a community: nothing is signed when a form is wrong.
+    await p.getByTestId("tab-proposals").click()
+    await p.getByTestId("new-proposal").click()
+    await p.getByTestId("proposal-submit").click()
+    await p.getByTestId("error-title").waitFor()
+    await openProposal(p, "Fire the kiln on Saturday", "")
+    const opened = await p.getByTestId("event-count").innerText()
+    await p.getByTestId("stance-block").check()
+    await p.getByTestId("stance-submit").click()
+    await expect.poll(() => p.getByTestId("error-reason").innerText()).toContain("say why")
+    expect(await p.getByTestId("event-count").innerText()).toBe(opened)
+    expect(Number.parseInt(opened)).toBe(Number.parseInt(events) + 1)
+    expect(await stateHash(p)).not.toBe(hash)
+  })
+
+  test("a second device of the same person is added as a device key", async () => {
+    const { page: laptop } = await r.person()
+    const { page: phone } = await r.person()
+    await createCommunity(laptop, r.app.url, "Tool Library", r.relayUrl)
+    const link = await invite(laptop)
+    const identity = (await laptop.getByTestId("member").first().getAttribute("data-identity"))!
+
+    await phone.goto(link)
+    await phone.getByTestId("device-request-make").click()
+    const request = await phone.getByTestId("device-request").inputValue()
+
+    // A request made for this device but changed on the way is refused.
+    await laptop.getByTestId("tab-device").click()
+    await laptop.getByTestId("add-device-code").fill(`${request.slice(0, 20)}${request[20] === "A" ? "B" : "A"}${request.slice(21)}`)
+    await laptop.getByTestId("add-device-submit").click()
+    await laptop.getByTestId("error-request").waitFor()
+
+    await laptop.getByTestId("add-device-code").fill(request)
+    await laptop.getByTestId("add-device-submit").click()
+    await laptop.getByTestId("notice-ok").waitFor()
+
+    await phone.getByTestId("open-joined").click()
+    await phone.getByTestId("tab-device").click()
+    await expect.poll(() => phone.getByTestId("device-identity").innerText(), { timeout: 20_000 }).toBe(`${identity.slice(0, 8)} (you)`)
+    // The phone acts for the same person: it can open a proposal as a full member.
+    await openProposal(phone, "Buy a second ladder", "")
+    await expect.poll(() => stateHash(laptop)).toBe(await stateHash(phone))
+  })
+
+  test("tabs of one browser follow each other; export and import carry a community", async () => {
+    const eli = await r.person()
+    const first = eli.page
+    // No relay: only the tabs sync.
+    await first.goto(r.app.url)
+    await first.getByTestId("create-name").fill("Choir")
+    await first.getByTestId("create-relay").fill("")
+    await first.getByTestId("create-submit").click()
+    const id = (await first.getByTestId("community").getAttribute("data-community"))!
+
+    const second = await eli.context.newPage()
+    await second.goto(`${r.app.url}?community=${id}`)
+    await second.getByTestId("follower").waitFor()
+    await openProposal(first, "Sing on Sundays", "")
+    await second.getByTestId("tab-proposals").click()
+    await second.locator("[data-testid=open-proposals] a", { hasText: "Sing on Sundays" }).waitFor()
+    await expect.poll(() => stateHash(second)).toBe(await stateHash(first))
+    await second.close()
+
+    await first.getByTestId("tab-device").click()
+    const [download] = await Promise.all([first.waitForEvent("download"), first.getByTestId("export").click()])
+    expect(download.suggestedFilename()).toBe("choir.affinity")
+    const file = await readFile((await download.path())!)
+
+    const { page: other } = await r.person()
+    await other.goto(r.app.url)
+    const upload = (buffer: Buffer) => other.getByTestId("import-file").setInputFiles({ name: "choir.affinity", mimeType: "application/octet-stream", buffer })
+
+    // A file changed in its first event imports nothing.
+    const broken = Buffer.from(file)
+    broken[60] = broken[60]! ^ 1
+    await upload(broken)
+    await expect.poll(() => other.getByTestId("notice-error").innerText()).toContain("Nothing imported")
+    expect(await other.getByTestId("community-link").count()).toBe(0)
+
+    await upload(file)
+    await other.getByTestId("community").waitFor()
+    expect(await other.getByTestId("notice-ok").innerText()).toContain("Imported")
+    await expect.poll(() => stateHash(other)).toBe(await stateHash(first))
   })
 })
