@@ -2,7 +2,7 @@
  * Node-side helpers for tests and benchmarks: build the app with Vite, and serve a built
  * app from a folder on loopback.
  *
- * ```ts
+ * ```typescript
  * import { buildApp, serveApp } from "@affinity/example-web/serve"
  *
  * const dir = await buildApp()
