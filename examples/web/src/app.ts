@@ -289,7 +289,7 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
   const act = async (draft: Governance.Draft, done?: string): Promise<string | undefined> => {
     const r = current()
     try {
-      const { key: k, outcome } = await r.handle.append(key, draft.module, draft.type, draft.body)
+      const { key: k, outcome } = await backend.append(r.handle.community, draft.module, draft.type, draft.body)
       if (outcome._tag === "Rejected") {
         notice = { kind: "error", text: `Not done: ${outcome.reason.message}` }
         return undefined

@@ -4,12 +4,13 @@
  *
  * Only one tab of a browser writes: the one holding the Web Lock `affinity-web/writer`.
  * The others follow it over BroadcastChannel (they read IndexedDB, receive what the
- * writer and the relays send, and write nothing), so one device key never signs two
- * different events with one sequence number, and IndexedDB never holds an event twice.
+ * writer and the relays send, and store nothing) and ask it to sign what their person
+ * does, so one device key never signs two different events with one sequence number, and
+ * IndexedDB never holds an event twice.
  *
  * @module
  */
-import { Bytes, Client, type Community, Crypto, type Keys, type Module, Storage, Sync } from "@affinity/core"
+import { Bytes, type Cbor, Client, type Community, Crypto, type Keys, type Module, type Replica, Storage, Sync } from "@affinity/core"
 import * as Governance from "@affinity/governance"
 import * as StorageIndexedDb from "@affinity/storage-indexeddb"
 import * as Tabs from "@affinity/sync-broadcastchannel"
@@ -31,6 +32,11 @@ export interface Backend {
   readonly writer: () => boolean
   /** Relay addresses and their link states. */
   readonly relays: () => ReadonlyMap<string, RelayStatus>
+  /**
+   * Sign and add an event by this device. In a follower tab the writer tab signs it
+   * (opening the community if it must); the event then arrives here over the tab link.
+   */
+  readonly append: (community: Community.Community, module: string, type: string, body: Cbor.Value) => Promise<Appended>
   /** Keep `community` in sync: with the other tabs and the relays at `urls`. */
   readonly carry: (community: Community.Community, urls: ReadonlyArray<string>) => void
   /** A small value kept on this device for a community (names, relays, the lot secret). */
@@ -39,6 +45,15 @@ export interface Backend {
   /** Call `listener` when relay links change; returns the unsubscribe function. */
   readonly onStatus: (listener: () => void) => () => void
 }
+
+/** What became of an appended event. */
+export type Appended = { readonly key: string; readonly outcome: Replica.Outcome }
+
+type Request = { readonly t: "append"; readonly id: string; readonly community: string; readonly module: string; readonly type: string; readonly body: Cbor.Value }
+type Reply = { readonly t: "appended"; readonly id: string } & ({ readonly ok: true; readonly appended: Appended } | { readonly ok: false; readonly message: string })
+
+/** How long a follower waits for the writer tab to sign. */
+const WRITER_TIMEOUT = 15_000
 
 /** Options of {@link make}. */
 export interface BackendOptions {
@@ -138,11 +153,48 @@ export const make = async (options: BackendOptions = {}): Promise<Backend> => {
 
   Tabs.join({ name: `${prefix}/tabs`, onConnection: (connection) => hub.connect(connection) })
 
+  // Followers' appends, signed by the writer.
+  const writes = new BroadcastChannel(`${prefix}/writes`)
+  const waiting = new Map<string, (reply: Reply) => void>()
+  const appendHere = (community: Community.Community, module: string, type: string, body: Cbor.Value): Promise<Appended> =>
+    Effect.runPromise(community.append(key, module, type, body))
+  writes.onmessage = (event: MessageEvent) => {
+    const m = event.data as { readonly t?: unknown; readonly id?: unknown; readonly community?: unknown; readonly module?: unknown; readonly type?: unknown } | null
+    if (typeof m !== "object" || m === null || typeof m.id !== "string") return
+    if (m.t === "appended") waiting.get(m.id)?.(m as Reply)
+    if (m.t !== "append" || !writer || typeof m.community !== "string" || typeof m.module !== "string" || typeof m.type !== "string") return
+    const r = m as Request
+    void (async () => {
+      const community = hub.community(r.community) ?? (await client.open(r.community)).community
+      hub.add(community)
+      return appendHere(community, r.module, r.type, r.body)
+    })().then(
+      (appended) => writes.postMessage({ t: "appended", id: r.id, ok: true, appended } satisfies Reply),
+      (e: unknown) => writes.postMessage({ t: "appended", id: r.id, ok: false, message: e instanceof Error ? e.message : String(e) } satisfies Reply)
+    )
+  }
+  const askWriter = (community: Community.Community, module: string, type: string, body: Cbor.Value): Promise<Appended> =>
+    new Promise((resolve, reject) => {
+      const id = Bytes.toHex(Crypto.generateSecret()).slice(0, 24)
+      const timer = setTimeout(() => {
+        waiting.delete(id)
+        reject(new Error("the tab that keeps the data did not answer; close this tab and use the other one"))
+      }, WRITER_TIMEOUT)
+      waiting.set(id, (reply) => {
+        clearTimeout(timer)
+        waiting.delete(id)
+        if (reply.ok) resolve(reply.appended)
+        else reject(new Error(reply.message))
+      })
+      writes.postMessage({ t: "append", id, community: community.id, module, type, body } satisfies Request)
+    })
+
   return {
     key,
     crypto,
     client,
     writer: () => writer,
+    append: (community, module, type, body) => (writer ? appendHere(community, module, type, body) : askWriter(community, module, type, body)),
     relays: () => new Map([...links].map(([url, l]) => [url, l.status])),
     carry: (community, urls) => {
       hub.add(community)

@@ -93,7 +93,7 @@ export const page = (s: ViewState): HTMLElement =>
     "div",
     { class: "page" },
     header(s),
-    s.writer ? null : h("p", { class: "banner", "data-testid": "follower" }, "This app is open in another tab, which keeps the data. This tab follows it live and is read-only."),
+    s.writer ? null : h("p", { class: "banner", "data-testid": "follower" }, "This app is open in another tab, which keeps the data. This tab follows it live; what you do here is signed there."),
     s.notice ? h("p", { class: `notice ${s.notice.kind}`, role: s.notice.kind === "error" ? "alert" : "status", "data-testid": `notice-${s.notice.kind}` }, s.notice.text) : null,
     h("main", {}, content(s)),
     footer(s)
@@ -349,7 +349,7 @@ const newProposal = (s: ViewState, room: RoomView, admit: string | undefined) =>
       ),
       fieldError(s, "window"),
       admit ? h("p", { class: "hint" }, `If it passes, ${short(admit)} becomes a full member.`) : null,
-      h("button", { type: "submit", "data-testid": "proposal-submit", disabled: s.busy || !s.writer }, "Open the proposal")
+      h("button", { type: "submit", "data-testid": "proposal-submit", disabled: s.busy }, "Open the proposal")
     )
   )
 
@@ -395,14 +395,14 @@ const proposal = (s: ViewState, room: RoomView, id: string) => {
           fieldError(s, "stance"),
           h("label", {}, "Reason (needed to object or block)", h("textarea", { name: "reason", rows: 2, "data-keep": "st-reason", "data-testid": "stance-reason" })),
           fieldError(s, "reason"),
-          h("button", { type: "submit", "data-testid": "stance-submit", disabled: s.busy || !s.writer }, "Take this stance")
+          h("button", { type: "submit", "data-testid": "stance-submit", disabled: s.busy }, "Take this stance")
         )
       : null,
     waiting
       ? h("p", { class: "banner", "data-testid": "waiting-time" }, "The deadline has passed on your clock; the community's clock (its founders' clocks) has not reached it yet.")
       : null,
     closable && room.status === "full"
-      ? h("div", { class: "card" }, h("p", {}, "The deadline has passed. Anyone can now count the stances and record the outcome."), button("close", "Close and record the outcome", { "data-proposal": p.id, "data-testid": "close-proposal", disabled: s.busy || !s.writer }))
+      ? h("div", { class: "card" }, h("p", {}, "The deadline has passed. Anyone can now count the stances and record the outcome."), button("close", "Close and record the outcome", { "data-proposal": p.id, "data-testid": "close-proposal", disabled: s.busy }))
       : null
   )
 }
@@ -511,7 +511,7 @@ const terms = (s: ViewState, room: RoomView) => {
             ? h("p", { "data-testid": "lot-status" }, `Committed; ${onion.revealed} layer${onion.revealed === 1 ? "" : "s"} revealed.${room.hasLotSecret ? "" : " (The secret is on another device.)"}`)
             : button("lot-commit", "Take part in the lot", { "data-testid": "lot-commit", disabled: s.busy || !s.writer }),
           canReveal ? button("lot-reveal", `Reveal for term ${next}`, { "data-testid": "lot-reveal", disabled: s.busy || !s.writer }) : null,
-          next <= current ? button("term-draw", `Draw term ${next}`, { "data-testid": "term-draw", disabled: s.busy || !s.writer }) : h("p", { class: "muted" }, `Term ${next} can be drawn from ${when(Governance.termStart(gov, params, next))}.`)
+          next <= current ? button("term-draw", `Draw term ${next}`, { "data-testid": "term-draw", disabled: s.busy }) : h("p", { class: "muted" }, `Term ${next} can be drawn from ${when(Governance.termStart(gov, params, next))}.`)
         )
       : null
   )
@@ -564,7 +564,7 @@ const device = (s: ViewState, room: RoomView) =>
           h("p", { class: "hint" }, "On your other device, open an invitation made here (Members → Invite) and choose “this is my other device”. Paste the request code it shows:"),
           h("textarea", { name: "request", rows: 3, "data-keep": "device-request-code", "data-testid": "add-device-code" }),
           fieldError(s, "request"),
-          h("button", { type: "submit", "data-testid": "add-device-submit", disabled: s.busy || !s.writer }, "Add the device")
+          h("button", { type: "submit", "data-testid": "add-device-submit", disabled: s.busy }, "Add the device")
         )
       : null,
     h(

@@ -200,6 +200,12 @@ describe.skipIf(!hasChromium())("examples/web in Chromium", () => {
     await second.getByTestId("tab-proposals").click()
     await second.locator("[data-testid=open-proposals] a", { hasText: "Sing on Sundays" }).waitFor()
     await expect.poll(() => stateHash(second)).toBe(await stateHash(first))
+    // What a person does in the following tab is signed by the writing one.
+    await second.locator("[data-testid=open-proposals] a", { hasText: "Sing on Sundays" }).click()
+    await takeStance(second, "abstain", "I sing on Saturdays.")
+    await expect.poll(() => first.getByTestId("stance").count()).toBe(1)
+    expect(await first.getByTestId("stance").innerText()).toContain("I sing on Saturdays.")
+    await expect.poll(() => stateHash(second)).toBe(await stateHash(first))
     await second.close()
 
     await first.getByTestId("tab-device").click()
