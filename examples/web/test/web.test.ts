@@ -229,4 +229,23 @@ describe.skipIf(!hasChromium())("examples/web in Chromium", () => {
     expect(await other.getByTestId("notice-ok").innerText()).toContain("Imported")
     await expect.poll(() => stateHash(other)).toBe(await stateHash(first))
   })
+
+  test("the lot seats the prime working groups, term after term", async () => {
+    const fay = await r.person()
+    const p = fay.page
+    await createCommunity(p, r.app.url, "Bakery Co-op", r.relayUrl)
+    await p.getByTestId("tab-terms").click()
+    await p.getByTestId("lot-commit").click()
+    await expect.poll(() => p.getByTestId("lot-status").innerText()).toContain("Committed; 0 layers revealed")
+    await p.getByTestId("term-draw").click()
+    await p.getByTestId("lot-reveal").click()
+    await expect.poll(() => p.getByTestId("lot-status").innerText()).toContain("1 layer revealed")
+    expect(await p.getByTestId("seats").count()).toBe(0)
+
+    // Term 1 starts 14 days after the genesis; the founder's clock attests it.
+    await fay.context.clock.fastForward(14 * 24 * 60 * 60 * 1000 + 60_000)
+    await p.getByTestId("term-draw").click()
+    await expect.poll(() => p.getByTestId("seats").innerText()).toContain("(you)")
+    expect(await p.locator("[data-testid=seats] tr").count()).toBe(7)
+  })
 })
