@@ -16,3 +16,6 @@ start(root, {
   root.textContent = `The app could not start: ${e instanceof Error ? e.message : String(e)}`
   root.setAttribute("data-testid", "fatal")
 })
+
+// Keep the app's files for starts without a network (the built app only, not the dev server).
+if (!import.meta.hot && "serviceWorker" in navigator) void navigator.serviceWorker.register("./sw.js").catch(() => {})

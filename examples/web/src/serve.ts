@@ -26,7 +26,15 @@ export const appRoot: string = fileURLToPath(new URL("..", import.meta.url))
 export const buildApp = async (options: { readonly outDir?: string } = {}): Promise<string> => {
   const { build } = await import("vite")
   const outDir = resolve(options.outDir ?? join(appRoot, "dist"))
-  await build({ root: appRoot, logLevel: "warn", build: { outDir, emptyOutDir: true } })
+  // A production build even when called from a test runner (which sets NODE_ENV=test).
+  const env = process.env["NODE_ENV"]
+  process.env["NODE_ENV"] = "production"
+  try {
+    await build({ root: appRoot, mode: "production", logLevel: "warn", build: { outDir, emptyOutDir: true } })
+  } finally {
+    if (env === undefined) delete process.env["NODE_ENV"]
+    else process.env["NODE_ENV"] = env
+  }
   return outDir
 }
 

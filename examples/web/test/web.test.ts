@@ -7,6 +7,7 @@
  */
 import { readFile } from "node:fs/promises"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import { serveApp } from "../src/serve.ts"
 import { hasChromium } from "./support/chromium.ts"
 import { createCommunity, invite, openProposal, type Rig, rig, stateHash, takeStance } from "./support/app.ts"
 
@@ -247,5 +248,24 @@ describe.skipIf(!hasChromium())("examples/web in Chromium", () => {
     await p.getByTestId("term-draw").click()
     await expect.poll(() => p.getByTestId("seats").innerText()).toContain("(you)")
     expect(await p.locator("[data-testid=seats] tr").count()).toBe(7)
+  })
+
+  test("once loaded, the app starts again without its web server", async () => {
+    const server = await serveApp({ dir: r.dir })
+    try {
+      const { page: p } = await r.person()
+      await p.goto(server.url)
+      await p.evaluate(async () => {
+        await navigator.serviceWorker.ready
+      })
+      await createCommunity(p, server.url, "Night Shelter", "")
+      const hash = await stateHash(p)
+      await server.close()
+      await p.reload()
+      await p.getByTestId("community").waitFor()
+      expect(await stateHash(p)).toBe(hash)
+    } finally {
+      await server.close()
+    }
   })
 })

@@ -15,6 +15,8 @@ import { launch } from "./chromium.ts"
 /** The app, a relay and a browser for one test file. */
 export interface Rig {
   readonly app: AppServer
+  /** The built app's folder. */
+  readonly dir: string
   readonly browser: Browser
   relay: Relay
   readonly relayUrl: string
@@ -39,6 +41,7 @@ export const rig = async (): Promise<Rig> => {
   const contexts: Array<BrowserContext> = []
   const self: Rig = {
     app,
+    dir,
     browser,
     relay,
     relayUrl: relay.url,
