@@ -410,6 +410,15 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
       )
       deviceRequest = DeviceRequest.encode({ community: inv.community, adder: Bytes.fromHex(inv.inviter)!, device: key.publicKey, consent })
     },
+    copy: async (el) => {
+      const text = el.getAttribute("data-copy") ?? ""
+      try {
+        await navigator.clipboard.writeText(text)
+        notice = { kind: "ok", text: "Copied." }
+      } catch {
+        notice = { kind: "error", text: "This browser did not let the app copy; select the text and copy it by hand." }
+      }
+    },
     "open-joined": async () => {
       if (invitation) go(`#/c/${invitation.community}`)
     },

@@ -216,6 +216,7 @@ const join = (s: ViewState) => {
           h("h3", {}, "Add this device to your identity"),
           h("p", {}, "On the device that invited you, open This device → Add a device, and paste this request code:"),
           h("textarea", { readonly: true, rows: 4, "data-testid": "device-request" }, s.deviceRequest),
+          button("copy", "Copy the code", { "data-copy": s.deviceRequest }),
           h("p", { class: "hint" }, "This device's secret key never leaves it; the code holds only its public key and its consent."),
           button("open-joined", "Open the community", { "data-testid": "open-joined" })
         )
@@ -466,7 +467,7 @@ const invite = (s: ViewState, room: RoomView) =>
     h("h3", {}, "Invite someone"),
     h("p", { class: "hint" }, "The invitation carries the community's first event and its relays, signed by this device. Whoever opens it can ask to join; members then decide."),
     room.invitation
-      ? h("textarea", { readonly: true, rows: 4, "data-testid": "invite-link" }, room.invitation)
+      ? [h("textarea", { readonly: true, rows: 4, "data-testid": "invite-link" }, room.invitation), button("copy", "Copy the link", { "data-copy": room.invitation })]
       : button("invite", "Make an invitation", { "data-testid": "invite-make", disabled: s.busy })
   )
 
