@@ -1,0 +1,220 @@
+/**
+ * The SDK side of the app: this device's key, the client on IndexedDB, the sync hub with
+ * its relay links (reconnecting with backoff) and its link to the other tabs.
+ *
+ * Only one tab of a browser writes: the one holding the Web Lock `affinity-web/writer`.
+ * The others follow it over BroadcastChannel (they read IndexedDB, receive what the
+ * writer and the relays send, and store nothing) and ask it to sign what their person
+ * does, so one device key never signs two different events with one sequence number, and
+ * IndexedDB never holds an event twice.
+ *
+ * @module
+ */
+import { Bytes, type Cbor, Client, type Community, Crypto, type Keys, type Module, type Replica, Storage, Sync } from "@affinity/core"
+import * as Governance from "@affinity/governance"
+import * as StorageIndexedDb from "@affinity/storage-indexeddb"
+import * as Tabs from "@affinity/sync-broadcastchannel"
+import { connect } from "@affinity/sync-websocket"
+import { Effect, Layer } from "effect"
+
+/** The modules every community of this app runs. */
+export const modules: ReadonlyArray<Module.Module> = [Governance.module]
+
+/** State of the link to one relay. */
+export type RelayStatus = "connecting" | "online" | "offline"
+
+/** The app's device: key, client, sync. */
+export interface Backend {
+  readonly key: Keys.DeviceKey
+  readonly crypto: Crypto.CryptoShape
+  readonly client: Client.Client
+  /** Whether this tab writes (holds the writer lock). */
+  readonly writer: () => boolean
+  /** Relay addresses and their link states. */
+  readonly relays: () => ReadonlyMap<string, RelayStatus>
+  /**
+   * Sign and add an event by this device. In a follower tab the writer tab signs it
+   * (opening the community if it must); the event then arrives here over the tab link.
+   */
+  readonly append: (community: Community.Community, module: string, type: string, body: Cbor.Value) => Promise<Appended>
+  /** Keep `community` in sync: with the other tabs and the relays at `urls`. */
+  readonly carry: (community: Community.Community, urls: ReadonlyArray<string>) => void
+  /** A small value kept on this device for a community (names, relays, the lot secret). */
+  readonly getValue: (community: string, key: string) => Promise<Uint8Array | undefined>
+  readonly setValue: (community: string, key: string, value: Uint8Array) => Promise<void>
+  /** Call `listener` when relay links change; returns the unsubscribe function. */
+  readonly onStatus: (listener: () => void) => () => void
+}
+
+/** What became of an appended event. */
+export type Appended = { readonly key: string; readonly outcome: Replica.Outcome }
+
+type Request = { readonly t: "append"; readonly id: string; readonly community: string; readonly module: string; readonly type: string; readonly body: Cbor.Value }
+type Reply = { readonly t: "appended"; readonly id: string } & ({ readonly ok: true; readonly appended: Appended } | { readonly ok: false; readonly message: string })
+
+/** How long a follower waits for the writer tab to sign. */
+const WRITER_TIMEOUT = 15_000
+
+/** Options of {@link make}. */
+export interface BackendOptions {
+  /** Prefix of the IndexedDB database names (default `"affinity-web"`). */
+  readonly database?: string
+  /** Called when this tab becomes the writer after having been a follower. */
+  readonly onPromoted?: () => void
+}
+
+/** Reconnect delays: 0.5 s doubling up to 10 s, with up to 25 % jitter. */
+export const backoff = (attempt: number): number => {
+  const base = Math.min(10_000, 500 * 2 ** Math.min(attempt, 10))
+  return Math.round(base * (0.75 + Math.random() * 0.25))
+}
+
+const DEVICE = "device"
+
+/** Hold the writer lock if free; `promoted` is called if it is taken later instead. */
+const acquireWriter = (name: string, promoted: () => void): Promise<boolean> => {
+  const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks
+  if (!locks) return Promise.resolve(true)
+  return new Promise((resolve) => {
+    const hold = () => new Promise<void>(() => {})
+    void locks.request(name, { ifAvailable: true }, (lock) => {
+      if (lock) {
+        resolve(true)
+        return hold()
+      }
+      resolve(false)
+      void locks.request(name, () => {
+        promoted()
+        return hold()
+      })
+      return undefined
+    })
+  })
+}
+
+/** Open the device: its key (made on first use), storage, client and sync. */
+export const make = async (options: BackendOptions = {}): Promise<Backend> => {
+  const prefix = options.database ?? "affinity-web"
+  let writer = await acquireWriter(`${prefix}/writer`, () => {
+    writer = true
+    options.onPromoted?.()
+  })
+  const device = await Effect.runPromise(StorageIndexedDb.make({ name: `${prefix}-device` }))
+  const crypto = await Crypto.makeBest()
+  const cryptoLayer = Layer.succeed(Crypto.Crypto, crypto)
+  // Followers read the shared database and leave writing to the writer tab.
+  const events = Layer.effect(
+    Storage.Storage,
+    Effect.map(StorageIndexedDb.make({ name: prefix }), (s): Storage.StorageShape => ({
+      ...s,
+      append: (community, records) => (writer ? s.append(community, records) : Effect.void),
+      set: (community, key, value) => (writer ? s.set(community, key, value) : Effect.void)
+    }))
+  )
+  const client = await Client.make({ storage: events, crypto: cryptoLayer, modules })
+
+  let secret = await Effect.runPromise(device.get(DEVICE, "secret"))
+  if (!secret) {
+    secret = Crypto.generateSecret()
+    if (writer) await Effect.runPromise(device.set(DEVICE, "secret", secret))
+    // A follower never makes the key: it waits for the writer's.
+    else for (let i = 0; i < 100 && !(secret = await Effect.runPromise(device.get(DEVICE, "secret"))); i++) await new Promise((r) => setTimeout(r, 50))
+    if (!secret) throw new Error("this device has no key yet and another tab holds the writer lock")
+  }
+  const key = await client.keyFromSecret(secret)
+
+  const hub = Sync.makeHub({ resyncInterval: 2_000 })
+  const listeners = new Set<() => void>()
+  const notify = () => {
+    for (const l of listeners) l()
+  }
+  const links = new Map<string, { status: RelayStatus; attempt: number }>()
+
+  const dial = (url: string) => {
+    const link = links.get(url)!
+    link.status = "connecting"
+    notify()
+    const retry = () => {
+      link.status = "offline"
+      notify()
+      setTimeout(() => dial(url), backoff(link.attempt++))
+    }
+    connect(url).then(
+      (connection) => {
+        const peer = hub.connect(connection)
+        link.status = "online"
+        link.attempt = 0
+        notify()
+        void peer.closed.then(retry)
+      },
+      retry
+    )
+  }
+
+  Tabs.join({ name: `${prefix}/tabs`, onConnection: (connection) => hub.connect(connection) })
+
+  // Followers' appends, signed by the writer.
+  const writes = new BroadcastChannel(`${prefix}/writes`)
+  const waiting = new Map<string, (reply: Reply) => void>()
+  const appendHere = (community: Community.Community, module: string, type: string, body: Cbor.Value): Promise<Appended> =>
+    Effect.runPromise(community.append(key, module, type, body))
+  writes.onmessage = (event: MessageEvent) => {
+    const m = event.data as { readonly t?: unknown; readonly id?: unknown; readonly community?: unknown; readonly module?: unknown; readonly type?: unknown } | null
+    if (typeof m !== "object" || m === null || typeof m.id !== "string") return
+    if (m.t === "appended") waiting.get(m.id)?.(m as Reply)
+    if (m.t !== "append" || !writer || typeof m.community !== "string" || typeof m.module !== "string" || typeof m.type !== "string") return
+    const r = m as Request
+    void (async () => {
+      const community = hub.community(r.community) ?? (await client.open(r.community)).community
+      hub.add(community)
+      return appendHere(community, r.module, r.type, r.body)
+    })().then(
+      (appended) => writes.postMessage({ t: "appended", id: r.id, ok: true, appended } satisfies Reply),
+      (e: unknown) => writes.postMessage({ t: "appended", id: r.id, ok: false, message: e instanceof Error ? e.message : String(e) } satisfies Reply)
+    )
+  }
+  const askWriter = (community: Community.Community, module: string, type: string, body: Cbor.Value): Promise<Appended> =>
+    new Promise((resolve, reject) => {
+      const id = Bytes.toHex(Crypto.generateSecret()).slice(0, 24)
+      const timer = setTimeout(() => {
+        waiting.delete(id)
+        reject(new Error("the tab that keeps the data did not answer; close this tab and use the other one"))
+      }, WRITER_TIMEOUT)
+      waiting.set(id, (reply) => {
+        clearTimeout(timer)
+        waiting.delete(id)
+        if (reply.ok) resolve(reply.appended)
+        else reject(new Error(reply.message))
+      })
+      writes.postMessage({ t: "append", id, community: community.id, module, type, body } satisfies Request)
+    })
+
+  return {
+    key,
+    crypto,
+    client,
+    writer: () => writer,
+    append: (community, module, type, body) => (writer ? appendHere(community, module, type, body) : askWriter(community, module, type, body)),
+    relays: () => new Map([...links].map(([url, l]) => [url, l.status])),
+    carry: (community, urls) => {
+      hub.add(community)
+      for (const url of urls)
+        if (!links.has(url)) {
+          links.set(url, { status: "connecting", attempt: 0 })
+          dial(url)
+        }
+    },
+    getValue: (community, k) => Effect.runPromise(device.get(community, k)),
+    setValue: (community, k, value) => (writer ? Effect.runPromise(device.set(community, k, value)) : Promise.resolve()),
+    onStatus: (listener) => {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    }
+  }
+}
+
+/** UTF-8 text of stored bytes. */
+export const text = (bytes: Uint8Array | undefined): string | undefined => (bytes ? new TextDecoder().decode(bytes) : undefined)
+
+/** Stored bytes of text. */
+export const bytes = (value: string): Uint8Array => Bytes.utf8(value)

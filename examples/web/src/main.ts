@@ -1,0 +1,21 @@
+/**
+ * Entry point of the browser app.
+ *
+ * @module
+ */
+import { start } from "./app.ts"
+import "./style.css"
+
+const params = new URLSearchParams(location.search)
+const root = document.getElementById("app")!
+start(root, {
+  // `?relay=` proposes another relay when creating a community; the default is one on this host.
+  defaultRelay: params.get("relay") ?? `ws://${location.hostname || "127.0.0.1"}:8787/`,
+  ...(params.get("db") ? { database: params.get("db")! } : {})
+}).catch((e: unknown) => {
+  root.textContent = `The app could not start: ${e instanceof Error ? e.message : String(e)}`
+  root.setAttribute("data-testid", "fatal")
+})
+
+// Keep the app's files for starts without a network (the built app only, not the dev server).
+if (!import.meta.hot && "serviceWorker" in navigator) void navigator.serviceWorker.register("./sw.js").catch(() => {})

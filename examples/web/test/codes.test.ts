@@ -1,0 +1,194 @@
+/**
+ * Invitations, device requests, export files and forms, in Node: what decodes, what is
+ * refused, and that every refusal says why.
+ */
+import { Bytes, Cbor, Client, Crypto, Event, Keys, Storage } from "@affinity/core"
+import { Effect } from "effect"
+import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import * as Archive from "../src/archive.ts"
+import * as Base64 from "../src/base64.ts"
+import * as DeviceRequest from "../src/deviceRequest.ts"
+import * as Forms from "../src/forms.ts"
+import * as Invitation from "../src/invitation.ts"
+
+let client: Client.Client
+let crypto: Crypto.CryptoShape
+let ada: Keys.DeviceKey
+let genesis: Uint8Array
+let community: string
+let events: ReadonlyArray<Uint8Array>
+
+beforeAll(async () => {
+  crypto = await Crypto.makeBest()
+  client = await Client.make({ storage: Storage.layerMemory })
+  ada = await client.generateKey()
+  const handle = await client.create({ name: "Riverside Garden", author: ada })
+  await handle.append(ada, "core", "tick", {})
+  community = handle.id
+  events = handle.export()
+  genesis = events[0]!
+})
+afterAll(() => client.close())
+
+const relays = ["ws://127.0.0.1:8787/"]
+
+/** The code with one byte of its CBOR changed at `at`. */
+const flip = (code: string, at: number): string => {
+  const bytes = Base64.decode(code)!
+  bytes[at] = bytes[at]! ^ 1
+  return Base64.encode(bytes)
+}
+
+describe("base64url", () => {
+  test("round-trips every length and refuses other text", () => {
+    for (let n = 0; n < 40; n++) {
+      const b = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 255)
+      expect(Base64.decode(Base64.encode(b))).toEqual(b)
+    }
+    expect(Base64.decode("ab=c")).toBeUndefined()
+    expect(Base64.decode("a")).toBeUndefined()
+    // Non-zero leftover bits: a second text for the same bytes.
+    expect(Base64.decode("AB")).toBeUndefined()
+  })
+})
+
+describe("invitations", () => {
+  test("a fresh invitation decodes to its community, name, relays and inviter", async () => {
+    const code = await Invitation.encode(crypto, { genesis, relays, inviter: ada })
+    const link = Invitation.link("http://127.0.0.1:5173/", code)
+    for (const input of [code, link, `  ${link}\n`]) {
+      const r = await Invitation.decode(crypto, input)
+      expect(r.ok).toBe(true)
+      if (!r.ok) continue
+      expect(r.invitation).toMatchObject({ community, name: "Riverside Garden", relays, inviter: ada.id, inviterIsFounder: true })
+      expect(r.invitation.genesis).toEqual(genesis)
+    }
+  })
+
+  test("malformed input is refused with a message", async () => {
+    const cases: ReadonlyArray<readonly [string, string]> = [
+      ["", "Malformed"],
+      ["not a code!", "Malformed"],
+      ["http://127.0.0.1:5173/#join=", "Malformed"],
+      [Base64.encode(new Uint8Array([1, 2, 3])), "Malformed"],
+      [Base64.encode(Cbor.encode({ v: 1 })), "Malformed"],
+      [Base64.encode(Cbor.encode({ v: 2, g: genesis, r: [], i: ada.publicKey, s: new Uint8Array(64) })), "UnknownVersion"],
+      [Base64.encode(Cbor.encode({ v: 1, g: genesis, r: ["http://example.org/"], i: ada.publicKey, s: new Uint8Array(64) })), "Malformed"],
+      [Base64.encode(Cbor.encode({ v: 1, g: events[1]!, r: [], i: ada.publicKey, s: new Uint8Array(64) })), "BadGenesis"],
+      ["A".repeat(Invitation.MAX_CODE + 1), "Malformed"]
+    ]
+    for (const [input, tag] of cases) {
+      const r = await Invitation.decode(crypto, input)
+      expect(r.ok, input.slice(0, 40)).toBe(false)
+      if (r.ok) continue
+      expect(r.error._tag, input.slice(0, 40)).toBe(tag)
+      expect(r.error.message.length).toBeGreaterThan(10)
+    }
+  })
+
+  test("changing any byte of an invitation is caught", async () => {
+    const code = await Invitation.encode(crypto, { genesis, relays, inviter: ada })
+    const length = Base64.decode(code)!.length
+    let caught = 0
+    for (let at = 0; at < length; at++) {
+      const r = await Invitation.decode(crypto, flip(code, at))
+      if (!r.ok) caught++
+    }
+    expect(caught).toBe(length)
+  })
+
+  test("a relay swapped by someone else, re-encoded canonically, fails the inviter's signature", async () => {
+    const code = await Invitation.encode(crypto, { genesis, relays, inviter: ada })
+    const wire = Cbor.decode(Base64.decode(code)!)
+    if (!wire.ok) throw new Error("no")
+    const swapped = Base64.encode(Cbor.encode({ ...(wire.value as Record<string, Cbor.Value>), r: ["wss://evil.example/"] }))
+    const r = await Invitation.decode(crypto, swapped)
+    expect(r.ok ? "accepted" : r.error._tag).toBe("Tampered")
+  })
+
+  test("an invitation by someone who is not a founder says so", async () => {
+    const eve = await client.generateKey()
+    const r = await Invitation.decode(crypto, await Invitation.encode(crypto, { genesis, relays: [], inviter: eve }))
+    expect(r.ok && r.invitation.inviterIsFounder).toBe(false)
+  })
+})
+
+describe("device requests", () => {
+  test("a request made for this community and this device decodes; others are refused", async () => {
+    const phone = await client.generateKey()
+    const consent = await Effect.runPromise(Keys.consent(phone, Bytes.fromHex(community)!, ada.publicKey).pipe(Effect.provideService(Crypto.Crypto, crypto)))
+    const code = DeviceRequest.encode({ community, adder: ada.publicKey, device: phone.publicKey, consent })
+    const good = await DeviceRequest.decode(crypto, code, { community, adder: ada.publicKey })
+    expect(good.ok && Bytes.equals(good.request.device, phone.publicKey)).toBe(true)
+
+    const other = await client.generateKey()
+    const refusals = [
+      await DeviceRequest.decode(crypto, "", { community, adder: ada.publicKey }),
+      await DeviceRequest.decode(crypto, "garbage", { community, adder: ada.publicKey }),
+      await DeviceRequest.decode(crypto, code, { community: "00".repeat(32), adder: ada.publicKey }),
+      await DeviceRequest.decode(crypto, code, { community, adder: other.publicKey }),
+      await DeviceRequest.decode(crypto, DeviceRequest.encode({ community, adder: ada.publicKey, device: other.publicKey, consent }), { community, adder: ada.publicKey })
+    ]
+    expect(refusals.map((r) => (r.ok ? "accepted" : r.message.split(" ").slice(0, 3).join(" ")))).toEqual([
+      "paste the request",
+      "this is not",
+      "this request is",
+      "this request was",
+      "this request has"
+    ])
+  })
+})
+
+describe("export files", () => {
+  test("round-trip, and damaged files are refused before anything is stored", () => {
+    const file = Archive.encode(community, events)
+    const r = Archive.decode(file)
+    expect(r.ok && r.archive.community === community && r.archive.events.length === events.length - 1).toBe(true)
+
+    const notCbor = Archive.decode(new TextEncoder().encode("hello"))
+    const wrongShape = Archive.decode(Cbor.encode({ format: "something-else", v: 1 }))
+    const wrongGenesis = Archive.decode(Archive.encode("00".repeat(32), events))
+    const noGenesis = Archive.decode(Archive.encode(community, events.slice(1)))
+    for (const bad of [notCbor, wrongShape, wrongGenesis, noGenesis]) {
+      expect(bad.ok).toBe(false)
+      if (!bad.ok) expect(bad.message).toMatch(/^this file/)
+    }
+    expect(Event.decode(events[1]!).ok).toBe(true)
+  })
+})
+
+describe("forms", () => {
+  test("create a community", () => {
+    expect(Forms.createCommunity({ name: "  Garden ", relay: "" })).toEqual({ ok: true, value: { name: "Garden", relays: [] } })
+    expect(Forms.createCommunity({ name: "Garden", relay: " ws://127.0.0.1:8787/ " })).toEqual({ ok: true, value: { name: "Garden", relays: ["ws://127.0.0.1:8787/"] } })
+    expect(Forms.createCommunity({ name: "   ", relay: "" })).toMatchObject({ ok: false, field: "name" })
+    expect(Forms.createCommunity({ name: "x".repeat(201), relay: "" })).toMatchObject({ ok: false, field: "name" })
+    expect(Forms.createCommunity({ name: "Garden", relay: "http://127.0.0.1:8787/" })).toMatchObject({ ok: false, field: "relay" })
+    expect(Forms.createCommunity({ name: "Garden", relay: "relay" })).toMatchObject({ ok: false, field: "relay" })
+  })
+
+  test("proposals", () => {
+    const good = { title: " Plant beans ", text: " Row 3. ", process: "consensus", window: "24" }
+    expect(Forms.proposal(good)).toEqual({ ok: true, value: { title: "Plant beans", text: "Row 3.", process: "consensus", hours: 24 } })
+    expect(Forms.proposal({ ...good, title: "" })).toMatchObject({ ok: false, field: "title" })
+    expect(Forms.proposal({ ...good, title: "x".repeat(201) })).toMatchObject({ ok: false, field: "title" })
+    expect(Forms.proposal({ ...good, text: "x".repeat(10_001) })).toMatchObject({ ok: false, field: "text" })
+    expect(Forms.proposal({ ...good, process: "dictator" })).toMatchObject({ ok: false, field: "process" })
+    expect(Forms.proposal({ ...good, window: "0.5" })).toMatchObject({ ok: false, field: "window" })
+    expect(Forms.proposal({ ...good, window: "" })).toMatchObject({ ok: false, field: "window" })
+  })
+
+  test("stances: objecting and blocking need a reason", () => {
+    expect(Forms.stance({ stance: "agree", reason: " " })).toEqual({ ok: true, value: { stance: "agree", reason: undefined } })
+    expect(Forms.stance({ stance: "block", reason: "Floods." })).toEqual({ ok: true, value: { stance: "block", reason: "Floods." } })
+    expect(Forms.stance({ stance: "block", reason: "  " })).toMatchObject({ ok: false, field: "reason" })
+    expect(Forms.stance({ stance: "object", reason: "" })).toMatchObject({ ok: false, field: "reason" })
+    expect(Forms.stance({ stance: "", reason: "" })).toMatchObject({ ok: false, field: "stance" })
+    expect(Forms.stance({ stance: "agree", reason: "x".repeat(4001) })).toMatchObject({ ok: false, field: "reason" })
+  })
+
+  test("application notes", () => {
+    expect(Forms.applyNote(" hi ")).toEqual({ ok: true, value: "hi" })
+    expect(Forms.applyNote("x".repeat(4001))).toMatchObject({ ok: false, field: "note" })
+  })
+})
