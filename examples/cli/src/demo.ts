@@ -66,7 +66,7 @@ export const run = async (directory: string, say: (line: string) => void = conso
   const phone = await client.generateKey()
   names.set(phone.id, "Ada's phone")
   // The phone signs its consent to being added by Ada's key; nobody can claim a key they do not hold.
-  const signature = await client.deviceConsent(phone, community.id, ada!)
+  const signature = await client.deviceConsent(phone, community.id, ada!.publicKey)
   await act(ada!, "core", "device.add", { device: phone.publicKey, consent: signature }, "Ada adds her phone")
   await act(phone, "core", "tick", {}, "the phone signs for Ada")
   await act(ada!, "core", "device.revoke", { device: phone.publicKey }, "Ada revokes the phone")

@@ -74,10 +74,12 @@ export interface Client {
   /** The device key of a saved 32-byte secret. */
   keyFromSecret(secret: Uint8Array): Promise<Keys.DeviceKey>
   /**
-   * The consent of a new `device` to being added in `community` by the key `adder`:
-   * what a `core/device.add` body carries, signed on the new device.
+   * The consent of a new `device` to being added in `community` (hex id) by the device
+   * key whose public key is `adder` (bytes, or hex): what a `core/device.add` body
+   * carries, signed on the new device. The new device needs only the adder's public key.
+   * Rejects with an `Error` when `community` or `adder` is not 32 bytes of hex.
    */
-  deviceConsent(device: Keys.DeviceKey, community: string, adder: Keys.DeviceKey): Promise<Uint8Array>
+  deviceConsent(device: Keys.DeviceKey, community: string, adder: Uint8Array | string): Promise<Uint8Array>
   /** Write a genesis and open the new community. */
   create(options: Omit<Community.CreateOptions, "modules">): Promise<CommunityHandle>
   /** Reopen a stored community. */
@@ -133,8 +135,13 @@ export const make = async (options: ClientOptions): Promise<Client> => {
   return {
     generateKey: () => runtime.runPromise(Keys.generate()),
     keyFromSecret: (secret) => runtime.runPromise(Keys.fromSecret(secret)),
-    deviceConsent: (device, community, adder) =>
-      runtime.runPromise(Keys.consent(device, Bytes.fromHex(community) ?? new Uint8Array(0), adder.publicKey)),
+    deviceConsent: async (device, community, adder) => {
+      const id = Bytes.fromHex(community)
+      const key = typeof adder === "string" ? Bytes.fromHex(adder) : adder
+      if (id === undefined || id.length !== 32) throw new Error("deviceConsent: the community id must be 64 hex characters")
+      if (key === undefined || key.length !== 32) throw new Error("deviceConsent: the adding device's public key must be 32 bytes (64 hex characters)")
+      return runtime.runPromise(Keys.consent(device, id, key))
+    },
     create: async (o) => handle(await runtime.runPromise(Community.create({ ...o, modules }))),
     open: async (id) => handle(await runtime.runPromise(Community.open(id, { modules }))),
     join: async (genesis) => handle(await runtime.runPromise(Community.join(genesis, { modules }))),

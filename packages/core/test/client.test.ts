@@ -22,7 +22,11 @@ describe("Client (Promise facade)", () => {
     expect(await client.communities()).toEqual([community.id])
 
     const phone = await client.generateKey()
-    const consent = await client.deviceConsent(phone, community.id, a)
+    // The new device knows only the adding device's public key.
+    const consent = await client.deviceConsent(phone, community.id, a.publicKey)
+    await expect(client.deviceConsent(phone, "zz", a.publicKey)).rejects.toThrow(/community id/)
+    await expect(client.deviceConsent(phone, community.id, "abcd")).rejects.toThrow(/public key/)
+    expect(await client.deviceConsent(phone, community.id, Buffer.from(a.publicKey).toString("hex"))).toEqual(consent)
     const added = await community.append(a, "core", "device.add", { device: phone.publicKey, consent })
     expect(added.outcome._tag).toBe("Applied")
     expect(community.state<{ devices: Record<string, string> }>("core").devices[phone.id]).toBe(a.id)
