@@ -8,10 +8,10 @@
 import { readFile } from "node:fs/promises"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { serveApp } from "../src/serve.ts"
-import { hasChromium } from "./support/chromium.ts"
+import { skipBrowserTests } from "@affinity/test-chromium"
 import { createCommunity, invite, openProposal, type Rig, rig, stateHash, takeStance } from "./support/app.ts"
 
-describe.skipIf(!hasChromium())("examples/web in Chromium", () => {
+describe.skipIf(skipBrowserTests)("examples/web in Chromium", () => {
   let r: Rig
   beforeAll(async () => {
     r = await rig()

@@ -7,6 +7,8 @@
  *   other storage need a real origin, not `file://`).
  * - {@link bundlePage} bundles one TypeScript entry with esbuild into a directory with an
  *   `index.html` that loads it, for tests that do not have a build of their own.
+ * - {@link launchBrowser} starts the same Chromium as a `Browser` for tests that need several
+ *   isolated contexts (two people, each with a profile of their own).
  * - {@link skipBrowserTests} is true when `AFFINITY_SKIP_BROWSER=1`.
  *
  * Playwright's own browser downloads are never used: `playwright-core` installs no browser.
@@ -40,9 +42,9 @@ import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
 import { extname, join, resolve, sep } from "node:path"
 import { build } from "esbuild"
-import { chromium, type BrowserContext, type Page } from "playwright-core"
+import { type Browser, chromium, type BrowserContext, type Page } from "playwright-core"
 
-export type { BrowserContext, Page } from "playwright-core"
+export type { Browser, BrowserContext, Page } from "playwright-core"
 
 /** Where Debian's `chromium` package puts the browser. */
 export const DEBIAN_CHROMIUM = "/usr/bin/chromium"
@@ -84,11 +86,8 @@ export interface Chromium {
   readonly close: () => Promise<void>
 }
 
-/**
- * Starts Chromium headless with {@link CHROMIUM_FLAGS} and a fresh temporary profile.
- * Rejects with a message saying how to install Chromium when the executable is missing.
- */
-export const launchChromium = async (options: LaunchOptions = {}): Promise<Chromium> => {
+/** The executable to launch, or an error saying how to install Chromium. */
+const executable = (options: LaunchOptions): string => {
   const executablePath = options.executablePath ?? chromiumPath()
   if (!existsSync(executablePath)) {
     throw new Error(
@@ -98,6 +97,23 @@ export const launchChromium = async (options: LaunchOptions = {}): Promise<Chrom
         "or set AFFINITY_SKIP_BROWSER=1 to skip the browser tests."
     )
   }
+  return executablePath
+}
+
+/**
+ * Starts Chromium headless with {@link CHROMIUM_FLAGS} as a `Browser` whose contexts are
+ * isolated from each other (each `browser.newContext()` has its own storage, in memory).
+ * Rejects with a message saying how to install Chromium when the executable is missing.
+ */
+export const launchBrowser = async (options: LaunchOptions = {}): Promise<Browser> =>
+  chromium.launch({ executablePath: executable(options), headless: true, args: [...CHROMIUM_FLAGS, ...(options.extraFlags ?? [])] })
+
+/**
+ * Starts Chromium headless with {@link CHROMIUM_FLAGS} and a fresh temporary profile.
+ * Rejects with a message saying how to install Chromium when the executable is missing.
+ */
+export const launchChromium = async (options: LaunchOptions = {}): Promise<Chromium> => {
+  const executablePath = executable(options)
   const userDataDir = await mkdtemp(join(tmpdir(), "affinity-chromium-"))
   let context: BrowserContext
   try {

@@ -10,7 +10,7 @@ import { join } from "node:path"
 import { type Relay, startRelay } from "@affinity/example-relay"
 import type { Browser, BrowserContext, Page } from "playwright-core"
 import { type AppServer, buildApp, serveApp } from "../../src/serve.ts"
-import { launch } from "./chromium.ts"
+import { launchBrowser } from "@affinity/test-chromium"
 
 /** The app, a relay and a browser for one test file. */
 export interface Rig {
@@ -37,7 +37,7 @@ export const rig = async (): Promise<Rig> => {
   const data = join(scratch, "relay")
   let relay = await startRelay({ port: 0, data })
   const port = relay.port
-  const browser = await launch()
+  const browser = await launchBrowser()
   const contexts: Array<BrowserContext> = []
   const self: Rig = {
     app,
