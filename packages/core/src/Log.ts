@@ -51,6 +51,10 @@ interface Fact {
 /** One entry of an event's "top witnesses" list: an identity and the latest time it claimed. */
 type Witness = readonly [identity: string, time: number]
 
+/** Scratch space of {@link Log.witnessTimes} (never kept across calls). */
+const scratchIds: Array<string> = []
+const scratchTimes: Array<number> = []
+
 const reject = (tag: string, message: string): Rejection => ({ _tag: tag, message })
 
 /** Core event types that change the key registry: read back from storage, they are decoded in full. */
@@ -98,6 +102,8 @@ export class Log {
   private readonly chains = new Map<string, Map<number, number>>()
   /** Per author: index of its event with the highest sequence number. */
   private readonly tips = new Map<string, number>()
+  /** Per author: id of that event (one buffer per author, rewritten). */
+  private readonly tipIds = new Map<string, Uint8Array>()
   private readonly known = new Map<string, { table: Int32Array; filled: number }>()
   private readonly childCount: Array<number> = []
   private readonly headSet = new Set<number>()
@@ -346,7 +352,12 @@ export class Log {
       this.proofs.push({ author, seq, a, b })
     } else chain.set(seq, i)
     const tip = this.tips.get(author)
-    if (tip === undefined || seq > this.seq[tip]!) this.tips.set(author, i)
+    if (tip === undefined || seq > this.seq[tip]!) {
+      this.tips.set(author, i)
+      let tipId = this.tipIds.get(author)
+      if (tipId === undefined) this.tipIds.set(author, (tipId = new Uint8Array(32)))
+      tipId.set(id)
+    }
     return i
   }
 
@@ -387,7 +398,8 @@ export class Log {
       if (this.time[d]! > latest) latest = this.time[d]!
     }
     if (s.prev >= 0) {
-      const d = this.find(bytes, s.prev)
+      const tipId = this.tipIds.get(author)
+      const d = tipId !== undefined && this.sameBytes(bytes, s.prev, tipId, 0) ? this.tips.get(author) : this.find(bytes, s.prev)
       if (d === undefined || this.author[d] !== author || this.seq[d] !== seq - 1) return undefined
       deps.push(d)
       if (this.time[d]! > latest) latest = this.time[d]!
@@ -663,33 +675,49 @@ export class Log {
     const identity = this.witnessOf(author, i)
     // One dependency and no claim of our own: share the dependency's list.
     if (identity === undefined && deps.length === 1) return this.topTimes[deps[0]!]!
-    const merged: Array<[string, number]> = []
+    // Merge into scratch arrays: each identity once, with its latest time.
+    const ids = scratchIds
+    const times = scratchTimes
+    let n = 0
     const put = (id: string, t: number) => {
-      for (let k = 0; k < merged.length; k++) {
-        const m = merged[k]!
-        if (m[0] === id) {
-          if (t > m[1]) m[1] = t
+      for (let k = 0; k < n; k++)
+        if (ids[k] === id) {
+          if (t > times[k]!) times[k] = t
           return
         }
-      }
-      merged.push([id, t])
+      ids[n] = id
+      times[n++] = t
     }
     for (let d = 0; d < deps.length; d++) {
       const list = this.topTimes[deps[d]!]!
       for (let k = 0; k < list.length; k++) put(list[k]![0], list[k]![1])
     }
     if (identity !== undefined) put(identity, this.time[i]!)
-    if (merged.length > 1) merged.sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
-    if (merged.length > this.witnesses) merged.length = this.witnesses
-    // Share a dependency's list when it is the same (the common case): less to keep.
+    // Latest time first, then identity; keep the first `witnesses` (insertion sort: n is small).
+    for (let a = 1; a < n; a++) {
+      const id = ids[a]!
+      const t = times[a]!
+      let b = a - 1
+      while (b >= 0 && (times[b]! < t || (times[b] === t && ids[b]! > id))) {
+        ids[b + 1] = ids[b]!
+        times[b + 1] = times[b]!
+        b--
+      }
+      ids[b + 1] = id
+      times[b + 1] = t
+    }
+    const count = Math.min(n, this.witnesses)
+    // Share a dependency's list when it is the same (the common case): less to make and keep.
     for (let d = 0; d < deps.length; d++) {
       const list = this.topTimes[deps[d]!]!
-      if (list.length !== merged.length) continue
+      if (list.length !== count) continue
       let same = true
-      for (let k = 0; k < list.length && same; k++) same = list[k]![0] === merged[k]![0] && list[k]![1] === merged[k]![1]
+      for (let k = 0; k < count && same; k++) same = list[k]![0] === ids[k] && list[k]![1] === times[k]
       if (same) return list
     }
-    return merged
+    const out: Array<Witness> = []
+    for (let k = 0; k < count; k++) out.push([ids[k]!, times[k]!])
+    return out
   }
 
   /** The time-witness identity (a founder) an author key speaks for at event `i`, if any. */
