@@ -58,7 +58,9 @@ const scratchTimes: Array<number> = []
 const reject = (tag: string, message: string): Rejection => ({ _tag: tag, message })
 
 /** Core event types that change the key registry: read back from storage, they are decoded in full. */
-const REGISTRY_TYPES: ReadonlySet<string> = new Set(["genesis", "member.apply", "device.add", "device.revoke", "member.leave"])
+const REGISTRY_TYPE_BYTES: ReadonlyArray<Uint8Array> = ["genesis", "member.apply", "device.add", "device.revoke", "member.leave"].map(
+  (t) => Bytes.utf8(t)
+)
 
 /** Events per segment of {@link Log.digest}. */
 const DIGEST_SEGMENT = 4096
@@ -378,9 +380,12 @@ export class Log {
     if (!this.sameBytes(bytes, s.community, this.community, 0)) return undefined
     if (s.moduleEnd - s.moduleStart === 4 && bytes[s.moduleStart] === 0x63 && bytes[s.moduleStart + 1] === 0x6f &&
       bytes[s.moduleStart + 2] === 0x72 && bytes[s.moduleStart + 3] === 0x65) {
-      let type = ""
-      for (let k = s.typeStart; k < s.typeEnd; k++) type += String.fromCharCode(bytes[k]!)
-      if (REGISTRY_TYPES.has(type)) return undefined
+      for (const name of REGISTRY_TYPE_BYTES) {
+        if (name.length !== s.typeEnd - s.typeStart) continue
+        let k = 0
+        while (k < name.length && bytes[s.typeStart + k] === name[k]) k++
+        if (k === name.length) return undefined
+      }
     }
     const id = sha256(bytes.subarray(s.headerStart, s.headerEnd))
     const key = Bytes.toHex(id)
@@ -679,20 +684,22 @@ export class Log {
     const ids = scratchIds
     const times = scratchTimes
     let n = 0
-    const put = (id: string, t: number) => {
-      for (let k = 0; k < n; k++)
-        if (ids[k] === id) {
+    for (let d = 0; d <= deps.length; d++) {
+      const list: ReadonlyArray<Witness> =
+        d < deps.length ? this.topTimes[deps[d]!]! : identity !== undefined ? [[identity, this.time[i]!]] : []
+      for (let w = 0; w < list.length; w++) {
+        const id = list[w]![0]
+        const t = list[w]![1]
+        let k = 0
+        while (k < n && ids[k] !== id) k++
+        if (k < n) {
           if (t > times[k]!) times[k] = t
-          return
+        } else {
+          ids[n] = id
+          times[n++] = t
         }
-      ids[n] = id
-      times[n++] = t
+      }
     }
-    for (let d = 0; d < deps.length; d++) {
-      const list = this.topTimes[deps[d]!]!
-      for (let k = 0; k < list.length; k++) put(list[k]![0], list[k]![1])
-    }
-    if (identity !== undefined) put(identity, this.time[i]!)
     // Latest time first, then identity; keep the first `witnesses` (insertion sort: n is small).
     for (let a = 1; a < n; a++) {
       const id = ids[a]!
