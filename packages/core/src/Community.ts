@@ -75,8 +75,8 @@ export interface Community {
   /**
    * Write a local checkpoint of the fold now (checkpoints are also written every
    * `checkpoint.every` delivered events). Call it before closing storage, so the next
-   * {@link open} folds nothing again. `false` when there was nothing new to write, or
-   * checkpoints are turned off.
+   * {@link open} folds nothing again. `false` when nothing was written: nothing new since
+   * the last checkpoint, events still being stored or folded, or checkpoints turned off.
    */
   readonly checkpoint: () => Effect.Effect<boolean, StorageError>
   /** How {@link open} rebuilt the state; `undefined` for a community created or joined. */

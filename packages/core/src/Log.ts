@@ -51,10 +51,16 @@ interface Fact {
 /** One entry of an event's "top witnesses" list: an identity and the latest time it claimed. */
 type Witness = readonly [identity: string, time: number]
 
+/** Scratch space of {@link Log.witnessTimes} (never kept across calls). */
+const scratchIds: Array<string> = []
+const scratchTimes: Array<number> = []
+
 const reject = (tag: string, message: string): Rejection => ({ _tag: tag, message })
 
 /** Core event types that change the key registry: read back from storage, they are decoded in full. */
-const REGISTRY_TYPES: ReadonlySet<string> = new Set(["genesis", "member.apply", "device.add", "device.revoke", "member.leave"])
+const REGISTRY_TYPE_BYTES: ReadonlyArray<Uint8Array> = ["genesis", "member.apply", "device.add", "device.revoke", "member.leave"].map(
+  (t) => Bytes.utf8(t)
+)
 
 /** Events per segment of {@link Log.digest}. */
 const DIGEST_SEGMENT = 4096
@@ -98,6 +104,8 @@ export class Log {
   private readonly chains = new Map<string, Map<number, number>>()
   /** Per author: index of its event with the highest sequence number. */
   private readonly tips = new Map<string, number>()
+  /** Per author: id of that event (one buffer per author, rewritten). */
+  private readonly tipIds = new Map<string, Uint8Array>()
   private readonly known = new Map<string, { table: Int32Array; filled: number }>()
   private readonly childCount: Array<number> = []
   private readonly headSet = new Set<number>()
@@ -355,7 +363,12 @@ export class Log {
       this.proofs.push({ author, seq, a, b })
     } else chain.set(seq, i)
     const tip = this.tips.get(author)
-    if (tip === undefined || seq > this.seq[tip]!) this.tips.set(author, i)
+    if (tip === undefined || seq > this.seq[tip]!) {
+      this.tips.set(author, i)
+      let tipId = this.tipIds.get(author)
+      if (tipId === undefined) this.tipIds.set(author, (tipId = new Uint8Array(32)))
+      tipId.set(id)
+    }
     return i
   }
 
@@ -376,9 +389,12 @@ export class Log {
     if (!this.sameBytes(bytes, s.community, this.community, 0)) return undefined
     if (s.moduleEnd - s.moduleStart === 4 && bytes[s.moduleStart] === 0x63 && bytes[s.moduleStart + 1] === 0x6f &&
       bytes[s.moduleStart + 2] === 0x72 && bytes[s.moduleStart + 3] === 0x65) {
-      let type = ""
-      for (let k = s.typeStart; k < s.typeEnd; k++) type += String.fromCharCode(bytes[k]!)
-      if (REGISTRY_TYPES.has(type)) return undefined
+      for (const name of REGISTRY_TYPE_BYTES) {
+        if (name.length !== s.typeEnd - s.typeStart) continue
+        let k = 0
+        while (k < name.length && bytes[s.typeStart + k] === name[k]) k++
+        if (k === name.length) return undefined
+      }
     }
     const id = sha256(bytes.subarray(s.headerStart, s.headerEnd))
     const key = Bytes.toHex(id)
@@ -396,7 +412,8 @@ export class Log {
       if (this.time[d]! > latest) latest = this.time[d]!
     }
     if (s.prev >= 0) {
-      const d = this.find(bytes, s.prev)
+      const tipId = this.tipIds.get(author)
+      const d = tipId !== undefined && this.sameBytes(bytes, s.prev, tipId, 0) ? this.tips.get(author) : this.find(bytes, s.prev)
       if (d === undefined || this.author[d] !== author || this.seq[d] !== seq - 1) return undefined
       deps.push(d)
       if (this.time[d]! > latest) latest = this.time[d]!
@@ -672,29 +689,51 @@ export class Log {
     const identity = this.witnessOf(author, i)
     // One dependency and no claim of our own: share the dependency's list.
     if (identity === undefined && deps.length === 1) return this.topTimes[deps[0]!]!
-    const merged: Array<[string, number]> = []
-    for (const d of deps) for (const [id, t] of this.topTimes[d]!) putWitness(merged, id, t)
-    if (identity !== undefined) putWitness(merged, identity, this.time[i]!)
-    // A handful of entries: an insertion sort, latest time first, then by identity.
-    for (let a = 1; a < merged.length; a++) {
-      const m = merged[a]!
+    // Merge into scratch arrays: each identity once, with its latest time.
+    const ids = scratchIds
+    const times = scratchTimes
+    let n = 0
+    for (let d = 0; d <= deps.length; d++) {
+      const list: ReadonlyArray<Witness> =
+        d < deps.length ? this.topTimes[deps[d]!]! : identity !== undefined ? [[identity, this.time[i]!]] : []
+      for (let w = 0; w < list.length; w++) {
+        const id = list[w]![0]
+        const t = list[w]![1]
+        let k = 0
+        while (k < n && ids[k] !== id) k++
+        if (k < n) {
+          if (t > times[k]!) times[k] = t
+        } else {
+          ids[n] = id
+          times[n++] = t
+        }
+      }
+    }
+    // Latest time first, then identity; keep the first `witnesses` (insertion sort: n is small).
+    for (let a = 1; a < n; a++) {
+      const id = ids[a]!
+      const t = times[a]!
       let b = a - 1
-      while (b >= 0 && witnessAfter(merged[b]!, m)) {
-        merged[b + 1] = merged[b]!
+      while (b >= 0 && (times[b]! < t || (times[b] === t && ids[b]! > id))) {
+        ids[b + 1] = ids[b]!
+        times[b + 1] = times[b]!
         b--
       }
-      merged[b + 1] = m
+      ids[b + 1] = id
+      times[b + 1] = t
     }
-    if (merged.length > this.witnesses) merged.length = this.witnesses
-    // Share a dependency's list when it is the same (the common case): less to keep.
+    const count = Math.min(n, this.witnesses)
+    // Share a dependency's list when it is the same (the common case): less to make and keep.
     for (let d = 0; d < deps.length; d++) {
       const list = this.topTimes[deps[d]!]!
-      if (list.length !== merged.length) continue
+      if (list.length !== count) continue
       let same = true
-      for (let k = 0; k < list.length && same; k++) same = list[k]![0] === merged[k]![0] && list[k]![1] === merged[k]![1]
+      for (let k = 0; k < count && same; k++) same = list[k]![0] === ids[k] && list[k]![1] === times[k]
       if (same) return list
     }
-    return merged
+    const out: Array<Witness> = []
+    for (let k = 0; k < count; k++) out.push([ids[k]!, times[k]!])
+    return out
   }
 
   /** The time-witness identity (a founder) an author key speaks for at event `i`, if any. */
@@ -717,20 +756,6 @@ export class Log {
     return times.length >= this.witnesses ? times[this.witnesses - 1]! : (this.time[0] ?? 0)
   }
 }
-
-/** Record a witness's time in a merged list, keeping the latest per identity. */
-const putWitness = (merged: Array<[string, number]>, id: string, t: number): void => {
-  for (const m of merged)
-    if (m[0] === id) {
-      if (t > m[1]) m[1] = t
-      return
-    }
-  merged.push([id, t])
-}
-
-/** Whether witness entry `x` sorts after `y` (later times first, then identities ascending). */
-const witnessAfter = (x: readonly [string, number], y: readonly [string, number]): boolean =>
-  x[1] !== y[1] ? x[1] < y[1] : x[0] > y[0]
 
 const invalid = (key: string, tag: string, message: string) => ({
   verdict: { _tag: "Invalid" as const, key, reason: reject(tag, message) },

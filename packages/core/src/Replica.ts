@@ -401,7 +401,7 @@ export class Replica {
   /** The checkpoint's states when it matches this replica's log, else why not. */
   private usable(checkpoint: Checkpoint, mark: number | undefined): States | string {
     const log = this.log
-    if (mark !== checkpoint.size) return "the checkpoint was not announced to loadStored"
+    if (mark !== checkpoint.size) return "the stored records do not line up with the checkpoint"
     if (!Number.isSafeInteger(checkpoint.size) || checkpoint.size < 1 || checkpoint.size > log.size)
       return `the checkpoint covers ${checkpoint.size} events; the log holds ${log.size}`
     if (checkpoint.modules.length !== this.moduleNames.length || checkpoint.modules.some((m, k) => m !== this.moduleNames[k]))
