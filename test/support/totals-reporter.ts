@@ -2,7 +2,8 @@ import type { Reporter, TestModule } from "vitest/node"
 
 /**
  * Ends every test run with one plain line, `N passed, N failed` (and `, N skipped`), the
- * totals CI reads. A test file that fails to load counts as one failure.
+ * totals CI reads. A test file that fails without a failed test (it does not load, or a
+ * hook fails) counts as one failure.
  */
 export default class TotalsReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
@@ -10,15 +11,17 @@ export default class TotalsReporter implements Reporter {
     let failed = 0
     let skipped = 0
     for (const m of testModules) {
-      let tests = 0
+      let failedHere = 0
       for (const t of m.children.allTests()) {
-        tests++
         const state = t.result().state
         if (state === "passed") passed++
-        else if (state === "failed") failed++
+        else if (state === "failed") failedHere++
         else skipped++
       }
-      if (tests === 0 && m.state() === "failed") failed++
+      // A file that fails with no failed test of its own (it does not load, or a hook
+      // fails and its tests are skipped) counts as one failure.
+      if (failedHere === 0 && m.state() === "failed") failedHere = 1
+      failed += failedHere
     }
     failed += unhandledErrors.length
     process.stdout.write(`\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}\n`)

@@ -3,7 +3,7 @@
  *
  * Options: `--port` (default 8787; 0 lets the system pick), `--host` (default 127.0.0.1),
  * `--data` (default `./relay-data`), `--max-frame` and `--window` (bytes per peer; defaults
- * 1 MiB and 2 MiB), `--quiet`. Stops cleanly on Ctrl-C or SIGTERM.
+ * 1 MiB and 2 MiB), `--max-per-address` (open connections from one address; default 64), `--quiet`. Stops cleanly on Ctrl-C or SIGTERM.
  *
  * @module
  */
@@ -20,6 +20,7 @@ const { values } = parseArgs({
     quiet: { type: "boolean", default: false },
     "max-frame": { type: "string" },
     window: { type: "string" },
+    "max-per-address": { type: "string" },
     ipc: { type: "boolean", default: false }
   },
   strict: true
@@ -41,12 +42,19 @@ const bytes = (name: string, text: string | undefined): number | undefined => {
 }
 const maxFrameBytes = bytes("max-frame", values["max-frame"])
 const window = bytes("window", values.window)
+const perAddressText = values["max-per-address"]
+const maxConnectionsPerAddress = perAddressText === undefined ? undefined : Number(perAddressText)
+if (maxConnectionsPerAddress !== undefined && (!Number.isInteger(maxConnectionsPerAddress) || maxConnectionsPerAddress <= 0)) {
+  console.error(`--max-per-address must be a positive whole number, not ${perAddressText}`)
+  process.exit(2)
+}
 const data = resolve(values.data)
 const relay = await startRelay({
   port,
   host: values.host,
   data,
   limits: { ...(maxFrameBytes ? { maxFrameBytes } : {}), ...(window ? { window } : {}) },
+  ...(maxConnectionsPerAddress ? { maxConnectionsPerAddress } : {}),
   log: values.quiet ? () => {} : (line) => console.log(`${new Date().toISOString()} ${line}`)
 })
 if (!values.quiet) console.log(`relay listening on ${relay.url} (data in ${data})`)

@@ -45,6 +45,8 @@ export interface RelayOptions {
   readonly limits?: Partial<Limits>
   /** Most communities the relay will carry (default 10,000); beyond, new ones are declined. */
   readonly maxCommunities?: number
+  /** Most open connections from one address (default 64); more are closed with `TooManyConnections`. */
+  readonly maxConnectionsPerAddress?: number
   /** Lines for an operator (connections, communities learned, disconnect reasons). Default: none. */
   readonly log?: (line: string) => void
 }
@@ -110,6 +112,7 @@ export const startRelay = async (options: RelayOptions): Promise<Relay> => {
       port: options.port ?? 8787,
       host: options.host ?? "127.0.0.1",
       maxFrameBytes: Sync.Limits.resolveLimits(options.limits).maxFrameBytes,
+      maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? 64,
       onConnection: (connection, info) => {
         const peer = hub.connect(connection)
         log(`peer ${peer.id} connected from ${info.remoteAddress ?? "?"}`)

@@ -90,6 +90,12 @@ export interface ListenOptions {
   readonly host?: string
   /** Largest frame accepted, in bytes (default 1 MiB, the sync default). */
   readonly maxFrameBytes?: number
+  /**
+   * Most open connections from one remote address (default: no limit). A connection
+   * beyond it is closed at once with the reason `TooManyConnections`, before
+   * `onConnection` sees it.
+   */
+  readonly maxConnectionsPerAddress?: number
   /** Called with every new connection. */
   readonly onConnection: (connection: Connection, info: ConnectionInfo) => void
 }
@@ -114,10 +120,27 @@ export const listen = (options: ListenOptions): Promise<Server> =>
       perMessageDeflate: false
     })
     const live = new Set<Connection>()
+    const perAddress = new Map<string, number>()
+    const limit = options.maxConnectionsPerAddress ?? Number.POSITIVE_INFINITY
     wss.on("connection", (socket: WebSocket, request: IncomingMessage) => {
       const connection = fromWs(socket)
+      const address = request.socket.remoteAddress ?? "?"
+      const open = perAddress.get(address) ?? 0
+      if (open >= limit) {
+        connection.close({
+          reason: "TooManyConnections",
+          message: `at most ${limit} connections from one address; close one and retry`
+        })
+        return
+      }
+      perAddress.set(address, open + 1)
       live.add(connection)
-      connection.closed.then(() => live.delete(connection))
+      connection.closed.then(() => {
+        live.delete(connection)
+        const left = (perAddress.get(address) ?? 1) - 1
+        if (left > 0) perAddress.set(address, left)
+        else perAddress.delete(address)
+      })
       try {
         options.onConnection(connection, { remoteAddress: request.socket.remoteAddress, url: request.url })
       } catch {

@@ -37,6 +37,31 @@ describe("WebSocket transport", () => {
     await small.close()
   })
 
+  it("closes connections beyond the per-address limit with TooManyConnections, and admits again after one closes", async () => {
+    let accepted = 0
+    const s = await listen({ port: 0, maxConnectionsPerAddress: 2, onConnection: () => accepted++ })
+    const first = await connect(s.url)
+    const second = await connect(s.url)
+    const third = await connect(s.url)
+    const reason = await third.closed
+    expect(reason).toMatchObject({ by: "remote", reason: "TooManyConnections" })
+    expect(reason.message).toMatch(/at most 2 connections/)
+    expect(accepted).toBe(2)
+    first.close()
+    await first.closed
+    // The server learns of the close asynchronously; retry until the seat is free.
+    let fourth = await connect(s.url)
+    for (let i = 0; i < 50 && accepted < 3; i++) {
+      const r = await Promise.race([fourth.closed, new Promise<undefined>((ok) => setTimeout(() => ok(undefined), 100))])
+      if (r === undefined) break
+      fourth = await connect(s.url)
+    }
+    expect(accepted).toBe(3)
+    second.close()
+    fourth.close()
+    await s.close()
+  })
+
   it("fails to connect with an Error when nobody listens", async () => {
     const gone = await listen({ port: 0, onConnection: () => {} })
     const url = gone.url
