@@ -208,7 +208,7 @@ const sections = (s: Settings, history: History, best: string): ReadonlyArray<re
         `state hash (canonical CBOR of the whole state, hashed) and each proposal's date (\`toLocaleString\`, which builds a ` +
         `formatter on every call). The small community shows what the app costs before its history matters: parsing and ` +
         `compiling the bundle, starting the client (opening the databases, the crypto provider's self-test, the device key) and ` +
-        `the first render already come near the interactive target under ${THROTTLE}× throttling, with a task of about half a second.`
+        `the first render already use most of the interactive target under ${THROTTLE}× throttling (or more), in tasks of up to about half a second.`
     ]
   ]
 }
