@@ -2,6 +2,8 @@
  * The history every benchmark runs on: a community of several founders whose log is
  * mostly `core/tick` events, with some `core/member.apply` and `core/device.add`, each
  * event citing the current heads, and now and then a few events written concurrently.
+ * On request ({@link BuildOptions.proposalShare}) it also holds governance: proposals
+ * (some admitting an applicant), the founders' stances on them, and their closes.
  *
  * Built once, signed with node:crypto (or noble when node:crypto has no Ed25519); building
  * is not measured.
@@ -10,6 +12,7 @@
  */
 import { Bytes, CoreEvents, Event } from "@affinity/core"
 import type { Cbor, Crypto } from "@affinity/core"
+import * as Governance from "@affinity/governance"
 import * as ed from "@noble/ed25519"
 import { sha256, sha512 } from "@noble/hashes/sha2.js"
 import * as NodeCrypto from "node:crypto"
@@ -36,6 +39,13 @@ export interface History {
     readonly deviceAdds: number
     readonly bursts: number
     readonly maxParents: number
+    /** `governance/proposal.open` events, and how many of them carry `core/member.admit`. */
+    readonly proposals: number
+    readonly admissions: number
+    /** `governance/stance` events. */
+    readonly stances: number
+    /** `governance/proposal.close` events. */
+    readonly closes: number
   }
 }
 
@@ -99,6 +109,14 @@ export interface BuildOptions {
   readonly deviceShare?: number
   /** Share of steps that are a burst of 2 or 3 concurrent ticks by different members. */
   readonly burstShare?: number
+  /**
+   * Share of steps that open a proposal when none is under way (default 0: no governance).
+   * A proposal is opened by a founder with a deadline an hour ahead (every other one admits
+   * a pending applicant); each founder then takes a stance on it among the other events;
+   * later the founders' clocks jump to the deadline (two founders tick) and a founder closes
+   * it. The history needs at least 2 founders for this.
+   */
+  readonly proposalShare?: number
 }
 
 /** Build and sign a history of `options.events` events. */
@@ -108,6 +126,7 @@ export const build = (options: BuildOptions): History => {
   const applyShare = options.applyShare ?? 0.01
   const deviceShare = options.deviceShare ?? 0.005
   const burstShare = options.burstShare ?? 0.02
+  const proposalShare = founderCount >= 2 ? (options.proposalShare ?? 0) : 0
   const rand = random(0x5eed)
 
   const founders = Array.from({ length: founderCount }, (_, n) => signer(`founder/${n}`))
@@ -121,12 +140,21 @@ export const build = (options: BuildOptions): History => {
   const signatures: Array<Crypto.VerifyItem> = []
   let encodedBytes = 0
   let maxParents = 0
-  const mix = { ticks: 0, applies: 0, deviceAdds: 0, bursts: 0 }
+  const mix = { ticks: 0, applies: 0, deviceAdds: 0, bursts: 0, proposals: 0, admissions: 0, stances: 0, closes: 0 }
 
-  const write = (author: Signer, community: Uint8Array | null, parents: ReadonlyArray<Built>, type: string, body: Cbor.Value): Built => {
+  const write = (
+    author: Signer,
+    community: Uint8Array | null,
+    parents: ReadonlyArray<Built>,
+    type: string,
+    body: Cbor.Value,
+    module = "core",
+    at?: number
+  ): Built => {
     const tip = tips.get(author)
     const prev = tip?.id ?? null
     time = Math.max(time, ...parents.map((p) => p.time)) + 1000
+    if (at !== undefined) time = Math.max(time, at)
     const prepared = Event.prepare({
       community,
       author: author.publicKey,
@@ -134,7 +162,7 @@ export const build = (options: BuildOptions): History => {
       prev,
       parents: parents.map((p) => p.id),
       time,
-      module: "core",
+      module,
       type,
       body
     })
@@ -163,7 +191,64 @@ export const build = (options: BuildOptions): History => {
   let devices = 0
   const pick = (from: ReadonlyArray<Signer>): Signer => from[Math.floor(rand() * from.length)]!
   let count = 1
+
+  /** Applicants not yet proposed for admission, as hex identities. */
+  const pending: Array<string> = []
+  /** The proposal under way: its id, deadline, the founders yet to take a stance, and the steps left before it is closed. */
+  let proposal: { readonly id: Uint8Array; readonly deadline: number; readonly admit: boolean; voters: Array<Signer>; wait: number } | undefined
+  const stanceOf = (admit: boolean, n: number): Governance.Draft => {
+    if (admit) return Governance.stance(proposal!.id, "agree")
+    const r = rand()
+    return r < 0.6
+      ? Governance.stance(proposal!.id, "agree")
+      : r < 0.8
+        ? Governance.stance(proposal!.id, "abstain", n % 2 === 0 ? undefined : "No strong view either way")
+        : Governance.stance(proposal!.id, "object", "The cost is not covered yet")
+  }
+  /** One governance step if one is due (returns whether it wrote), else nothing. */
+  const governance = (): boolean => {
+    const gov = (author: Signer, draft: Governance.Draft, at?: number) => {
+      heads = [write(author, community, heads, draft.type, draft.body, draft.module, at)]
+      count++
+    }
+    if (proposal === undefined) {
+      if (total - count < 12 || rand() >= proposalShare) return false
+      const admit = mix.proposals % 2 === 1 && pending.length > 0
+      const applicant = admit ? pending.shift()! : undefined
+      const deadline = time + 1000 + Governance.HOUR + 60_000
+      const draft = Governance.propose({
+        title: admit ? `Admit ${applicant!.slice(0, 8)}` : `Proposal ${mix.proposals + 1}`,
+        text: "Details are in the notes of the last meeting.",
+        process: "consensus",
+        deadline,
+        ...(applicant === undefined ? {} : { action: Governance.admit(applicant) })
+      })
+      gov(pick(founders), draft)
+      proposal = { id: heads[0]!.id, deadline, admit, voters: [...founders], wait: 20 + Math.floor(rand() * 80) }
+      mix.proposals++
+      if (admit) mix.admissions++
+      return true
+    }
+    if (proposal.voters.length > 0) {
+      if (rand() >= 0.08) return false
+      const voter = proposal.voters.splice(Math.floor(rand() * proposal.voters.length), 1)[0]!
+      gov(voter, stanceOf(proposal.admit, mix.stances))
+      mix.stances++
+      return true
+    }
+    if (proposal.wait-- > 0 || total - count < 3) return false
+    // The founders' clocks reach the deadline: two of them say so, and one closes the proposal.
+    gov(founders[0]!, { module: "core", type: "tick", body: {} }, proposal.deadline)
+    gov(founders[1]!, { module: "core", type: "tick", body: {} }, proposal.deadline)
+    mix.ticks += 2
+    gov(pick(founders), Governance.close(proposal.id))
+    mix.closes++
+    proposal = undefined
+    return true
+  }
+
   while (count < total) {
+    if (proposalShare > 0 && governance()) continue
     const r = rand()
     if (r < burstShare && total - count >= 3 && actors.length >= 3) {
       // Two or three members write at once, each citing the same heads.
@@ -179,6 +264,7 @@ export const build = (options: BuildOptions): History => {
     } else if (r < burstShare + applyShare) {
       const applicant = signer(`applicant/${applicants++}`)
       heads = [write(applicant, community, heads, "member.apply", { note: "" })]
+      pending.push(Bytes.toHex(applicant.publicKey))
       mix.applies++
       count++
     } else if (r < burstShare + applyShare + deviceShare) {

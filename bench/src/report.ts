@@ -5,7 +5,7 @@
  */
 
 /** The sections of the table, in the order they are printed. */
-export type Section = "verify" | "ingest" | "replay" | "heap" | "sync" | "governance" | "bundle"
+export type Section = "verify" | "ingest" | "replay" | "heap" | "sync" | "governance" | "bundle" | "phone"
 
 /** A target a row is held to. */
 export interface Target {
@@ -79,7 +79,8 @@ export const document = (env: Environment, rows: ReadonlyArray<Row>, sections: R
     "",
     "Written by `pnpm bench` (`bench/src/main.ts`); every number below comes from the same run. " +
       "Timings are the median of several runs after a warm-up. Run it again on your machine to compare: " +
-      "`pnpm bench` (`--events N`, `--quick`, `--out PATH`).",
+      "`pnpm bench` (`--events N`, `--quick`, `--out PATH`, `--phone-events N`). The phone-class rows need Chromium at `/usr/bin/chromium` " +
+      "(or `AFFINITY_CHROMIUM`) and say \"skipped\" without it.",
     "",
     header(env),
     "",

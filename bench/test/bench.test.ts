@@ -9,7 +9,7 @@ it("pnpm bench --quick prints and writes every row", async () => {
   const out = join(directory, "benchmarks.md")
   const printed: Array<string> = []
   try {
-    const report = await main(["--quick", "--out", out], { table: (text) => printed.push(text), progress: () => undefined })
+    const report = await main(["--quick", "--phone-events", "200", "--out", out], { table: (text) => printed.push(text), progress: () => undefined })
     const written = await readFile(out, "utf8")
     const names = [
       "Verify: node (verifyBatch)",
@@ -31,7 +31,10 @@ it("pnpm bench --quick prints and writes every row", async () => {
       "Bundle: @affinity/economy",
       "Bundle: @affinity/expression",
       "Bundle: @affinity/justice",
-      "Bundle: @affinity/defense"
+      "Bundle: @affinity/defense",
+      "Phone: open 200 events (CPU 4× slower)",
+      "Phone: longest main-thread task (CPU 4× slower)",
+      "Phone: app bundle (examples/web, SDK included)"
     ]
     const table = printed.join("\n")
     for (const name of names) {
@@ -39,14 +42,19 @@ it("pnpm bench --quick prints and writes every row", async () => {
       expect(written).toContain(`| ${name} |`)
     }
     expect(report.rows.map((r) => r.name)).toEqual(expect.arrayContaining(names))
-    for (const heading of ["Signature verification", "Untrusted ingest", "Replay of stored history", "Memory", "Bundle size"])
+    for (const heading of ["Signature verification", "Untrusted ingest", "Replay of stored history", "Memory", "Bundle size", "Phone-class check"])
       expect(written).toContain(`## ${heading}`)
     expect(written).toContain(process.version)
     expect(written).toContain(`${report.environment.cores} cores`)
     expect(written).toContain("1,500 events")
+    // The phone-class rows: measured in Chromium, or skipped with the reason when it is missing.
+    const phone = (name: string) => report.rows.find((r) => r.name === name)!
+    expect(phone("Phone: open 200 events (CPU 4× slower)").result).toMatch(/^(\d[\d,.]* ms to interactive|skipped)$/)
+    expect(phone("Phone: longest main-thread task (CPU 4× slower)").result).toMatch(/^(\d[\d,.]* ms|none ≥ 50 ms|skipped)$/)
+    expect(phone("Phone: app bundle (examples/web, SDK included)").result).toMatch(/^[\d,]+ B min \/ [\d,]+ B gzip$/)
     // Every row that has a target says whether it was met.
     for (const row of report.rows.filter((r) => r.target !== undefined)) expect(table).toMatch(new RegExp(`\\| ${row.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\|.*(met|not met)`))
   } finally {
     await rm(directory, { recursive: true, force: true })
   }
-}, 120_000)
+}, 300_000)
