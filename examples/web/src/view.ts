@@ -76,8 +76,9 @@ const short = (id: string): string => id.slice(0, 8)
 /** How a person is named: short id, and "you". */
 export const who = (room: RoomView | undefined, id: string): string => (room?.identity === id ? `${short(id)} (you)` : short(id))
 
-const when = (t: number): string =>
-  new Date(t).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" })
+// One formatter for every date: making one per call (what `toLocaleString` with options does) dominates a render.
+const dateFormat = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" })
+const when = (t: number): string => dateFormat.format(t)
 
 const fieldError = (s: ViewState, field: string): Child =>
   s.errors[field] ? h("p", { class: "field-error", role: "alert", "data-testid": `error-${field}` }, s.errors[field]!) : null
