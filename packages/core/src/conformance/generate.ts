@@ -1045,6 +1045,21 @@ const scenarioDefs = (): ReadonlyArray<ScenarioDef> => {
     })
   }
 
+  // Bodies that are not maps.
+  {
+    const n1 = c.event(alice, "tick", 7, { prev: c.genesis })
+    const n2 = c.event(alice, "tick", "seven", { prev: n1 })
+    const n3 = c.event(alice, "tick", true, { prev: n2 })
+    const n4 = c.event(alice, "tick", new Uint8Array(0), { prev: n3 })
+    add({
+      name: "bodies that are not maps",
+      checks: "Every body is a map: a number, a text, a boolean or a byte string where a map is expected is refused (InvalidBody) and changes nothing.",
+      community: c,
+      steps: [step("alice tick with body 7", n1, valid), step("alice tick with a text body", n2, valid), step("alice tick with body true", n3, valid), step("alice tick with empty bytes", n4, valid)],
+      outcomes: rejected("InvalidBody", n1, n2, n3, n4)
+    })
+  }
+
   // Unknown modules and types.
   {
     const u1 = c.event(alice, "plant", { seed: "tomato" }, { prev: c.genesis, module: "garden" })
