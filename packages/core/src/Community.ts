@@ -91,7 +91,12 @@ export interface AppendOptions {
 
 /** Local checkpoints of the fold (see "Local storage" in docs/protocol.md). */
 export interface CheckpointOptions {
-  /** Delivered events between checkpoints written while the community is open (default 1,024). */
+  /**
+   * Delivered events between checkpoints written while the community is open (default
+   * 1,024), or a quarter of the events the last checkpoint covered when that is more: each
+   * checkpoint encodes the whole state, so spacing them by a share of the history keeps
+   * their cost per event flat as a community grows.
+   */
   readonly every?: number
   /**
    * A name for the module code the state was folded with (default `""`). A checkpoint
@@ -116,6 +121,9 @@ export interface Options extends ReplicaOptions {
 /** Default {@link CheckpointOptions.every}. */
 export const CHECKPOINT_EVERY = 1024
 
+/** Checkpoints are at least the covered size divided by this apart (see {@link CheckpointOptions.every}). */
+const CHECKPOINT_SHARE = 4
+
 /** Default {@link Options.yieldAfterMs}. */
 export const YIELD_AFTER_MS = 8
 
@@ -133,6 +141,12 @@ const invalid = (key: string | null, tag: string, message: string): Verdict => (
   key,
   reason: { _tag: tag, message }
 })
+
+/** A slice of events on its way through `receive`, with each event's position in the verdicts. */
+interface Part {
+  readonly events: ReadonlyArray<Event.Event>
+  readonly at: ReadonlyArray<number>
+}
 
 /** Signatures an event carries besides its own: device consents, embedded proof events. */
 const embeddedSignatures = (event: Event.Event): ReadonlyArray<VerifyItem> => {
@@ -236,7 +250,9 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
           )
         }
         // A checkpoint is an optimisation: failing to write one does not fail the change.
-        if (replica.log.size - checkpointed >= every) yield* Effect.ignore(writeCheckpoint)
+        // Spaced by a share of what is covered, so a growing state costs each event the same.
+        if (replica.log.size - checkpointed >= Math.max(every, Math.floor(checkpointed / CHECKPOINT_SHARE)))
+          yield* Effect.ignore(writeCheckpoint)
         // The state hash costs an encoding of the whole state: only when someone listens.
         if (listeners.size === 0) return
         const change: Change = { delivered, stateHash: replica.stateHashHex() }
@@ -260,26 +276,25 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
     const startVerify = (items: ReadonlyArray<VerifyItem>): Promise<ReadonlyArray<boolean>> =>
       Effect.runPromise(crypto.verifyBatch(items))
 
-    /** Fold one verified slice; fills `verdicts` at `offset`; collects events embedded in proofs. */
+    /** Fold one verified slice; fills `verdicts` at the slice's positions; collects events embedded in proofs. */
     const foldSlice = (
-      events: ReadonlyArray<Event.Event>,
+      part: Part,
       spans: ReadonlyArray<readonly [number, number]>,
       ok: ReadonlyArray<boolean>,
       verdicts: Array<Verdict | undefined>,
-      offset: number,
       delivered: Array<string>,
       embedded: Array<Event.Event> | undefined
     ) => {
       const good: Array<Event.Event> = []
       const goodAt: Array<number> = []
-      events.forEach((e, n) => {
+      part.events.forEach((e, n) => {
         const [a, b] = spans[n]!
-        if (!ok[a]) verdicts[offset + n] = invalid(e.key, "BadSignature", "the signature does not verify for the author's key")
-        else if (!allTrue(ok, a + 1, b))
-          verdicts[offset + n] = invalid(e.key, "BadEmbeddedSignature", "a signature inside the body does not verify")
+        const at = part.at[n]!
+        if (!ok[a]) verdicts[at] = invalid(e.key, "BadSignature", "the signature does not verify for the author's key")
+        else if (!allTrue(ok, a + 1, b)) verdicts[at] = invalid(e.key, "BadEmbeddedSignature", "a signature inside the body does not verify")
         else {
           good.push(e)
-          goodAt.push(offset + n)
+          goodAt.push(at)
         }
       })
       const r = replica.ingest(good, { fold: false })
@@ -298,75 +313,90 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
     }
 
     /**
-     * Verify and fold events in slices, pipelined: the next slice's signatures are being
-     * verified while the current one is folded. Events embedded in equivocation proofs are
-     * evidence: when `embedded` is given they are collected there, to be verified and
-     * offered like any received event.
+     * Verify and fold events in slices, pipelined: slices are taken from `next` (which may
+     * decode them on demand) and their signatures verified a few slices ahead while the
+     * current one is folded, so a provider with a thread pool is kept busy from the first
+     * slice on. Events embedded in equivocation proofs are evidence: when `embedded` is
+     * given they are collected there, to be verified and offered like any received event.
      */
     const verifyAndFold = (
-      events: ReadonlyArray<Event.Event>,
+      next: () => Part | undefined,
+      verdicts: Array<Verdict | undefined>,
       delivered: Array<string>,
       embedded: Array<Event.Event> | undefined
-    ): Effect.Effect<Array<Verdict | undefined>> =>
+    ): Effect.Effect<void> =>
       Effect.gen(function* () {
-        const verdicts: Array<Verdict | undefined> = new Array(events.length)
-        const parts: Array<ReadonlyArray<Event.Event>> = []
-        for (let i = 0; i < events.length; i += SLICE) parts.push(events.slice(i, i + SLICE))
-        // Keep a few slices' signatures in flight on the thread pool while folding.
-        const inFlight: Array<{ readonly spans: ReadonlyArray<readonly [number, number]>; readonly ok: Promise<ReadonlyArray<boolean>> }> = []
-        let started = 0
+        const inFlight: Array<{ readonly part: Part; readonly spans: ReadonlyArray<readonly [number, number]>; readonly ok: Promise<ReadonlyArray<boolean>> }> = []
+        let done = false
         const startNext = () => {
-          const r = requests(parts[started++]!)
-          inFlight.push({ spans: r.spans, ok: startVerify(r.items) })
+          const part = next()
+          if (part === undefined) {
+            done = true
+            return
+          }
+          const r = requests(part.events)
+          inFlight.push({ part, spans: r.spans, ok: startVerify(r.items) })
         }
-        for (let k = 0; k < parts.length; k++) {
-          while (started < parts.length && started <= k + IN_FLIGHT - 1) startNext()
+        while (!done && inFlight.length < IN_FLIGHT) startNext()
+        while (inFlight.length > 0) {
           const current = inFlight.shift()!
           const ok = yield* Effect.promise(() => current.ok)
-          if (started < parts.length) startNext()
-          foldSlice(parts[k]!, current.spans, ok, verdicts, k * SLICE, delivered, embedded)
+          if (!done) startNext()
+          foldSlice(current.part, current.spans, ok, verdicts, delivered, embedded)
           yield* foldInSlices(replica, slices)
           yield* slices.check
         }
-        return verdicts
       })
 
-    /** Verify, fold and store decoded events; verdicts in input order. */
-    const ingest = (events: ReadonlyArray<Event.Event>): Effect.Effect<ReadonlyArray<Verdict>, StorageError> =>
+    /** Slices of decoded events, in order; positions are indexes into the array. */
+    const slicesOf = (events: ReadonlyArray<Event.Event>): (() => Part | undefined) => {
+      let from = 0
+      return () => {
+        if (from >= events.length) return undefined
+        const to = Math.min(events.length, from + SLICE)
+        const part: Part = { events: events.slice(from, to), at: Array.from({ length: to - from }, (_, k) => from + k) }
+        from = to
+        return part
+      }
+    }
+
+    /** Verify, fold and store events taken from `next`; fills `verdicts`. */
+    const ingest = (next: () => Part | undefined, verdicts: Array<Verdict | undefined>): Effect.Effect<void, StorageError> =>
       Effect.gen(function* () {
         const delivered: Array<string> = []
         const embedded: Array<Event.Event> = []
-        const verdicts = yield* verifyAndFold(events, delivered, embedded)
+        yield* verifyAndFold(next, verdicts, delivered, embedded)
         // Embedded events go through the same checks as received ones (their own and
         // embedded signatures), one level deep: proofs inside proofs are not unpacked.
-        if (embedded.length > 0) yield* verifyAndFold(embedded, delivered, undefined)
+        if (embedded.length > 0) yield* verifyAndFold(slicesOf(embedded), [], delivered, undefined)
         yield* commit(delivered)
-        return verdicts as ReadonlyArray<Verdict>
       })
 
     const receive = (inputs: ReadonlyArray<Uint8Array>) =>
       Effect.gen(function* () {
-        const verdicts: Array<Verdict | undefined> = []
-        const decoded: Array<Event.Event> = []
-        const at: Array<number> = []
-        for (let n = 0; n < inputs.length; n++) {
-          if ((n & 127) === 127) yield* slices.check
-          const bytes = inputs[n]!
-          const d = Event.decode(bytes)
-          if (!d.ok) verdicts.push(invalid(null, d.error.reason, d.error.message))
-          else {
-            const c = d.event.header.community
-            if (c !== null && !Bytes.equals(c, replica.log.community))
-              verdicts.push(invalid(d.event.key, "WrongCommunity", `event belongs to community ${Bytes.toHex(c)}`))
+        const verdicts: Array<Verdict | undefined> = new Array(inputs.length)
+        let n = 0
+        /** Decode the next slice of inputs: bytes that fail get their verdict here. */
+        const next = (): Part | undefined => {
+          const events: Array<Event.Event> = []
+          const at: Array<number> = []
+          while (n < inputs.length && events.length < SLICE) {
+            const d = Event.decode(inputs[n]!)
+            if (!d.ok) verdicts[n] = invalid(null, d.error.reason, d.error.message)
             else {
-              verdicts.push(undefined)
-              decoded.push(d.event)
-              at.push(n)
+              const c = d.event.header.community
+              if (c !== null && !Bytes.equals(c, replica.log.community))
+                verdicts[n] = invalid(d.event.key, "WrongCommunity", `event belongs to community ${Bytes.toHex(c)}`)
+              else {
+                events.push(d.event)
+                at.push(n)
+              }
             }
+            n++
           }
+          return events.length === 0 ? undefined : { events, at }
         }
-        const inner = yield* ingest(decoded)
-        inner.forEach((v, j) => (verdicts[at[j]!] = v))
+        yield* ingest(next, verdicts)
         return verdicts as ReadonlyArray<Verdict>
       })
 
@@ -385,7 +415,9 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
           type,
           body
         }).pipe(Effect.mapError((e) => new AppendError({ reason: e.reason, message: e.message })))
-        const [verdict] = yield* ingest([event])
+        const verdicts: Array<Verdict | undefined> = []
+        yield* ingest(slicesOf([event]), verdicts)
+        const verdict = verdicts[0]
         if (verdict?._tag !== "Valid")
           return yield* Effect.fail(
             new AppendError({

@@ -358,6 +358,7 @@ export class Log {
     if (other !== undefined) {
       const first = this.equivocations.get(author)
       if (first === undefined || seq < first) this.equivocations.set(author, seq)
+      this.settled.delete(author)
       this.touched.add(author)
       const [a, b] = this.keys[other]! < key ? [this.bytes[other]!, bytes] : [bytes, this.bytes[other]!]
       this.proofs.push({ author, seq, a, b })
@@ -595,6 +596,10 @@ export class Log {
   }
 
   private addFact<T>(map: Map<string, Array<T>>, key: string, fact: T): void {
+    // A new fact about a key (an identity, for departures) unsettles what was found for it.
+    if (map === (this.ends as Map<string, unknown>)) {
+      for (const [device, s] of this.settled) if (s.identity === key) this.settled.delete(device)
+    } else this.settled.delete(key)
     const list = map.get(key)
     if (list) list.push(fact)
     else map.set(key, [fact])
@@ -609,6 +614,34 @@ export class Log {
    *   causal past. An event concurrent with, or after, a revocation does not count.
    */
   identityIn(device: string, i: number, mode: "past" | "strong"): string | undefined {
+    // The common question: a key's own later event. Once an event of an unforked chain has
+    // the key's only addition in its past, every later event of that chain has it too; with
+    // no revocation, departure or fork recorded since, the answer is the same for both modes.
+    const settled = this.settled.get(device)
+    if (settled !== undefined && this.author[i] === device && this.seq[i]! > settled.seq) return settled.identity
+    const found = this.identityJudged(device, i, mode)
+    if (
+      found !== undefined &&
+      this.author[i] === device &&
+      this.adds.get(device)!.length === 1 &&
+      !this.revokes.has(device) &&
+      !this.ends.has(found) &&
+      !this.equivocations.has(device)
+    ) {
+      const seq = this.seq[i]!
+      if (settled === undefined || seq < settled.seq) this.settled.set(device, { seq, identity: found })
+    }
+    return found
+  }
+
+  /**
+   * Per device key: the sequence number of an event of its own chain at which
+   * {@link identityIn} found its identity. Dropped when a fact about the key or its identity
+   * is recorded, or its chain forks.
+   */
+  private readonly settled = new Map<string, { readonly seq: number; readonly identity: string }>()
+
+  private identityJudged(device: string, i: number, mode: "past" | "strong"): string | undefined {
     const adds = this.adds.get(device)
     if (!adds) return undefined
     let found: Fact | undefined

@@ -246,6 +246,15 @@ describe("checkpoints (Community)", () => {
     expect(next.outcome._tag).toBe("Applied")
   })
 
+  it("space out as the history grows: `every` events or a quarter of what the last one covered", async () => {
+    const { layer } = shared()
+    // 81 events, every 8: written at 8, 16, 24, 32, 40, then 40 + 10, 50 + 12, 62 + 15 = 77.
+    const com = await grow(layer, 80, { checkpoint: { every: 8 } })
+    const again = await reopenCommunity(layer, com.id)
+    expect(again.resumed).toEqual({ _tag: "FromCheckpoint", position: 77 })
+    expect(again.replica.stateHashHex()).toBe(com.replica.stateHashHex())
+  })
+
   it("neither reads nor writes checkpoints when turned off", async () => {
     const { store, layer } = shared()
     const com = await grow(layer, 20, { checkpoint: false })
