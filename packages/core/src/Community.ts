@@ -17,6 +17,7 @@ import type * as Cbor from "./Cbor.ts"
 import * as CoreEvents from "./CoreEvents.ts"
 import { Crypto, type VerifyItem } from "./Crypto.ts"
 import * as Event from "./Event.ts"
+import * as Hash from "./Hash.ts"
 import * as Checkpoints from "./internal/checkpoint.ts"
 import { type Slicer, slicer } from "./internal/yield.ts"
 import type { DeviceKey } from "./Keys.ts"
@@ -207,9 +208,10 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
         return Effect.succeed(false)
       const cp = replica.checkpoint()
       if (cp === undefined || cp.size <= checkpointed) return Effect.succeed(false)
-      const bytes = Checkpoints.encode(replica.log.community, label, cp)
       writing = true
-      return storage.set(replica.id, Checkpoints.KEY, bytes).pipe(
+      // The stored records it covers are the first `size` delivered events, byte for byte.
+      return Effect.promise(() => Hash.sha256Framed(replica.log.bytes, cp.size)).pipe(
+        Effect.flatMap((records) => storage.set(replica.id, Checkpoints.KEY, Checkpoints.encode(replica.log.community, label, { ...cp, records }))),
         Effect.map(() => {
           checkpointed = Math.max(checkpointed, cp.size)
           return true
@@ -515,9 +517,19 @@ export const open = (
       const bytes = yield* storage.get(id, Checkpoints.KEY).pipe(Effect.orElseSucceed(() => undefined))
       if (bytes !== undefined) checkpoint = Checkpoints.decode(bytes, replica.log.community, options.checkpoint?.label ?? "")
     }
+    // The checkpoint lists the ids of the records it covers: when one pass over those
+    // records gives the digest it recorded, they are the same bytes, and their ids need not
+    // be hashed one by one again.
+    if (typeof checkpoint === "object") {
+      const covered = checkpoint.size
+      const digest = covered <= records.length ? yield* Effect.promise(() => Hash.sha256Framed(records, covered)) : undefined
+      if (digest === undefined || !Bytes.equals(digest, checkpoint.records))
+        checkpoint = "the stored records are not those the checkpoint was taken over"
+    }
     const usable = typeof checkpoint === "object" ? checkpoint : undefined
+    const ids = usable?.ids
     for (let k = 1; k < records.length; k++) {
-      const problem = replica.loadStored(records[k]!, usable?.size)
+      const problem = replica.loadStored(records[k]!, usable?.size, ids !== undefined && k < usable!.size ? ids.subarray(32 * k, 32 * k + 32) : undefined)
       if (problem !== undefined) return yield* Effect.fail(notFound(`stored event no longer decodes: ${problem}`))
       if ((k & 255) === 0) yield* slices.check
     }

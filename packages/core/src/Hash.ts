@@ -32,6 +32,69 @@ export const sha256Equals: (bytes: Uint8Array, expected: Uint8Array) => boolean 
   ? (bytes, expected) => sameDigest(native("sha256", bytes, "buffer"), expected)
   : (bytes, expected) => sameDigest(nobleSha256(bytes), expected)
 
+type NodeHasher = { update(data: Uint8Array): NodeHasher; digest(): Uint8Array }
+
+const nodeCreateHash: ((algorithm: string) => NodeHasher) | undefined = (() => {
+  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule
+  if (typeof getBuiltin !== "function") return undefined
+  const crypto = getBuiltin("node:crypto") as { createHash?: (algorithm: string) => NodeHasher } | undefined
+  return typeof crypto?.createHash === "function" ? crypto.createHash : undefined
+})()
+
+/** Bytes copied into one buffer before it is handed to a streaming hash. */
+const FRAMED_CHUNK = 1 << 20
+
+/**
+ * SHA-256 of the first `count` byte strings of `parts`, each preceded by its length (4
+ * bytes, big-endian): `SHA-256(u32be(len(p_0)) || p_0 || u32be(len(p_1)) || p_1 || …)`.
+ * One pass of the platform's native hash over many small strings, much cheaper than
+ * hashing each alone: node:crypto's streaming hash on Node, WebCrypto's `digest` over one
+ * joined buffer in a browser, `@noble/hashes` elsewhere. The result is the same everywhere.
+ */
+export const sha256Framed = async (parts: ReadonlyArray<Uint8Array>, count: number = parts.length): Promise<Uint8Array> => {
+  const n = Math.max(0, Math.min(count, parts.length))
+  const subtle = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle
+  if (nodeCreateHash === undefined && subtle !== undefined) {
+    let total = 0
+    for (let k = 0; k < n; k++) total += 4 + parts[k]!.length
+    const joined = new Uint8Array(total)
+    let at = 0
+    for (let k = 0; k < n; k++) at = frame(joined, at, parts[k]!)
+    return new Uint8Array(await subtle.digest("SHA-256", joined))
+  }
+  const hasher: { update(data: Uint8Array): unknown; digest(): Uint8Array } = nodeCreateHash?.("sha256") ?? nobleSha256.create()
+  const chunk = new Uint8Array(FRAMED_CHUNK)
+  let at = 0
+  for (let k = 0; k < n; k++) {
+    const p = parts[k]!
+    if (at + 4 + p.length > chunk.length) {
+      if (at > 0) hasher.update(chunk.subarray(0, at))
+      at = 0
+      if (4 + p.length > chunk.length) {
+        hasher.update(Uint8Array.of(p.length >>> 24, (p.length >>> 16) & 255, (p.length >>> 8) & 255, p.length & 255))
+        hasher.update(p)
+        continue
+      }
+    }
+    at = frame(chunk, at, p)
+  }
+  if (at > 0) hasher.update(chunk.subarray(0, at))
+  const out = new Uint8Array(32)
+  out.set(hasher.digest())
+  return out
+}
+
+/** Write `u32be(len(p)) || p` into `into` at `at`; the offset after it. */
+const frame = (into: Uint8Array, at: number, p: Uint8Array): number => {
+  const len = p.length
+  into[at] = len >>> 24
+  into[at + 1] = (len >>> 16) & 255
+  into[at + 2] = (len >>> 8) & 255
+  into[at + 3] = len & 255
+  into.set(p, at + 4)
+  return at + 4 + len
+}
+
 const sameDigest = (a: Uint8Array, b: Uint8Array): boolean => {
   if (a.length !== b.length) return false
   let d = 0

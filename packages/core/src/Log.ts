@@ -13,7 +13,7 @@ import * as Bytes from "./Bytes.ts"
 import * as CoreEvents from "./CoreEvents.ts"
 import type * as Event from "./Event.ts"
 import { sha256 } from "./Hash.ts"
-import { makeScan, scan } from "./internal/stored.ts"
+import { makeScan, type Scan, scan } from "./internal/stored.ts"
 import type { Rejection } from "./Module.ts"
 
 /** What the log says about one event given to it. */
@@ -92,7 +92,8 @@ export class Log {
   readonly topTimes: Array<ReadonlyArray<Witness>> = []
   readonly index = new Map<string, number>()
 
-  /** Ids of delivered events, 32 bytes each, back to back by index. */
+  /** Ids of delivered events, 32 bytes each, back to back by index (grown by doubling). */
+  private allIds = new Uint8Array(32 * 64)
   /** Ids of the events of the current, unfinished run of {@link DIGEST_SEGMENT} (32 bytes each; grows to 128 kB). */
   private segment = new Uint8Array(32 * 64)
   /** SHA-256 of each finished run of {@link DIGEST_SEGMENT} ids, in order. */
@@ -323,7 +324,8 @@ export class Log {
     author: string,
     seq: number,
     time: number,
-    deps: ReadonlyArray<number>
+    deps: ReadonlyArray<number>,
+    indexed = true
   ): number {
     const i = this.keys.length
     let depth = 0
@@ -336,7 +338,7 @@ export class Log {
     this.author.push(author)
     this.deps.push(deps)
     this.childCount.push(0)
-    this.index.set(key, i)
+    if (indexed) this.index.set(key, i)
     const slot = i % DIGEST_SEGMENT
     if (this.segment.length < 32 * (slot + 1)) {
       const grown = new Uint8Array(Math.min(32 * DIGEST_SEGMENT, this.segment.length * 2))
@@ -344,6 +346,12 @@ export class Log {
       this.segment = grown
     }
     this.segment.set(id, 32 * slot)
+    if (this.allIds.length < 32 * (i + 1)) {
+      const grown = new Uint8Array(this.allIds.length * 2)
+      grown.set(this.allIds)
+      this.allIds = grown
+    }
+    this.allIds.set(id, 32 * i)
     if (slot === DIGEST_SEGMENT - 1) this.segmentDigests.push(sha256(this.segment))
     this.recent.set(id, 32 * (i % RECENT))
     for (const d of deps) {
@@ -383,8 +391,11 @@ export class Log {
    * holds it, and `undefined` when the record needs the full path: decode it with
    * `Event.decode` and offer it to {@link add}. Records of the key registry (core events
    * that add, revoke or end keys) always take the full path.
+   *
+   * @param knownId - the record's id when the caller already knows it for these exact
+   *   bytes (from a checkpoint whose digest of the stored records matched): not hashed again.
    */
-  addStored(bytes: Uint8Array): number | null | undefined {
+  addStored(bytes: Uint8Array, knownId?: Uint8Array): number | null | undefined {
     const s = this.scanned
     if (!scan(bytes, s) || s.moduleEnd > bytes.length) return undefined
     if (!this.sameBytes(bytes, s.community, this.community, 0)) return undefined
@@ -397,10 +408,26 @@ export class Log {
         if (k === name.length) return undefined
       }
     }
-    const id = sha256(bytes.subarray(s.headerStart, s.headerEnd))
+    const id = knownId ?? sha256(bytes.subarray(s.headerStart, s.headerEnd))
     const key = Bytes.toHex(id)
-    if (this.index.has(key)) return null
-    if (this.pending.has(key) || this.refused.has(key)) return undefined
+    if (this.pending.size > 0 && this.pending.has(key)) return undefined
+    if (this.refused.size > 0 && this.refused.has(key)) return undefined
+    // Claim the index entry now (one lookup instead of a look and a later insert); a record
+    // stored twice finds it taken and gets it back; any later way out gives it up.
+    const i = this.keys.length
+    const before = this.index.size
+    this.index.set(key, i)
+    if (this.index.size === before) {
+      this.index.set(key, this.keys.indexOf(key))
+      return null
+    }
+    const taken = this.addStoredClaimed(bytes, s, key, id, i)
+    if (taken === undefined) this.index.delete(key)
+    return taken
+  }
+
+  /** The rest of {@link addStored}, once the index entry for `key` is claimed as `i`. */
+  private addStoredClaimed(bytes: Uint8Array, s: Scan, key: string, id: Uint8Array, i: number): number | undefined {
     const author = this.authorKey(bytes, s.author)
     const seq = s.seq
     const time = s.time
@@ -420,7 +447,7 @@ export class Log {
       if (this.time[d]! > latest) latest = this.time[d]!
     } else if (seq !== 1) return undefined
     if (time < latest || deps.length === 0) return undefined
-    const i = this.place(key, id, bytes, author, seq, time, deps)
+    this.place(key, id, bytes, author, seq, time, deps, false)
     this.topTimes.push(this.witnessTimes(i, author))
     if (this.waiting.has(key)) this.release(key, [])
     return i
@@ -457,6 +484,12 @@ export class Log {
   }
 
   private readonly authorPrefixes = new Map<number, { readonly bytes: Uint8Array; readonly key: string }>()
+
+  /** The ids of the first `count` delivered events, 32 bytes each, back to back (a copy). */
+  ids(count: number = this.size): Uint8Array {
+    if (!Number.isSafeInteger(count) || count < 0 || count > this.size) throw new RangeError(`no prefix of ${count} events`)
+    return this.allIds.slice(0, 32 * count)
+  }
 
   /**
    * A digest that identifies the first `count` delivered events and their delivery order:

@@ -71,6 +71,27 @@ describe("Log.digest", () => {
   })
 })
 
+describe("Log.addStored", () => {
+  it("takes a record stored twice as known, and leaves no trace of a record it sends to the full path", () => {
+    const events = chain(40)
+    const log = new Log.Log(events[0]!.id)
+    log.add(events[0]!)
+    for (const e of events.slice(1, 20)) expect(log.addStored(e.bytes)).toBeTypeOf("number")
+    // Stored twice: the first delivery keeps its index.
+    expect(log.addStored(events[7]!.bytes)).toBeNull()
+    expect(log.index.get(events[7]!.key)).toBe(7)
+    // A record whose backlink is not there yet goes to the full path, unindexed.
+    expect(log.addStored(events[25]!.bytes)).toBeUndefined()
+    expect(log.index.has(events[25]!.key)).toBe(false)
+    expect(log.size).toBe(20)
+    // The full path then queues it like any event whose parents are missing.
+    expect(log.add(events[25]!).verdict._tag).toBe("Pending")
+    for (const e of events.slice(20, 25)) expect(log.addStored(e.bytes)).toBeTypeOf("number")
+    expect(log.size).toBe(26)
+    expect(log.keys).toEqual(events.slice(0, 26).map((e) => e.key))
+  })
+})
+
 describe("checkpoints (Replica)", () => {
   it("reopening from a checkpoint gives the state of a full fold, whatever the arrival order and wherever the checkpoint was taken", () => {
     const used = { checkpoint: 0, genesis: 0 }
@@ -284,7 +305,8 @@ describe("checkpoints (Community)", () => {
       ["truncated", good.slice(0, good.length - 40), /damaged|truncated/],
       ["one byte changed", good.map((x, i) => (i === Math.floor(good.length / 2) ? x ^ 1 : x)), /damaged/],
       ["random bytes", Uint8Array.from({ length: 300 }, (_, i) => (i * 37 + 11) & 255), /damaged/],
-      ["checksummed garbage", withChecksum(Cbor.encode({ format: "affinity/checkpoint/v1" })), /fields/],
+      ["checksummed garbage", withChecksum(Cbor.encode({ format: "affinity/checkpoint/v2" })), /fields/],
+      ["the first format", withChecksum(Cbor.encode({ format: "affinity/checkpoint/v1" })), /format/],
       ["another format", withChecksum(Cbor.encode({ format: "something/else" })), /format/],
       ["not CBOR", withChecksum(Uint8Array.of(0xff, 0xff)), /decode/]
     ]
@@ -311,6 +333,32 @@ describe("checkpoints (Community)", () => {
     const fine = await reopenCommunity(layer, com.id)
     expect(fine.resumed?._tag).toBe("FromCheckpoint")
     expect(fine.replica.stateHashHex()).toBe(hash)
+  })
+
+  it("is not used when the stored records differ from those it was taken over, even where ids would not show it", async () => {
+    const { store, layer } = shared()
+    const com = await grow(layer, 12, { checkpoint: { every: 4 } })
+    expect(await runIn(layer, com.checkpoint())).toBe(true)
+    const records = await Effect.runPromise(store.events(com.id))
+    // One byte of a signature changed: the id (a hash of the header) stays the same.
+    const k = 5
+    const d = Event.decode(records[k]!)
+    if (!d.ok) throw new Error(d.error.message)
+    const at = Buffer.from(records[k]!).indexOf(Buffer.from(d.event.signature))
+    expect(at).toBeGreaterThan(0)
+    const changed = records.map((r, i) => (i === k ? r.map((x, j) => (j === at ? x ^ 1 : x)) : r))
+    const tampered: Storage.StorageShape = { ...store, events: () => Effect.succeed(changed) }
+    const opened = await reopenCommunity(shared(tampered).layer, com.id)
+    expect(opened.resumed).toEqual({ _tag: "FromGenesis", reason: "the stored records are not those the checkpoint was taken over" })
+    expect(opened.replica.stateHashHex()).toBe(com.replica.stateHashHex())
+    // Fewer records than it covers.
+    const shorter: Storage.StorageShape = { ...store, events: () => Effect.succeed(records.slice(0, 4)) }
+    expect((await reopenCommunity(shared(shorter).layer, com.id)).resumed).toMatchObject({ _tag: "FromGenesis" })
+    // The untouched store resumes from it, with the ids it lists.
+    const fine = await reopenCommunity(layer, com.id)
+    expect(fine.resumed).toEqual({ _tag: "FromCheckpoint", position: com.replica.log.size })
+    expect(fine.replica.log.keys).toEqual(com.replica.log.keys)
+    expect(Bytes.toHex(fine.replica.log.ids())).toBe(Bytes.toHex(com.replica.log.ids()))
   })
 
   it("falls back when reading the checkpoint fails", async () => {

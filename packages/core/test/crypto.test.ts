@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs"
 import { runInNewContext } from "node:vm"
 import * as ed from "@noble/ed25519"
-import { sha512 } from "@noble/hashes/sha2.js"
+import { sha256 as nobleSha256, sha512 } from "@noble/hashes/sha2.js"
 import { Effect } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { Bytes, Crypto } from "@affinity/core"
+import { Bytes, Crypto, Hash } from "@affinity/core"
 import { BoundedCache } from "../src/internal/ed25519.ts"
 
 ed.hashes.sha512 = sha512
@@ -571,5 +571,23 @@ describe("BoundedCache", () => {
     expect(cache.get("a")).toBe(1)
     expect(cache.get("c")).toBe(3)
     expect(cache.get("d")).toBe(4)
+  })
+})
+
+describe("Hash.sha256Framed", () => {
+  it("is SHA-256 over each part preceded by its length, for any sizes and a prefix of the parts", async () => {
+    const frame = (parts: ReadonlyArray<Uint8Array>) =>
+      Bytes.concat(...parts.flatMap((p) => [Uint8Array.of(p.length >>> 24, (p.length >>> 16) & 255, (p.length >>> 8) & 255, p.length & 255), p]))
+    const big = Uint8Array.from({ length: (1 << 20) + 7 }, (_, i) => (i * 31) & 255)
+    const cases: ReadonlyArray<ReadonlyArray<Uint8Array>> = [
+      [],
+      [new Uint8Array(0)],
+      [Uint8Array.of(1, 2, 3), new Uint8Array(0), Uint8Array.of(4)],
+      Array.from({ length: 5000 }, (_, i) => Uint8Array.from({ length: 200 + (i % 97) }, (_, j) => (i + j) & 255)),
+      [Uint8Array.of(9), big, Uint8Array.of(8, 7)]
+    ]
+    for (const parts of cases) expect(Bytes.toHex(await Hash.sha256Framed(parts))).toBe(Bytes.toHex(nobleSha256(frame(parts))))
+    const parts = cases[3]!
+    expect(Bytes.toHex(await Hash.sha256Framed(parts, 10))).toBe(Bytes.toHex(nobleSha256(frame(parts.slice(0, 10)))))
   })
 })

@@ -5,11 +5,13 @@
  * ```text
  * value   = payload || SHA-256(payload)
  * payload = {
- *   "format":    "affinity/checkpoint/v1",
+ *   "format":    "affinity/checkpoint/v2",
  *   "community": bstr(32)        the community id
  *   "label":     tstr            the integrator's label for its module code
  *   "size":      uint            events covered: delivery indexes 0 … size-1
  *   "digest":    bstr(32)        Log.digest(size)
+ *   "records":   bstr(32)        Hash.sha256Framed of the covered events' stored bytes
+ *   "ids":       bstr(32·size)   the covered events' ids, back to back
  *   "modules":   [tstr]          module names, sorted, core included
  *   "stateHash": bstr(32)        SHA-256 of "states"
  *   "states":    bstr            canonical CBOR of the map of module states
@@ -32,7 +34,7 @@ import type { ActionOutcome, Checkpoint, Outcome } from "../Replica.ts"
 export const KEY = "checkpoint"
 
 /** The format tag of this version. */
-export const FORMAT = "affinity/checkpoint/v1"
+export const FORMAT = "affinity/checkpoint/v2"
 
 const reason = (r: { readonly _tag: string; readonly message: string }): Cbor.Value => ({ _tag: r._tag, message: r.message })
 
@@ -48,14 +50,22 @@ const outcomeValue = (o: Outcome): Cbor.Value =>
         )
       }
 
+/** A checkpoint as stored: with the digest of the stored records it covers. */
+export interface Stored extends Checkpoint {
+  /** `Hash.sha256Framed` of the first `size` stored records. */
+  readonly records: Uint8Array
+}
+
 /** The stored bytes of a checkpoint. */
-export const encode = (community: Uint8Array, label: string, checkpoint: Checkpoint): Uint8Array => {
+export const encode = (community: Uint8Array, label: string, checkpoint: Stored): Uint8Array => {
   const payload = Cbor.encode({
     format: FORMAT,
     community,
     label,
     size: checkpoint.size,
     digest: checkpoint.digest,
+    records: checkpoint.records,
+    ids: checkpoint.ids,
     modules: [...checkpoint.modules],
     stateHash: checkpoint.stateHash,
     states: checkpoint.states,
@@ -104,13 +114,13 @@ const readOutcome = (v: Cbor.Value | undefined): Outcome | undefined => {
   return { _tag: "Applied", actions }
 }
 
-const FIELDS = ["format", "community", "label", "size", "digest", "modules", "stateHash", "states", "outcomes"] as const
+const FIELDS = ["format", "community", "label", "size", "digest", "records", "ids", "modules", "stateHash", "states", "outcomes"] as const
 
 /**
  * Read stored checkpoint bytes for `community`, written under `label`: the checkpoint, or
  * why these bytes are not one (damaged, another format, another community or label).
  */
-export const decode = (bytes: Uint8Array, community: Uint8Array, label: string): Checkpoint | string => {
+export const decode = (bytes: Uint8Array, community: Uint8Array, label: string): Stored | string => {
   if (!(bytes instanceof Uint8Array) || bytes.length < 33) return "the checkpoint is truncated"
   const payload = bytes.subarray(0, bytes.length - 32)
   if (!Bytes.equals(sha256(payload), bytes.subarray(bytes.length - 32))) return "the checkpoint is damaged (its checksum does not match)"
@@ -119,11 +129,12 @@ export const decode = (bytes: Uint8Array, community: Uint8Array, label: string):
   const v = decoded.value
   if (!isRecord(v) || v["format"] !== FORMAT) return "the checkpoint is not in a format this version reads"
   if (!shaped(v, FIELDS)) return "the checkpoint does not have the fields of its format"
-  const { size, digest, modules, stateHash, states, outcomes } = v
+  const { size, digest, records, ids, modules, stateHash, states, outcomes } = v
   if (!isBytes(v["community"], 32) || !Bytes.equals(v["community"], community)) return "the checkpoint belongs to another community"
   if (v["label"] !== label) return `the checkpoint was written under the label ${JSON.stringify(v["label"])}, not ${JSON.stringify(label)}`
   if (!isIndex(size) || size < 1) return "the checkpoint's size is not a positive integer"
-  if (!isBytes(digest, 32) || !isBytes(stateHash, 32) || !isBytes(states)) return "the checkpoint's digests or states are malformed"
+  if (!isBytes(digest, 32) || !isBytes(records, 32) || !isBytes(stateHash, 32) || !isBytes(states)) return "the checkpoint's digests or states are malformed"
+  if (!isBytes(ids, 32 * size)) return "the checkpoint's ids do not match its size"
   if (!Array.isArray(modules) || !modules.every(isText)) return "the checkpoint's module list is malformed"
   if (!Array.isArray(outcomes)) return "the checkpoint's outcomes are malformed"
   const read: Array<readonly [number, Outcome]> = []
@@ -136,5 +147,5 @@ export const decode = (bytes: Uint8Array, community: Uint8Array, label: string):
     last = i
     read.push([i, outcome])
   }
-  return { size, digest, modules: modules as ReadonlyArray<string>, stateHash, states, outcomes: read }
+  return { size, digest, records, ids, modules: modules as ReadonlyArray<string>, stateHash, states, outcomes: read }
 }
