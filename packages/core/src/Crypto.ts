@@ -24,6 +24,7 @@ import type * as NodeCrypto from "node:crypto"
 import { Context, Data, Effect, Layer } from "effect"
 import * as Bytes from "./Bytes.ts"
 import * as Ed from "./internal/ed25519.ts"
+import { POOL_MIN_BATCH, verifyPool } from "./internal/verifyPool.ts"
 
 /** One signature to verify. */
 export interface VerifyItem {
@@ -215,6 +216,27 @@ export const makeNode = (): CryptoShape | undefined => {
       })
       done()
     })
+  /** On worker threads when they can run, else on the thread pool (see `internal/verifyPool.ts`). */
+  const verifyMany = async (items: ReadonlyArray<VerifyItem>): Promise<ReadonlyArray<boolean>> => {
+    const pool = items.length >= POOL_MIN_BATCH ? verifyPool() : undefined
+    if (pool !== undefined) {
+      const passed: Array<VerifyItem> = []
+      const at: Array<number> = []
+      items.forEach((item, n) => {
+        if (precheck(item)) {
+          passed.push(item)
+          at.push(n)
+        }
+      })
+      const ok = await pool.verify(passed)
+      if (ok !== undefined) {
+        const verdicts = new Array<boolean>(items.length).fill(false)
+        ok.forEach((v, k) => (verdicts[at[k]!] = v))
+        return verdicts
+      }
+    }
+    return verifyInPool(items)
+  }
   const privateKey = (secret: Uint8Array): NodeCrypto.KeyObject => {
     Ed.assertSecret(secret)
     return crypto.createPrivateKey({ key: buffer(Ed.pkcs8(secret)), format: "der", type: "pkcs8" })
@@ -228,7 +250,7 @@ export const makeNode = (): CryptoShape | undefined => {
       }),
     sign: (secret, message) => Effect.sync(() => new Uint8Array(crypto.sign(null, message, privateKey(secret)))),
     verify: (item) => Effect.sync(() => verifyNow(item)),
-    verifyBatch: (items) => Effect.promise(() => verifyInPool(items))
+    verifyBatch: (items) => Effect.promise(() => verifyMany(items))
   }
 }
 

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { runInNewContext } from "node:vm"
 import * as ed from "@noble/ed25519"
@@ -7,6 +8,7 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { Bytes, Crypto, Hash } from "@affinity/core"
 import { BoundedCache } from "../src/internal/ed25519.ts"
+import { verifyPool } from "../src/internal/verifyPool.ts"
 
 ed.hashes.sha512 = sha512
 const { Point } = ed
@@ -589,5 +591,31 @@ describe("Hash.sha256Framed", () => {
     for (const parts of cases) expect(Bytes.toHex(await Hash.sha256Framed(parts))).toBe(Bytes.toHex(nobleSha256(frame(parts))))
     const parts = cases[3]!
     expect(Bytes.toHex(await Hash.sha256Framed(parts, 10))).toBe(Bytes.toHex(nobleSha256(frame(parts.slice(0, 10)))))
+  })
+})
+
+describe("node provider's worker pool", () => {
+  it("gives each signature's verdict in order, bad ones included", async () => {
+    const pool = verifyPool()
+    expect(pool).toBeDefined()
+    const good = itemOf(TEST2)
+    const forged = { ...good, signature: good.signature.map((x, i) => (i === 10 ? x ^ 1 : x)) }
+    const otherMessage = { ...good, message: Uint8Array.of(1, 2, 3) }
+    const items = Array.from({ length: 41 }, (_, i) => (i % 3 === 0 ? good : i % 3 === 1 ? forged : otherMessage))
+    expect(await pool!.verify(items)).toEqual(items.map((_, i) => i % 3 === 0))
+    expect(await pool!.verify([])).toEqual([])
+  })
+
+  it("keeps the process alive while signatures are out, and lets it end after", () => {
+    const script = [
+      `import { verifyPool } from ${JSON.stringify(new URL("../src/internal/verifyPool.ts", import.meta.url).pathname)}`,
+      `const item = { publicKey: new Uint8Array(32).fill(7), message: new Uint8Array(3), signature: new Uint8Array(64) }`,
+      `const out = await verifyPool().verify(Array.from({ length: 20 }, () => item))`,
+      `console.log(out.length, out.every((v) => v === false))`
+    ].join("\n")
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 })
+    expect(r.stderr).toBe("")
+    expect(r.stdout.trim()).toBe("20 true")
+    expect(r.status).toBe(0)
   })
 })
