@@ -16,7 +16,7 @@ import { measureGovernance } from "./governance.ts"
 import { measureSync } from "./sync.ts"
 import { HEAP_TARGET, measureHeap } from "./heap.ts"
 import { build, type History } from "./history.ts"
-import { INGEST_TARGET, measureIngest, unchecked } from "./ingest.ts"
+import { INGEST_TARGET, measureIngest, type Reference, unchecked } from "./ingest.ts"
 import { measureReplay, REPLAY_TARGET, store } from "./replay.ts"
 import { count, document, type Environment, percent, type Row, size, table } from "./report.ts"
 import { APP_BUNDLE_TARGET, INTERACTIVE_TARGET, measurePhone, TASK_TARGET, THROTTLE } from "./phone.ts"
@@ -116,7 +116,8 @@ const sections = (s: Settings, history: History, best: string): ReadonlyArray<re
       "Signature verification",
       `Each *Verify: provider (verifyBatch)* row hands the history's own signed messages (the signing domain and the event id) ` +
         `to one Crypto provider's \`verifyBatch\` in a single call, with the protocol's byte checks (\`Crypto.precheck\`) and the ` +
-        `provider's key cache included, and reports signatures per second; noble, pure JavaScript, gets the first ` +
+        `provider's key cache included, and reports signatures per second (\`node\` shares them among worker threads, ` +
+        `\`webcrypto\` starts them all at once); noble, pure JavaScript, gets the first ` +
         `${count(s.nobleEvents)}. *node:crypto raw (callbacks, one KeyObject)* is the platform's primitive without our wrapper: ` +
         `\`crypto.verify\` with a callback on one imported key (the busiest author's signatures, repeated up to 25,000 ` +
         `verifications), all started in a tight loop so libuv's thread pool runs them in parallel; *raw (sync, one thread)* is ` +
@@ -128,16 +129,18 @@ const sections = (s: Settings, history: History, best: string): ReadonlyArray<re
       `*Ingest: provider* times what a replica does with bytes from a peer: \`Community.join\` on the genesis, then \`receive\` ` +
         `of ${count(s.chunk)} wire events at a time into memory storage, each event decoded, checked against the community, its ` +
         `signature (and any consent signature in its body) verified, linked into the log and folded; storage appends are included. ` +
-        `The rate is events per second, and the ratio compares it to the same provider's raw \`verifyBatch\` rate above: the ` +
-        `share of the verification ceiling that survives everything else ingest does (target ≥ ${percent(INGEST_TARGET)}). ` +
-        `Verification runs on libuv's thread pool while decoding and folding run on the main thread, so on a machine with few ` +
-        `cores the two compete for the same cores. *Fold steps per event* counts how many times the fold applied an event: ` +
+        `The rate is events per second, and the ratio compares it to the fastest verification rate measured above, whether a ` +
+        `provider's \`verifyBatch\` or the platform's raw primitive: the share of the verification ceiling that survives ` +
+        `everything else ingest does (target ≥ ${percent(INGEST_TARGET)}). With \`node\`, signatures are verified on worker ` +
+        `threads (one per core, synchronous \`crypto.verify\`) while decoding and folding run on the main thread; on a machine ` +
+        `with few cores the two compete for the same cores, and the ratio can only approach the target when the main thread's ` +
+        `work per event is small beside a verification. *Fold steps per event* counts how many times the fold applied an event: ` +
         `above 1 means events were folded again (from the latest state snapshot) when later ones arrived. ` +
         `The best provider on this runtime is \`${best}\` and ingests the whole history; noble ingests its first ` +
         `${count(s.nobleEvents)} events. *Signatures not checked (main-thread ceiling)* is the same ingest with a stand-in ` +
         `provider that accepts every signature without looking at it: the rate of everything ingest does besides ` +
-        `verification. Ingest can never be faster than this row, so its ratio to \`${best}\`'s raw rate bounds the ` +
-        `ratio above.`
+        `verification. Noble's row is compared with noble's own \`verifyBatch\` rate: where it is the only provider (no native ` +
+        `ed25519), that is the fastest available.`
     ],
     [
       "Replay of stored history",
@@ -241,18 +244,24 @@ export const main = async (args: ReadonlyArray<string>, output: Output = console
   const verified = await measureVerify(history, shapes, { nobleCount: s.nobleEvents, runs: s.runs, warmup: s.warmup })
   rows.push(...verified.rows)
 
+  // The fastest verification measured in this run, providers and the platform's raw primitive alike.
+  const [fastestName, fastestRate] = [...verified.rates].reduce((a, b) => (b[1] > a[1] ? b : a))
+  const fastest: Reference = { rate: fastestRate, words: `the fastest verify rate of this run (${fastestName})` }
+  const ingestOptions = { events: s.events, chunk: s.chunk, runs: s.runs, warmup: s.warmup }
   step(`ingest with ${best.name}`)
-  rows.push(await measureIngest(history, best, verified.rates.get(best.name), { events: s.events, chunk: s.chunk, runs: s.runs, warmup: s.warmup }))
+  rows.push(await measureIngest(history, best, fastest, ingestOptions))
   step("ingest without signature checks")
-  rows.push(
-    await measureIngest(history, unchecked(best), verified.rates.get(best.name), { events: s.events, chunk: s.chunk, runs: s.runs, warmup: s.warmup }, {
-      name: "Ingest: signatures not checked (main-thread ceiling)",
-      against: best.name
-    })
-  )
-  if (noble !== undefined && noble !== best) {
+  rows.push(await measureIngest(history, unchecked(best), fastest, ingestOptions, { name: "Ingest: signatures not checked (main-thread ceiling)" }))
+  const nobleRate = verified.rates.get("noble (verifyBatch)")
+  if (noble !== undefined && noble !== best && nobleRate !== undefined) {
     step("ingest with noble")
-    rows.push(await measureIngest(history, noble, verified.rates.get("noble"), { events: s.nobleEvents, chunk: s.chunk, runs: s.runs, warmup: s.warmup }))
+    // Where noble is all there is (no native ed25519), its own rate is the fastest available.
+    rows.push(
+      await measureIngest(history, noble, { rate: nobleRate, words: "noble's own `verifyBatch` rate (the fastest where it is the only provider)" }, {
+        ...ingestOptions,
+        events: s.nobleEvents
+      })
+    )
   }
 
   step("storing the history with storage-fs")

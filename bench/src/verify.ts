@@ -14,7 +14,10 @@ import { count, perSecond, type Row } from "./report.ts"
 /** What the verification section found: the rows and each provider's rate. */
 export interface VerifyResult {
   readonly rows: ReadonlyArray<Row>
-  /** Signatures per second through `verifyBatch`, by provider name. */
+  /**
+   * Signatures per second: `"<provider> (verifyBatch)"` for each provider, and
+   * `"node:crypto raw, callbacks"` / `"node:crypto raw, sync"` for the platform's primitive.
+   */
   readonly rates: ReadonlyMap<string, number>
 }
 
@@ -80,7 +83,7 @@ export const measureVerify = async (
     await verifyAll(shape, warm)
     const t = await time(options.runs, options.warmup, () => verifyAll(shape, items))
     const r = rate(items.length, t.ms)
-    rates.set(shape.name, r)
+    rates.set(`${shape.name} (verifyBatch)`, r)
     rows.push({
       section: "verify",
       name: `Verify: ${shape.name} (verifyBatch)`,
@@ -97,6 +100,7 @@ export const measureVerify = async (
   if (first !== undefined) {
     const key = NodeCrypto.createPublicKey({ key: Buffer.from(Bytes.concat(SPKI_PREFIX, first.publicKey)), format: "der", type: "spki" })
     const callbacks = await time(options.runs, options.warmup, () => rawCallbacks(key, own))
+    rates.set("node:crypto raw, callbacks", rate(own.length, callbacks.ms))
     rows.push({
       section: "verify",
       name: "Verify: node:crypto raw (callbacks, one KeyObject)",
@@ -104,6 +108,7 @@ export const measureVerify = async (
       detail: `\`crypto.verify\` with a callback, ${count(own.length)} verifications of one author's ${count(author.length)} signatures, all started at once`
     })
     const sync = await time(options.runs, options.warmup, () => rawSync(key, own))
+    rates.set("node:crypto raw, sync", rate(own.length, sync.ms))
     rows.push({
       section: "verify",
       name: "Verify: node:crypto raw (sync, one thread)",

@@ -47,6 +47,8 @@ it("pnpm bench --quick prints and writes every row", async () => {
     expect(written).toContain(process.version)
     expect(written).toContain(`${report.environment.cores} cores`)
     expect(written).toContain("1,500 events")
+    // Ingest is held to the fastest verification of the run, raw primitive included.
+    expect(report.rows.find((r) => r.name === "Ingest: node")!.detail).toMatch(/% of the fastest verify rate of this run \(/)
     // The phone-class rows: measured in Chromium, or skipped with the reason when it is missing.
     const phone = (name: string) => report.rows.find((r) => r.name === name)!
     expect(phone("Phone: open 200 events (CPU 4× slower)").result).toMatch(/^(\d[\d,.]* ms to interactive|skipped)$/)
