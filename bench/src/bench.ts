@@ -149,11 +149,13 @@ const sections = (s: Settings, history: History, best: string): ReadonlyArray<re
         `fresh storage layer each run, so the log file is read (from the page cache) and its frames checked; stored events ` +
         `were verified when they arrived and their signatures are not checked again. ` +
         `*Replay: Community.open with checkpoint* is the normal path (target ≥ ${count(REPLAY_TARGET)} events/s): every ` +
-        `stored record is read into the log on a short path (header fields read in place, the id hashed again, links ` +
-        `checked; bodies are neither hashed nor decoded except for key-registry events), the local checkpoint of the fold ` +
-        `(module states and outcomes, bound to the log by a digest of its ids; protocol §10.1) is checked and restored, and ` +
-        `only events stored after it are folded (none here). *Replay: Community.open, full re-fold (no checkpoint)* opens ` +
-        `the same store with \`checkpoint: false\`: the same log rebuild, then every event decoded and folded from the ` +
+        `stored record is read into the log on a short path (header fields read in place, links checked; bodies are ` +
+        `neither hashed nor decoded except for key-registry events). The records the local checkpoint covers are checked ` +
+        `with one pass of SHA-256 over all of them against the digest it recorded, and their ids are then taken from the ` +
+        `checkpoint rather than hashed one by one (protocol §10.1); the checkpoint of the fold (module states and outcomes) ` +
+        `is checked and restored, and only events stored after it are folded (none here). *Replay: Community.open, full ` +
+        `re-fold (no checkpoint)* opens the same store with \`checkpoint: false\`: the same log rebuild with every id ` +
+        `hashed again, then every event decoded and folded from the ` +
         `genesis, which is also what happens when a checkpoint is missing, damaged or stale. Both rows give the longest ` +
         `task: the longest time the event loop waited between two turns (a \`setImmediate\` chain) during one open, ` +
         `which includes garbage-collection pauses and the storage adapter's own work; \`open\` yields after about 8 ms of ` +

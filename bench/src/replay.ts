@@ -109,7 +109,7 @@ export const measureReplay = async (
     name: "Replay: Community.open with checkpoint (storage-fs)",
     result: perSecond(checkpointRate, "events"),
     detail:
-      `${count(n)} events in ${millis(withCheckpoint.ms)}: read ${count(stored.fileBytes)} bytes, rebuild the log (ids hashed again, bodies not read), ` +
+      `${count(n)} events in ${millis(withCheckpoint.ms)}: read ${count(stored.fileBytes)} bytes, check the covered records with one pass of SHA-256 and take their ids from the checkpoint, rebuild the log (bodies not read), ` +
       `restore the checkpoint, fold the events after it; no signature checks; longest task ${millis(reopened.ms)}`,
     target: { text: `≥ ${count(REPLAY_TARGET)} events/s`, met: checkpointRate >= REPLAY_TARGET }
   })
