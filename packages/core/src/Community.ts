@@ -201,6 +201,8 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
     /** Log size covered by the last checkpoint written (or read) in this session. */
     let checkpointed = resumed?._tag === "FromCheckpoint" ? resumed.position : 0
     let writing = false
+    /** The records stored so far, hashed as they are stored (from the first checkpoint on; `null` where the platform cannot). */
+    let recordsHash: Hash.FramedHasher | null | undefined
 
     /** Write a checkpoint of the current fold when it covers more than the last one. */
     const writeCheckpoint: Effect.Effect<boolean, StorageError> = Effect.suspend(() => {
@@ -209,8 +211,14 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
       const cp = replica.checkpoint()
       if (cp === undefined || cp.size <= checkpointed) return Effect.succeed(false)
       writing = true
-      // The stored records it covers are the first `size` delivered events, byte for byte.
-      return Effect.promise(() => Hash.sha256Framed(replica.log.bytes, cp.size)).pipe(
+      // The stored records it covers are the first `size` delivered events, byte for byte:
+      // kept hashed as they are stored where the platform can, else hashed now in one pass.
+      if (recordsHash === undefined) {
+        recordsHash = Hash.framedHasher() ?? null
+        recordsHash?.add(replica.log.bytes, 0, stored)
+      }
+      const running = recordsHash !== null && recordsHash.count === cp.size ? recordsHash.digest() : undefined
+      return (running !== undefined ? Effect.succeed(running) : Effect.promise(() => Hash.sha256Framed(replica.log.bytes, cp.size))).pipe(
         Effect.flatMap((records) => storage.set(replica.id, Checkpoints.KEY, Checkpoints.encode(replica.log.community, label, { ...cp, records }))),
         Effect.map(() => {
           checkpointed = Math.max(checkpointed, cp.size)
@@ -236,6 +244,7 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
         const records: Array<Uint8Array> = []
         for (let i = stored; i < log.size; i++) records.push(log.bytes[i]!)
         stored = log.size
+        recordsHash?.add(records)
         if (records.length > 0) {
           appending++
           yield* storage.append(replica.id, records).pipe(

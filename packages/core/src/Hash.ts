@@ -32,7 +32,7 @@ export const sha256Equals: (bytes: Uint8Array, expected: Uint8Array) => boolean 
   ? (bytes, expected) => sameDigest(native("sha256", bytes, "buffer"), expected)
   : (bytes, expected) => sameDigest(nobleSha256(bytes), expected)
 
-type NodeHasher = { update(data: Uint8Array): NodeHasher; digest(): Uint8Array }
+type NodeHasher = { update(data: Uint8Array): NodeHasher; digest(): Uint8Array; copy(): NodeHasher }
 
 const nodeCreateHash: ((algorithm: string) => NodeHasher) | undefined = (() => {
   const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule
@@ -62,7 +62,12 @@ export const sha256Framed = async (parts: ReadonlyArray<Uint8Array>, count: numb
     for (let k = 0; k < n; k++) at = frame(joined, at, parts[k]!)
     return new Uint8Array(await subtle.digest("SHA-256", joined))
   }
-  const hasher: { update(data: Uint8Array): unknown; digest(): Uint8Array } = nodeCreateHash?.("sha256") ?? nobleSha256.create()
+  const running = framedHasher()
+  if (running !== undefined) {
+    running.add(parts, 0, n)
+    return running.digest()
+  }
+  const hasher = nobleSha256.create()
   const chunk = new Uint8Array(FRAMED_CHUNK)
   let at = 0
   for (let k = 0; k < n; k++) {
@@ -82,6 +87,56 @@ export const sha256Framed = async (parts: ReadonlyArray<Uint8Array>, count: numb
   const out = new Uint8Array(32)
   out.set(hasher.digest())
   return out
+}
+
+/**
+ * A running {@link sha256Framed} over byte strings added in order, whose digest can be read
+ * after any of them: where the platform has a streaming SHA-256 that can be copied (Node),
+ * else `undefined` (use {@link sha256Framed} over the whole list instead).
+ */
+export interface FramedHasher {
+  /** Byte strings added so far. */
+  readonly count: number
+  /** Add `parts[from … to)` after those added before. */
+  readonly add: (parts: ReadonlyArray<Uint8Array>, from?: number, to?: number) => void
+  /** `sha256Framed` of everything added so far; adding more afterwards is allowed. */
+  readonly digest: () => Uint8Array
+}
+
+/** A new {@link FramedHasher}, or `undefined` where the platform has none. */
+export const framedHasher = (): FramedHasher | undefined => {
+  if (nodeCreateHash === undefined) return undefined
+  const hash = nodeCreateHash("sha256")
+  const chunk = new Uint8Array(FRAMED_CHUNK)
+  let count = 0
+  return {
+    get count() {
+      return count
+    },
+    add: (parts, from = 0, to = parts.length) => {
+      let at = 0
+      for (let k = from; k < to; k++) {
+        const p = parts[k]!
+        if (at + 4 + p.length > chunk.length) {
+          if (at > 0) hash.update(chunk.subarray(0, at))
+          at = 0
+          if (4 + p.length > chunk.length) {
+            hash.update(Uint8Array.of(p.length >>> 24, (p.length >>> 16) & 255, (p.length >>> 8) & 255, p.length & 255))
+            hash.update(p)
+            continue
+          }
+        }
+        at = frame(chunk, at, p)
+      }
+      if (at > 0) hash.update(chunk.subarray(0, at))
+      count += Math.max(0, to - from)
+    },
+    digest: () => {
+      const out = new Uint8Array(32)
+      out.set(hash.copy().digest())
+      return out
+    }
+  }
 }
 
 /** Write `u32be(len(p)) || p` into `into` at `at`; the offset after it. */

@@ -44,27 +44,120 @@ export type State = {
 const insertSorted = (list: ReadonlyArray<string>, item: string): ReadonlyArray<string> =>
   list.includes(item) ? list : [...list, item].sort()
 
-const setStatus = (state: State, identity: string, status: Module.MemberStatus, at: string, reason: string | null = null): State => {
-  const current = state.identities[identity]!
-  return {
-    ...state,
-    identities: {
-      ...state.identities,
-      [identity]: { ...current, status, reason, history: [...current.history, { at, status }] }
-    }
+// --- Keeping large maps cheap to change ------------------------------------------------------
+//
+// `identities` and `devices` grow with the community, and every change to them must leave
+// the previous state intact (the fold keeps snapshots). Copying a plain object of a thousand
+// keys for each admission costs more than the rest of the fold of that event, so the module
+// keeps each of the two maps in buckets by key, copying only the changed bucket. A state
+// still shows both maps as plain objects (enumerable properties, built on first read and
+// kept), so it reads, encodes and hashes exactly as before; the module's own functions go to
+// the buckets. A state read back from a checkpoint has plain objects: its buckets are made
+// from them when first needed.
+
+/** A map in {@link BUCKETS} plain objects; entries are found by {@link bucketOf} their key. */
+type Buckets<V> = ReadonlyArray<{ readonly [key: string]: V }>
+
+const BUCKETS = 256
+
+/** Value of a hex digit (any other character gives some number too: it only spreads keys). */
+const nibble = (c: number): number => (c <= 57 ? c - 48 : (c | 32) - 87) & 15
+
+/** Keys are hex public keys: their first two digits spread them evenly over the buckets. */
+const bucketOf = (key: string): number => ((nibble(key.charCodeAt(0)) << 4) | nibble(key.charCodeAt(1))) & (BUCKETS - 1)
+
+const EMPTY: { readonly [key: string]: never } = Object.freeze({})
+
+const emptyBuckets = <V>(): Buckets<V> => new Array<{ readonly [key: string]: V }>(BUCKETS).fill(EMPTY)
+
+const bucketsFrom = <V>(map: { readonly [key: string]: V }): Buckets<V> => {
+  const out: Array<Record<string, V>> = Array.from({ length: BUCKETS }, () => ({}))
+  for (const key of Object.keys(map)) out[bucketOf(key)]![key] = map[key]!
+  return out
+}
+
+const lookup = <V>(buckets: Buckets<V>, key: string): V | undefined => {
+  const bucket = buckets[bucketOf(key)]!
+  return Object.hasOwn(bucket, key) ? bucket[key] : undefined
+}
+
+/** `buckets` with `key` set to `value` (or removed when `value` is `undefined`): one bucket copied. */
+const put = <V>(buckets: Buckets<V>, key: string, value: V | undefined): Buckets<V> => {
+  const b = bucketOf(key)
+  const bucket: Record<string, V> = { ...buckets[b]! }
+  if (value === undefined) delete bucket[key]
+  else bucket[key] = value
+  const out = buckets.slice()
+  out[b] = bucket
+  return out
+}
+
+const flatten = <V>(buckets: Buckets<V>): { readonly [key: string]: V } => Object.assign({}, ...buckets) as { readonly [key: string]: V }
+
+interface Inner {
+  readonly identities: Buckets<Identity>
+  readonly devices: Buckets<string>
+}
+
+/** The buckets behind each state this module made (or made buckets for). */
+const inner = new WeakMap<State, Inner>()
+
+const innerOf = (state: State): Inner => {
+  let found = inner.get(state)
+  if (found === undefined) {
+    found = { identities: bucketsFrom(state.identities), devices: bucketsFrom(state.devices) }
+    inner.set(state, found)
   }
+  return found
+}
+
+/** A state over buckets, whose `identities` and `devices` read as plain objects. */
+const makeState = (
+  community: State["community"],
+  identities: Buckets<Identity>,
+  devices: Buckets<string>,
+  equivocations: State["equivocations"]
+): State => {
+  let identitiesView: State["identities"] | undefined
+  let devicesView: State["devices"] | undefined
+  const state = Object.defineProperties(
+    { community },
+    {
+      identities: { enumerable: true, get: () => (identitiesView ??= flatten(identities)) },
+      devices: { enumerable: true, get: () => (devicesView ??= flatten(devices)) },
+      equivocations: { enumerable: true, value: equivocations }
+    }
+  ) as State
+  inner.set(state, { identities, devices })
+  return state
+}
+
+/** The identity `id` in `state`, or `undefined`. */
+export const identity = (state: State, id: string): Identity | undefined => lookup(innerOf(state).identities, id)
+
+/** The identity a current device key acts for in `state`, or `undefined`. */
+export const deviceOwner = (state: State, device: string): string | undefined => lookup(innerOf(state).devices, device)
+
+const withIdentity = (state: State, id: string, value: Identity): State => {
+  const i = innerOf(state)
+  return makeState(state.community, put(i.identities, id, value), i.devices, state.equivocations)
+}
+
+const setStatus = (state: State, id: string, status: Module.MemberStatus, at: string, reason: string | null = null): State => {
+  const current = identity(state, id)!
+  return withIdentity(state, id, { ...current, status, reason, history: [...current.history, { at, status }] })
 }
 
 /** Initial state of a community from its genesis. */
 export const init = (genesis: Module.Genesis): State => {
-  const identities: Record<string, Identity> = {}
-  const devices: Record<string, string> = {}
+  let identities = emptyBuckets<Identity>()
+  let devices = emptyBuckets<string>()
   for (const f of genesis.founders) {
-    identities[f] = { status: "full", devices: [f], revoked: [], history: [{ at: genesis.community, status: "full" }], reason: null }
-    devices[f] = f
+    identities = put(identities, f, { status: "full", devices: [f], revoked: [], history: [{ at: genesis.community, status: "full" }], reason: null })
+    devices = put(devices, f, f)
   }
-  return {
-    community: {
+  return makeState(
+    {
       id: genesis.community,
       name: genesis.name,
       founders: [...genesis.founders].sort(),
@@ -73,8 +166,8 @@ export const init = (genesis: Module.Genesis): State => {
     },
     identities,
     devices,
-    equivocations: {}
-  }
+    {}
+  )
 }
 
 /** The `core` module definition. */
@@ -86,25 +179,32 @@ export const module: Module.Module<State> = Module.make<State>({
       body: CoreEvents.Apply,
       authority: "anyone",
       validate: (state, _body, ctx) =>
-        ctx.identity !== ctx.device || state.identities[ctx.device] !== undefined
+        ctx.identity !== ctx.device || identity(state, ctx.device) !== undefined
           ? Module.reject("AlreadyKnown", "this key already belongs to an identity in the community")
           : undefined,
-      apply: (state, _body, ctx) => ({
-        ...state,
-        identities: {
-          ...state.identities,
-          [ctx.device]: { status: "applicant", devices: [ctx.device], revoked: [], history: [{ at: ctx.key, status: "applicant" }], reason: null }
-        },
-        devices: { ...state.devices, [ctx.device]: ctx.device }
-      })
+      apply: (state, _body, ctx) => {
+        const i = innerOf(state)
+        return makeState(
+          state.community,
+          put(i.identities, ctx.device, {
+            status: "applicant",
+            devices: [ctx.device],
+            revoked: [],
+            history: [{ at: ctx.key, status: "applicant" }],
+            reason: null
+          }),
+          put(i.devices, ctx.device, ctx.device),
+          state.equivocations
+        )
+      }
     }),
     "member.leave": Module.eventType<State, CoreEvents.Leave>({
       body: CoreEvents.Leave,
       authority: "anyone",
       validate: (state, _body, ctx) =>
-        ctx.identity === null || state.identities[ctx.identity] === undefined
+        ctx.identity === null || identity(state, ctx.identity) === undefined
           ? Module.reject("NotAMember", "only a member or applicant can leave")
-          : state.identities[ctx.identity]!.status === "left"
+          : identity(state, ctx.identity)!.status === "left"
             ? Module.reject("AlreadyLeft", "this member has already left")
             : undefined,
       apply: (state, _body, ctx) => setStatus(state, ctx.identity!, "left", ctx.key)
@@ -114,7 +214,7 @@ export const module: Module.Module<State> = Module.make<State>({
       authority: "community",
       validate: (state, body) => {
         const id = Bytes.toHex(body.identity)
-        return state.identities[id]?.status === "applicant"
+        return identity(state, id)?.status === "applicant"
           ? undefined
           : Module.reject("NotAnApplicant", `identity ${id.slice(0, 12)}… has not applied (or is already a member)`)
       },
@@ -125,7 +225,7 @@ export const module: Module.Module<State> = Module.make<State>({
       authority: "community",
       validate: (state, body) => {
         const id = Bytes.toHex(body.identity)
-        const status = state.identities[id]?.status
+        const status = identity(state, id)?.status
         return status === "full" || status === "applicant"
           ? undefined
           : Module.reject("NotAMember", `identity ${id.slice(0, 12)}… is not a member`)
@@ -138,19 +238,21 @@ export const module: Module.Module<State> = Module.make<State>({
       validate: (state, body, ctx) => {
         if (ctx.identity === null) return Module.reject("NotAMember", "only a member or applicant can add a device")
         const device = Bytes.toHex(body.device)
-        return state.devices[device] !== undefined || state.identities[ctx.identity]!.revoked.includes(device)
+        return deviceOwner(state, device) !== undefined || identity(state, ctx.identity)!.revoked.includes(device)
           ? Module.reject("DeviceKnown", "this device key already belongs to an identity")
           : undefined
       },
       apply: (state, body, ctx) => {
         const device = Bytes.toHex(body.device)
-        const identity = ctx.identity!
-        const current = state.identities[identity]!
-        return {
-          ...state,
-          identities: { ...state.identities, [identity]: { ...current, devices: insertSorted(current.devices, device) } },
-          devices: { ...state.devices, [device]: identity }
-        }
+        const id = ctx.identity!
+        const current = identity(state, id)!
+        const i = innerOf(state)
+        return makeState(
+          state.community,
+          put(i.identities, id, { ...current, devices: insertSorted(current.devices, device) }),
+          put(i.devices, device, id),
+          state.equivocations
+        )
       }
     }),
     "device.revoke": Module.eventType<State, CoreEvents.DeviceRevoke>({
@@ -158,28 +260,21 @@ export const module: Module.Module<State> = Module.make<State>({
       authority: "anyone",
       validate: (state, body, ctx) => {
         const device = Bytes.toHex(body.device)
-        return ctx.identity === null || state.devices[device] !== ctx.identity
+        return ctx.identity === null || deviceOwner(state, device) !== ctx.identity
           ? Module.reject("NotYourDevice", "a device key can only be revoked by its own identity")
           : undefined
       },
       apply: (state, body, ctx) => {
         const device = Bytes.toHex(body.device)
-        const identity = ctx.identity!
-        const current = state.identities[identity]!
-        const devices = { ...state.devices }
-        delete devices[device]
-        return {
-          ...state,
-          identities: {
-            ...state.identities,
-            [identity]: {
-              ...current,
-              devices: current.devices.filter((d) => d !== device),
-              revoked: insertSorted(current.revoked, device)
-            }
-          },
-          devices
-        }
+        const id = ctx.identity!
+        const current = identity(state, id)!
+        const i = innerOf(state)
+        return makeState(
+          state.community,
+          put(i.identities, id, { ...current, devices: current.devices.filter((d) => d !== device), revoked: insertSorted(current.revoked, device) }),
+          put(i.devices, device, undefined),
+          state.equivocations
+        )
       }
     }),
     equivocation: Module.eventType<State, CoreEvents.Equivocation>({
@@ -191,7 +286,7 @@ export const module: Module.Module<State> = Module.make<State>({
         const known = state.equivocations[proof.author]
         return known !== undefined && known <= proof.seq
           ? state
-          : { ...state, equivocations: { ...state.equivocations, [proof.author]: proof.seq } }
+          : makeState(state.community, innerOf(state).identities, innerOf(state).devices, { ...state.equivocations, [proof.author]: proof.seq })
       }
     }),
     tick: Module.eventType<State, CoreEvents.Tick>({
@@ -218,10 +313,18 @@ export const proofOf = (body: { readonly a: Uint8Array; readonly b: Uint8Array }
 }
 
 /** Identities with a given status, sorted. */
-export const members = (state: State, status: Module.MemberStatus = "full"): ReadonlyArray<string> =>
-  Object.keys(state.identities)
-    .filter((id) => state.identities[id]!.status === status)
-    .sort()
+export const members = (state: State, status: Module.MemberStatus = "full"): ReadonlyArray<string> => {
+  const out: Array<string> = []
+  for (const bucket of innerOf(state).identities) for (const id of Object.keys(bucket)) if (bucket[id]!.status === status) out.push(id)
+  return out.sort()
+}
+
+/** Every identity ever known to the community (members, applicants, those who left), sorted. */
+export const identities = (state: State): ReadonlyArray<string> => {
+  const out: Array<string> = []
+  for (const bucket of innerOf(state).identities) out.push(...Object.keys(bucket))
+  return out.sort()
+}
 
 /** Schema of the genesis body (a Standard Schema), for frontends that build one. */
 export const GenesisBody: Module.StandardSchemaV1<unknown, CoreEvents.Genesis> = CoreEvents.Genesis

@@ -433,7 +433,7 @@ export class Replica {
 
   /** Status of an identity as of the causal past of event `i`. */
   statusAt(core: Membership.State, identity: string, i: number): Module.MemberStatus | undefined {
-    const entry = core.identities[identity]
+    const entry = Membership.identity(core, identity)
     if (!entry) return undefined
     let status: Module.MemberStatus | undefined
     for (const h of entry.history) {
@@ -474,7 +474,7 @@ export class Replica {
 
   private everLeft(device: string): boolean {
     const core = this.states["core"] as Membership.State
-    const identity = core.devices[device] ?? device
+    const identity = Membership.deviceOwner(core, device) ?? device
     return this.log.departuresOf(identity).length > 0
   }
 
@@ -636,9 +636,7 @@ class Context implements Module.EventContext {
   get fullMembers(): () => ReadonlyArray<string> {
     return () => {
       const core = this.#replica.foldingCore()
-      return Object.keys(core.identities)
-        .filter((id) => this.#replica.statusAt(core, id, this.#i) === "full")
-        .sort()
+      return Membership.identities(core).filter((id) => this.#replica.statusAt(core, id, this.#i) === "full")
     }
   }
 

@@ -591,6 +591,16 @@ describe("Hash.sha256Framed", () => {
     for (const parts of cases) expect(Bytes.toHex(await Hash.sha256Framed(parts))).toBe(Bytes.toHex(nobleSha256(frame(parts))))
     const parts = cases[3]!
     expect(Bytes.toHex(await Hash.sha256Framed(parts, 10))).toBe(Bytes.toHex(nobleSha256(frame(parts.slice(0, 10)))))
+    // Kept running: added in pieces, read in between, the same digests.
+    const running = Hash.framedHasher()
+    expect(running).toBeDefined()
+    running!.add(parts, 0, 10)
+    expect(Bytes.toHex(running!.digest())).toBe(Bytes.toHex(nobleSha256(frame(parts.slice(0, 10)))))
+    running!.add(parts, 10, 4000)
+    running!.add([big])
+    running!.add(parts, 4000)
+    expect(running!.count).toBe(5001)
+    expect(Bytes.toHex(running!.digest())).toBe(Bytes.toHex(nobleSha256(frame([...parts.slice(0, 4000), big, ...parts.slice(4000)]))))
   })
 })
 
