@@ -5,6 +5,7 @@ import { Bytes, Cbor, Community, Crypto, Event, Hash, Log, Module, Replica, Stor
 import { Builder } from "./support/build.ts"
 import { history, shuffle } from "./support/histories.ts"
 import { cryptoLayer, key } from "./support/world.ts"
+import * as Checkpoints from "../src/internal/checkpoint.ts"
 
 const open = (genesis: Event.Event, options: Replica.ReplicaOptions = {}) => {
   const r = Replica.Replica.open(genesis, options)
@@ -68,6 +69,33 @@ describe("Log.digest", () => {
     expect(stored.deps).toEqual(full.deps)
     expect(Bytes.toHex(stored.digest(9001))).toBe(Bytes.toHex(full.digest(9001)))
     expect(() => full.digest(9002)).toThrow(RangeError)
+  })
+})
+
+describe("stored checkpoint bytes", () => {
+  it("are the canonical CBOR of the format's map and its SHA-256, and read back to what was written", () => {
+    const events = chain(100)
+    const r = open(events[0]!)
+    r.ingest(events.slice(1))
+    const cp = r.checkpoint()!
+    const stored = { ...cp, records: new Uint8Array(32).fill(9) }
+    const bytes = Checkpoints.encode(events[0]!.id, "label", stored)
+    const payload = Cbor.encode({
+      format: Checkpoints.FORMAT,
+      community: events[0]!.id,
+      label: "label",
+      size: cp.size,
+      digest: cp.digest,
+      records: stored.records,
+      ids: cp.ids,
+      modules: [...cp.modules],
+      stateHash: cp.stateHash,
+      states: cp.states,
+      outcomes: cp.outcomes.map(([i, o]) => [i, JSON.parse(JSON.stringify(o)) as Cbor.Value])
+    })
+    expect(Bytes.toHex(bytes)).toBe(Bytes.toHex(Bytes.concat(payload, Hash.sha256(payload))))
+    const back = Checkpoints.decode(bytes, events[0]!.id, "label")
+    expect(back).toEqual(stored)
   })
 })
 

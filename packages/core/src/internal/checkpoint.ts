@@ -56,22 +56,57 @@ export interface Stored extends Checkpoint {
   readonly records: Uint8Array
 }
 
-/** The stored bytes of a checkpoint. */
+/** The head of a CBOR item of major type `major` with argument `n` (shortest form). */
+const head = (major: number, n: number): Uint8Array => {
+  const m = major << 5
+  if (n < 24) return Uint8Array.of(m | n)
+  if (n < 0x100) return Uint8Array.of(m | 24, n)
+  if (n < 0x10000) return Uint8Array.of(m | 25, n >>> 8, n & 255)
+  if (n < 0x1_0000_0000) return Uint8Array.of(m | 26, n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255)
+  const hi = Math.floor(n / 0x1_0000_0000)
+  return Uint8Array.of(m | 27, hi >>> 24, (hi >>> 16) & 255, (hi >>> 8) & 255, hi & 255, n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255)
+}
+
+/** Byte strings at least this long are copied once into the result, not through the CBOR encoder. */
+const LARGE = 1024
+
+/**
+ * The stored bytes of a checkpoint: the canonical CBOR map of the format above (what
+ * `Cbor.encode` gives for it), assembled in one buffer so that the large byte strings (the
+ * ids and the states) are copied once, then its SHA-256.
+ */
 export const encode = (community: Uint8Array, label: string, checkpoint: Stored): Uint8Array => {
-  const payload = Cbor.encode({
-    format: FORMAT,
-    community,
-    label,
-    size: checkpoint.size,
-    digest: checkpoint.digest,
-    records: checkpoint.records,
-    ids: checkpoint.ids,
-    modules: [...checkpoint.modules],
-    stateHash: checkpoint.stateHash,
-    states: checkpoint.states,
-    outcomes: checkpoint.outcomes.map(([i, o]) => [i, outcomeValue(o)])
-  })
-  return Bytes.concat(payload, sha256(payload))
+  const fields: ReadonlyArray<readonly [string, Cbor.Value]> = [
+    ["format", FORMAT],
+    ["community", community],
+    ["label", label],
+    ["size", checkpoint.size],
+    ["digest", checkpoint.digest],
+    ["records", checkpoint.records],
+    ["ids", checkpoint.ids],
+    ["modules", [...checkpoint.modules]],
+    ["stateHash", checkpoint.stateHash],
+    ["states", checkpoint.states],
+    ["outcomes", checkpoint.outcomes.map(([i, o]) => [i, outcomeValue(o)])]
+  ]
+  const entries = fields.map(([k, v]) => ({
+    key: Cbor.encode(k),
+    value: v instanceof Uint8Array && v.length >= LARGE ? [head(2, v.length), v] : [Cbor.encode(v)]
+  }))
+  // Canonical order: keys by their encoded bytes (RFC 8949 §4.2.1).
+  entries.sort((a, b) => Bytes.compare(a.key, b.key))
+  const parts: Array<Uint8Array> = [head(5, entries.length)]
+  for (const e of entries) parts.push(e.key, ...e.value)
+  let total = 0
+  for (const p of parts) total += p.length
+  const out = new Uint8Array(total + 32)
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  out.set(sha256(out.subarray(0, total)), total)
+  return out
 }
 
 type Record = { readonly [key: string]: Cbor.Value }
