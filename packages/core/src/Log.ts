@@ -177,13 +177,22 @@ export class Log {
       return invalid(key, "WrongCommunity", `event belongs to community ${Bytes.toHex(h.community)}`)
     }
     const needed = this.depKeys(event)
-    const doomed = needed.find((k) => this.refused.has(k))
-    if (doomed !== undefined) {
-      this.refuse(key)
-      return invalid(key, "RefusedDependency", `it depends on ${doomed.slice(0, 16)}…, which was refused`)
+    if (this.refused.size > 0) {
+      const doomed = needed.find((k) => this.refused.has(k))
+      if (doomed !== undefined) {
+        this.refuse(key)
+        return invalid(key, "RefusedDependency", `it depends on ${doomed.slice(0, 16)}…, which was refused`)
+      }
     }
-    const missing = needed.filter((k) => !this.index.has(k))
-    if (missing.length > 0) {
+    // Each dependency looked up once; the indexes serve the link checks and the insertion.
+    const found: Array<number> = []
+    let missing: Array<string> | undefined
+    for (const k of needed) {
+      const d = this.index.get(k)
+      if (d === undefined) (missing ??= []).push(k)
+      else found.push(d)
+    }
+    if (missing !== undefined) {
       if (
         this.pending.size >= this.limits.maxPending ||
         this.pendingBytes + event.bytes.length > this.limits.maxPendingBytes
@@ -200,12 +209,13 @@ export class Log {
       }
       return { verdict: { _tag: "Pending", key, missing }, delivered: [] }
     }
-    const linked = this.link(event)
+    const author = this.intern(Bytes.toHex(h.author))
+    const linked = this.link(event, found, author)
     if (linked !== undefined) {
       this.refuse(key)
       return { verdict: { _tag: "Invalid", key, reason: linked }, delivered: [] }
     }
-    const delivered = [this.insert(event)]
+    const delivered = [this.insert(event, found, author)]
     this.release(key, delivered)
     return { verdict: { _tag: "Valid", key }, delivered }
   }
@@ -231,16 +241,19 @@ export class Log {
     return out
   }
 
-  /** Judge links once all dependencies are present; a rejection or `undefined`. */
-  private link(event: Event.Event): Rejection | undefined {
+  /**
+   * Judge links once all dependencies are present; a rejection or `undefined`. `deps` are
+   * the indexes of {@link depKeys} (parents, then prev), `author` the interned author key.
+   */
+  private link(event: Event.Event, deps: ReadonlyArray<number>, author: string): Rejection | undefined {
     const h = event.header
     if (h.prev) {
-      const p = this.index.get(Bytes.toHex(h.prev))!
-      if (this.author[p] !== Bytes.toHex(h.author) || this.seq[p] !== h.seq - 1)
+      const p = deps[deps.length - 1]!
+      if (this.author[p] !== author || this.seq[p] !== h.seq - 1)
         return reject("BrokenBacklink", "prev must be the author's own event with the previous sequence number")
     }
     let latest = 0
-    for (const d of this.depKeys(event)) latest = Math.max(latest, this.time[this.index.get(d)!]!)
+    for (const d of deps) latest = Math.max(latest, this.time[d]!)
     if (h.time < latest)
       return reject("TimeWentBackwards", `claimed time ${h.time} is before its parents' time ${latest}`)
     return undefined
@@ -260,11 +273,13 @@ export class Log {
         if (entry.missing.size > 0) continue
         this.pending.delete(w)
         this.pendingBytes -= entry.event.bytes.length
-        if (this.link(entry.event) !== undefined) {
+        const deps = this.depKeys(entry.event).map((d) => this.index.get(d)!)
+        const author = this.intern(Bytes.toHex(entry.event.header.author))
+        if (this.link(entry.event, deps, author) !== undefined) {
           this.refuseWaiting(w)
           continue
         }
-        delivered.push(this.insert(entry.event))
+        delivered.push(this.insert(entry.event, deps, author))
         queue.push(w)
       }
     }
@@ -306,10 +321,8 @@ export class Log {
     }
   }
 
-  private insert(event: Event.Event): number {
+  private insert(event: Event.Event, deps: ReadonlyArray<number>, author: string): number {
     const h = event.header
-    const author = this.intern(Bytes.toHex(h.author))
-    const deps = this.depKeys(event).map((k) => this.index.get(k)!)
     const i = this.place(event.key, event.id, event.bytes, author, h.seq, h.time, deps)
     this.register(event, i, author)
     this.topTimes.push(this.witnessTimes(i, author))

@@ -117,7 +117,17 @@ export const makeMemory = (): StorageShape => {
     append: (community, records) =>
       guard(() => {
         if (records.length === 0) return
-        const copies = records.map(copy)
+        // One buffer for the batch, each record a view into it: the caller's bytes are not kept.
+        let total = 0
+        for (const r of records) total += r.length
+        const block = new Uint8Array(total)
+        const copies: Array<Uint8Array> = []
+        let at = 0
+        for (const r of records) {
+          block.set(r, at)
+          copies.push(block.subarray(at, at + r.length))
+          at += r.length
+        }
         const log = logs.get(community)
         if (log === undefined) logs.set(community, copies)
         else for (const r of copies) log.push(r)
