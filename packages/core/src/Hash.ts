@@ -68,25 +68,30 @@ export const sha256Framed = async (parts: ReadonlyArray<Uint8Array>, count: numb
     return running.digest()
   }
   const hasher = nobleSha256.create()
-  const chunk = new Uint8Array(FRAMED_CHUNK)
+  feed((bytes) => hasher.update(bytes), new Uint8Array(FRAMED_CHUNK), parts, 0, n)
+  return hasher.digest()
+}
+
+/**
+ * Hand `u32be(len(p)) || p` for each of `parts[from … to)` to `update`, gathered in `chunk`
+ * so that a streaming hash sees a few large inputs rather than many small ones.
+ */
+const feed = (update: (bytes: Uint8Array) => void, chunk: Uint8Array, parts: ReadonlyArray<Uint8Array>, from: number, to: number): void => {
   let at = 0
-  for (let k = 0; k < n; k++) {
+  for (let k = from; k < to; k++) {
     const p = parts[k]!
     if (at + 4 + p.length > chunk.length) {
-      if (at > 0) hasher.update(chunk.subarray(0, at))
+      if (at > 0) update(chunk.subarray(0, at))
       at = 0
       if (4 + p.length > chunk.length) {
-        hasher.update(Uint8Array.of(p.length >>> 24, (p.length >>> 16) & 255, (p.length >>> 8) & 255, p.length & 255))
-        hasher.update(p)
+        update(Uint8Array.of(p.length >>> 24, (p.length >>> 16) & 255, (p.length >>> 8) & 255, p.length & 255))
+        update(p)
         continue
       }
     }
     at = frame(chunk, at, p)
   }
-  if (at > 0) hasher.update(chunk.subarray(0, at))
-  const out = new Uint8Array(32)
-  out.set(hasher.digest())
-  return out
+  if (at > 0) update(chunk.subarray(0, at))
 }
 
 /**
@@ -114,21 +119,7 @@ export const framedHasher = (): FramedHasher | undefined => {
       return count
     },
     add: (parts, from = 0, to = parts.length) => {
-      let at = 0
-      for (let k = from; k < to; k++) {
-        const p = parts[k]!
-        if (at + 4 + p.length > chunk.length) {
-          if (at > 0) hash.update(chunk.subarray(0, at))
-          at = 0
-          if (4 + p.length > chunk.length) {
-            hash.update(Uint8Array.of(p.length >>> 24, (p.length >>> 16) & 255, (p.length >>> 8) & 255, p.length & 255))
-            hash.update(p)
-            continue
-          }
-        }
-        at = frame(chunk, at, p)
-      }
-      if (at > 0) hash.update(chunk.subarray(0, at))
+      feed((bytes) => hash.update(bytes), chunk, parts, from, to)
       count += Math.max(0, to - from)
     },
     digest: () => {
