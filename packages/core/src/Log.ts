@@ -772,12 +772,13 @@ export class Log {
     const ids = scratchIds
     const times = scratchTimes
     let n = 0
-    for (let d = 0; d <= deps.length; d++) {
-      const list: ReadonlyArray<Witness> =
-        d < deps.length ? this.topTimes[deps[d]!]! : identity !== undefined ? [[identity, this.time[i]!]] : []
-      for (let w = 0; w < list.length; w++) {
-        const id = list[w]![0]
-        const t = list[w]![1]
+    const own = identity !== undefined ? 1 : 0
+    for (let d = 0; d < deps.length + own; d++) {
+      const list: ReadonlyArray<Witness> | undefined = d < deps.length ? this.topTimes[deps[d]!]! : undefined
+      for (let w = 0; w < (list === undefined ? 1 : list.length); w++) {
+        // The event's own claim comes last, without a list made for it.
+        const id = list === undefined ? identity! : list[w]![0]
+        const t = list === undefined ? this.time[i]! : list[w]![1]
         let k = 0
         while (k < n && ids[k] !== id) k++
         if (k < n) {
