@@ -3,8 +3,12 @@
  *
  * @module
  */
+// First: stack traces stay off while the SDK's modules load (see stacks.ts).
+import { stackTraceLimit } from "./stacks.ts"
 import { start } from "./app.ts"
 import "./style.css"
+
+Error.stackTraceLimit = stackTraceLimit
 
 const params = new URLSearchParams(location.search)
 const root = document.getElementById("app")!
