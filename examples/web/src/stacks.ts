@@ -12,5 +12,5 @@
  */
 
 /** `Error.stackTraceLimit` as the page had it. */
-export const stackTraceLimit: number | undefined = Error.stackTraceLimit
+export const stackTraceLimit: number = Error.stackTraceLimit
 Error.stackTraceLimit = 0
