@@ -14,10 +14,17 @@
  * | `["e", community, n]`      | batch `n` (from 0): for each record, its length (4 bytes, little-endian) then its bytes |
  * | `["v", community, key]`    | a value, its bytes as they are                          |
  *
- * An append reads `["n", community]`, writes the batch under the next number and the new
- * count, all in one read-write transaction: the batch lands whole or not at all, and
- * batches appended at the same time (from this page or another) never interleave.
- * Reading a log is one `getAll` over the community's key range, one value per batch.
+ * An append reads `["n", community]`, writes its records as one batch or more (a batch
+ * holds at most {@link BATCH_BYTES} bytes of records, or one record larger than that) under
+ * the next numbers and the new count, all in one read-write transaction: the append lands
+ * whole or not at all, and batches appended at the same time (from this page or another)
+ * never interleave.
+ *
+ * Reading a log reads the count, then the batches `0 … count - 1` with `getAll` over runs of
+ * batch numbers, two requests in flight, each run sized from the batches read so far to hold
+ * about {@link READ_BYTES} bytes. A page decodes each request's values in one task: keeping
+ * them small keeps that task short on a slow phone (a 2.7 MB value is a task of ~150 ms at a
+ * quarter of a laptop's speed), while a log of many small batches still takes few requests.
  *
  * @module
  */
@@ -33,6 +40,15 @@ export interface IndexedDbStorageOptions {
 
 /** The object store every key lives in. */
 const STORE_NAME = "affinity"
+
+/** The most bytes of records one stored batch holds (a larger record is a batch of its own). */
+export const BATCH_BYTES = 256 * 1024
+
+/** About how many bytes one read request asks for. */
+export const READ_BYTES = 256 * 1024
+
+/** The most batches one read request asks for. */
+const READ_BATCHES = 4096
 
 /**
  * Opens (or creates) a store in the IndexedDB database `options.name`.
@@ -101,6 +117,24 @@ const pack = (records: ReadonlyArray<Uint8Array>): Uint8Array => {
   return out
 }
 
+/** Records split into runs of at most {@link BATCH_BYTES} bytes (a larger record alone), in order. */
+const runs = (records: ReadonlyArray<Uint8Array>): ReadonlyArray<ReadonlyArray<Uint8Array>> => {
+  const out: Array<Array<Uint8Array>> = []
+  let current: Array<Uint8Array> = []
+  let bytes = 0
+  for (const r of records) {
+    if (current.length > 0 && bytes + 4 + r.length > BATCH_BYTES) {
+      out.push(current)
+      current = []
+      bytes = 0
+    }
+    current.push(r)
+    bytes += 4 + r.length
+  }
+  if (current.length > 0) out.push(current)
+  return out
+}
+
 /** Adds the records of a packed batch to `out`, as views into it; false when it is not one. */
 const unpack = (batch: unknown, out: Array<Uint8Array>): boolean => {
   if (!(batch instanceof Uint8Array)) return false
@@ -137,7 +171,7 @@ const open = async (name: string): Promise<Storage.StorageShape> => {
 
   const append = async (community: string, records: ReadonlyArray<Uint8Array>): Promise<void> => {
     if (records.length === 0) return
-    const batch = pack(records)
+    const batches = runs(records).map(pack)
     let damaged: string | undefined
     await use("readwrite", (os) => {
       const count = os.get(["n", community])
@@ -148,8 +182,8 @@ const open = async (name: string): Promise<Storage.StorageShape> => {
           os.transaction.abort()
           return
         }
-        os.put(batch, ["e", community, n])
-        os.put(n + 1, ["n", community])
+        batches.forEach((batch, k) => os.put(batch, ["e", community, n + k]))
+        os.put(n + batches.length, ["n", community])
         os.put(1, ["c", community])
       }
       return promisifyRequest(os.transaction)
@@ -158,20 +192,47 @@ const open = async (name: string): Promise<Storage.StorageShape> => {
     })
   }
 
+  /** The batches numbered `from … to - 1` of a community, and their size in bytes. */
+  const readBatches = async (community: string, from: number, to: number) => {
+    const batches = await use("readonly", (os) => promisifyRequest(os.getAll(IDBKeyRange.bound(["e", community, from], ["e", community, to - 1]))))
+    let bytes = 0
+    for (const b of batches) bytes += b instanceof Uint8Array ? b.byteLength : 0
+    return { from, to, batches, bytes }
+  }
+
   const events = async (community: string): Promise<ReadonlyArray<Uint8Array>> => {
-    const [batches, count] = await use("readonly", (os) =>
-      Promise.all([
-        promisifyRequest(os.getAll(IDBKeyRange.bound(["e", community, 0], ["e", community, Infinity]))),
-        promisifyRequest(os.get(["n", community]))
-      ])
+    const [counted, stored] = await use("readonly", (os) =>
+      Promise.all([promisifyRequest(os.get(["n", community])), promisifyRequest(os.count(IDBKeyRange.bound(["e", community, 0], ["e", community, Infinity])))])
     )
-    const expected: unknown = count ?? 0
-    if (expected !== batches.length) {
-      throw new Error(`log of ${community} is damaged: ${batches.length} batches stored, ${String(expected)} counted`)
-    }
+    const count: unknown = counted ?? 0
+    if (count !== stored) throw new Error(`log of ${community} is damaged: ${stored} batches stored, ${String(count)} counted`)
     const out: Array<Uint8Array> = []
-    for (const [n, batch] of batches.entries()) {
-      if (!unpack(batch, out)) throw new Error(`log of ${community} is damaged: batch ${n} is not a packed batch`)
+    let next = 0
+    // Batches per request: one at first, then as many as hold about READ_BYTES.
+    let per = 1
+    const inFlight: Array<ReturnType<typeof readBatches>> = []
+    const ask = () => {
+      while (inFlight.length < 2 && next < count) {
+        const to = Math.min(count, next + per)
+        inFlight.push(readBatches(community, next, to))
+        next = to
+      }
+    }
+    try {
+      ask()
+      while (inFlight.length > 0) {
+        const { from, to, batches, bytes } = await inFlight.shift()!
+        if (batches.length !== to - from) throw new Error(`log of ${community} is damaged: batch ${from + batches.length} is missing`)
+        per = Math.max(1, Math.min(READ_BATCHES, Math.floor((READ_BYTES * batches.length) / Math.max(1, bytes))))
+        ask()
+        for (const [k, batch] of batches.entries()) {
+          if (!unpack(batch, out)) throw new Error(`log of ${community} is damaged: batch ${from + k} is not a packed batch`)
+        }
+      }
+    } catch (cause) {
+      // The request still in flight fails or not; either way nobody waits for it.
+      for (const request of inFlight) request.catch(() => undefined)
+      throw cause
     }
     return out
   }

@@ -2,7 +2,7 @@ import "fake-indexeddb/auto"
 import { Community, Crypto, Keys, Storage } from "@affinity/core"
 import { runStorageContract } from "@affinity/core/testing"
 import { Effect, Layer } from "effect"
-import { createStore, set as idbSet } from "idb-keyval"
+import { createStore, get as idbGet, set as idbSet } from "idb-keyval"
 import { describe, expect, it } from "vitest"
 import * as StorageIndexedDb from "../src/index.ts"
 
@@ -79,33 +79,68 @@ describe("storage-indexeddb", () => {
     await run(again.close())
   })
 
-  it("reads a log in a fixed number of requests, however many batches it has", async () => {
-    const store = await openNamed("counted")
-    // One record per batch: an application that appends its events one at a time.
-    for (let b = 0; b < 2000; b++) await run(store.append("c", [utf8(`event ${b}`)]))
+  /** Counts the read requests made while `work` runs. */
+  const countingRequests = async <A>(work: () => Promise<A>): Promise<{ readonly result: A; readonly requests: number; readonly values: Array<number> }> => {
     const proto = IDBObjectStore.prototype
-    const original = { get: proto.get, getAll: proto.getAll, openCursor: proto.openCursor }
+    const original = { get: proto.get, getAll: proto.getAll, openCursor: proto.openCursor, count: proto.count }
     let requests = 0
+    const values: Array<number> = []
     proto.get = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore["get"]>) {
       requests++
       return original.get.apply(this, args)
     }
     proto.getAll = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore["getAll"]>) {
       requests++
-      return original.getAll.apply(this, args)
+      const request = original.getAll.apply(this, args)
+      request.addEventListener("success", () => values.push(request.result.length))
+      return request
     }
     proto.openCursor = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore["openCursor"]>) {
       requests++
       return original.openCursor.apply(this, args)
     }
+    proto.count = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore["count"]>) {
+      requests++
+      return original.count.apply(this, args)
+    }
     try {
-      const events = await run(store.events("c"))
-      expect(events.length).toBe(2000)
-      expect(new TextDecoder().decode(events[1999])).toBe("event 1999")
+      return { result: await work(), requests, values }
     } finally {
       Object.assign(proto, original)
     }
-    expect(requests).toBeLessThanOrEqual(2)
+  }
+
+  it("reads a log of many small batches in a few requests", async () => {
+    const store = await openNamed("counted")
+    // One record per batch: an application that appends its events one at a time.
+    for (let b = 0; b < 2000; b++) await run(store.append("c", [utf8(`event ${b}`)]))
+    const { result: events, requests } = await countingRequests(() => run(store.events("c")))
+    expect(events.length).toBe(2000)
+    expect(new TextDecoder().decode(events[1999])).toBe("event 1999")
+    // The count and the number of batches; the first two batches, asked for one at a time
+    // before any size is known; then the rest at once.
+    expect(requests).toBeLessThanOrEqual(5)
+    await run(store.close())
+  })
+
+  it("stores a large append as several batches and reads them back in requests of about READ_BYTES", async () => {
+    const store = await openNamed("large")
+    // 1.2 MB in records of 1,000 bytes, appended at once (an import), then one large record.
+    const records = Array.from({ length: 1200 }, (_, i) => new Uint8Array(1000).fill(i & 255))
+    const huge = new Uint8Array(StorageIndexedDb.BATCH_BYTES * 2).fill(7)
+    await run(store.append("c", records))
+    await run(store.append("c", [huge]))
+    await run(store.append("c", [utf8("after")]))
+    const batches = await idbGet(["n", "c"], createStore("large", "affinity"))
+    // Runs of at most BATCH_BYTES (each record takes 4 more bytes for its length), then the large record alone, then the small one.
+    expect(batches).toBe(Math.ceil(1200 / Math.floor(StorageIndexedDb.BATCH_BYTES / 1004)) + 2)
+    const { result: events, values } = await countingRequests(() => run(store.events("c")))
+    expect(events.length).toBe(1202)
+    expect(Buffer.concat(events.slice(0, 1200)).equals(Buffer.concat(records))).toBe(true)
+    expect(Buffer.from(events[1200]!).equals(huge)).toBe(true)
+    expect(new TextDecoder().decode(events[1201])).toBe("after")
+    // Every request after the first asks for about READ_BYTES: here one batch each.
+    expect(Math.max(...values)).toBeLessThanOrEqual(2)
     await run(store.close())
   })
 
