@@ -7,12 +7,15 @@
  * One database (`options.name`, `"affinity"` by default) with one object store,
  * `"affinity"`, whose keys are arrays:
  *
- * | key                        | value                                                   |
- * | -------------------------- | ------------------------------------------------------- |
- * | `["c", community]`         | `1`: the community holds events or values               |
- * | `["n", community]`         | how many batches the community's log has                |
- * | `["e", community, n]`      | batch `n` (from 0): for each record, its length (4 bytes, little-endian) then its bytes |
- * | `["v", community, key]`    | a value, its bytes as they are                          |
+ * | key                           | value                                                |
+ * | ----------------------------- | ---------------------------------------------------- |
+ * | `["c", community]`            | `1`: the community holds events or values            |
+ * | `["n", community]`            | how many batches the community's log has             |
+ * | `["e", community, n, size]`   | batch `n` (from 0): for each record, its length (4 bytes, little-endian) then its bytes; `size` is the batch's length in bytes |
+ * | `["v", community, key]`       | a value, its bytes as they are                       |
+ *
+ * Batches written by earlier versions have the key `["e", community, n]`, without the size;
+ * both forms sort by `n` and are read alike.
  *
  * An append reads `["n", community]`, writes its records as one batch or more (a batch
  * holds at most {@link BATCH_BYTES} bytes of records, or one record larger than that) under
@@ -20,11 +23,12 @@
  * whole or not at all, and batches appended at the same time (from this page or another)
  * never interleave.
  *
- * Reading a log reads the count, then the batches `0 … count - 1` with `getAll` over runs of
- * batch numbers, two requests in flight, each run sized from the batches read so far to hold
- * about {@link READ_BYTES} bytes. A page decodes each request's values in one task: keeping
- * them small keeps that task short on a slow phone (a 2.7 MB value is a task of ~150 ms at a
- * quarter of a laptop's speed), while a log of many small batches still takes few requests.
+ * Reading a log reads the count and the batch keys (no values), then the batches with
+ * `getAll` over runs of consecutive keys that hold about {@link READ_BYTES} bytes together
+ * (a batch of unknown size alone), two requests in flight. A page decodes each request's
+ * values in one task: keeping them small keeps that task short on a slow phone (a 2.7 MB
+ * value is a task of ~150 ms at a quarter of a laptop's speed), while a log of many small
+ * batches still takes few requests.
  *
  * @module
  */
@@ -49,6 +53,35 @@ export const READ_BYTES = 256 * 1024
 
 /** The most batches one read request asks for. */
 const READ_BATCHES = 4096
+
+/** A batch's key: `["e", community, n, size]`, or `["e", community, n]` as earlier versions wrote it. */
+type BatchKey = Array<string | number>
+
+/** Whether `key` is the key of batch `n` of `community` (with its size, or without one). */
+const isBatchKey = (key: IDBValidKey, community: string, n: number): key is BatchKey =>
+  Array.isArray(key) &&
+  key[0] === "e" &&
+  key[1] === community &&
+  key[2] === n &&
+  (key.length === 3 || (key.length === 4 && typeof key[3] === "number" && Number.isSafeInteger(key[3]) && key[3] >= 0))
+
+/** Runs of consecutive batches `[from, to)` holding about {@link READ_BYTES} bytes together; a batch of unknown size alone. */
+const readRuns = (keys: ReadonlyArray<BatchKey>): ReadonlyArray<readonly [number, number]> => {
+  const out: Array<readonly [number, number]> = []
+  let from = 0
+  let bytes = 0
+  for (let n = 0; n < keys.length; n++) {
+    const size = (keys[n]![3] as number | undefined) ?? Number.POSITIVE_INFINITY
+    if (n > from && (bytes + size > READ_BYTES || n - from >= READ_BATCHES || bytes === Number.POSITIVE_INFINITY)) {
+      out.push([from, n])
+      from = n
+      bytes = 0
+    }
+    bytes += size
+  }
+  if (from < keys.length) out.push([from, keys.length])
+  return out
+}
 
 /**
  * Opens (or creates) a store in the IndexedDB database `options.name`.
@@ -182,7 +215,7 @@ const open = async (name: string): Promise<Storage.StorageShape> => {
           os.transaction.abort()
           return
         }
-        batches.forEach((batch, k) => os.put(batch, ["e", community, n + k]))
+        batches.forEach((batch, k) => os.put(batch, ["e", community, n + k, batch.length]))
         os.put(n + batches.length, ["n", community])
         os.put(1, ["c", community])
       }
@@ -192,39 +225,32 @@ const open = async (name: string): Promise<Storage.StorageShape> => {
     })
   }
 
-  /** The batches numbered `from … to - 1` of a community, and their size in bytes. */
-  const readBatches = async (community: string, from: number, to: number) => {
-    const batches = await use("readonly", (os) => promisifyRequest(os.getAll(IDBKeyRange.bound(["e", community, from], ["e", community, to - 1]))))
-    let bytes = 0
-    for (const b of batches) bytes += b instanceof Uint8Array ? b.byteLength : 0
-    return { from, to, batches, bytes }
-  }
-
   const events = async (community: string): Promise<ReadonlyArray<Uint8Array>> => {
     const [counted, stored] = await use("readonly", (os) =>
-      Promise.all([promisifyRequest(os.get(["n", community])), promisifyRequest(os.count(IDBKeyRange.bound(["e", community, 0], ["e", community, Infinity])))])
+      Promise.all([promisifyRequest(os.get(["n", community])), promisifyRequest(os.getAllKeys(IDBKeyRange.bound(["e", community, 0], ["e", community, Infinity])))])
     )
     const count: unknown = counted ?? 0
-    if (count !== stored) throw new Error(`log of ${community} is damaged: ${stored} batches stored, ${String(count)} counted`)
+    if (count !== stored.length) throw new Error(`log of ${community} is damaged: ${stored.length} batches stored, ${String(count)} counted`)
+    const keys: Array<BatchKey> = []
+    for (const key of stored) {
+      if (!isBatchKey(key, community, keys.length)) throw new Error(`log of ${community} is damaged: batch ${keys.length} has the key ${JSON.stringify(key)}`)
+      keys.push(key)
+    }
     const out: Array<Uint8Array> = []
+    const runs = readRuns(keys)
+    const read = (from: number, to: number) =>
+      use("readonly", (os) => promisifyRequest(os.getAll(IDBKeyRange.bound(keys[from] as IDBValidKey, keys[to - 1] as IDBValidKey)))).then((batches) => ({ from, to, batches }))
+    const inFlight: Array<ReturnType<typeof read>> = []
     let next = 0
-    // Batches per request: one at first, then as many as hold about READ_BYTES.
-    let per = 1
-    const inFlight: Array<ReturnType<typeof readBatches>> = []
     const ask = () => {
-      while (inFlight.length < 2 && next < count) {
-        const to = Math.min(count, next + per)
-        inFlight.push(readBatches(community, next, to))
-        next = to
-      }
+      for (; inFlight.length < 2 && next < runs.length; next++) inFlight.push(read(...runs[next]!))
     }
     try {
       ask()
       while (inFlight.length > 0) {
-        const { from, to, batches, bytes } = await inFlight.shift()!
-        if (batches.length !== to - from) throw new Error(`log of ${community} is damaged: batch ${from + batches.length} is missing`)
-        per = Math.max(1, Math.min(READ_BATCHES, Math.floor((READ_BYTES * batches.length) / Math.max(1, bytes))))
+        const { from, to, batches } = await inFlight.shift()!
         ask()
+        if (batches.length !== to - from) throw new Error(`log of ${community} is damaged: batches ${from} to ${to - 1} changed while read`)
         for (const [k, batch] of batches.entries()) {
           if (!unpack(batch, out)) throw new Error(`log of ${community} is damaged: batch ${from + k} is not a packed batch`)
         }
