@@ -373,6 +373,25 @@ describe("checkpoints (Community)", () => {
     // With a budget of 0 every look at the clock yields: at least once per fold slice.
     expect(always).toBeGreaterThan(never + 3)
   })
+
+  it("looks at the clock every 16 stored records while rebuilding the log, and between reading and rebuilding", async () => {
+    const { layer } = shared()
+    const com = await grow(layer, 200, { checkpoint: { every: 1_000_000 } })
+    await runIn(layer, com.checkpoint())
+    let turns = 0
+    let running = true
+    const tick = () => {
+      turns++
+      if (running) setImmediate(tick)
+    }
+    setImmediate(tick)
+    // Nothing is folded again (the checkpoint covers every event): the turns are the log's.
+    const opened = await reopenCommunity(layer, com.id, { yieldAfterMs: 0 })
+    running = false
+    expect(opened.resumed).toEqual({ _tag: "FromCheckpoint", position: 201 })
+    expect(opened.replica.stateHashHex()).toBe(com.replica.stateHashHex())
+    expect(turns).toBeGreaterThanOrEqual(Math.floor(200 / 16))
+  })
 })
 
 const withChecksum = (payload: Uint8Array): Uint8Array => Bytes.concat(payload, Hash.sha256(payload))
