@@ -466,7 +466,11 @@ export const open = (
   Effect.gen(function* () {
     const storage = yield* Storage
     const slices = slicer(options.yieldAfterMs ?? YIELD_AFTER_MS)
-    const records = yield* storage.events(id)
+    // The checkpoint is read while the records are: the store answers both at once.
+    const [records, stored] = yield* Effect.all(
+      [storage.events(id), options.checkpoint === false ? Effect.succeed(undefined) : storage.get(id, Checkpoints.KEY).pipe(Effect.orElseSucceed(() => undefined))],
+      { concurrency: 2 }
+    )
     // A turn of the event loop between reading the records and rebuilding the log.
     yield* slices.check
     const notFound = (message: string) => new CommunityNotFound({ community: id, message })
@@ -481,9 +485,8 @@ export const open = (
 
     // A checkpoint that cannot be read is no checkpoint: fold from the genesis instead.
     let checkpoint: ReturnType<typeof Checkpoints.decode> | undefined
-    if (options.checkpoint !== false) {
-      const bytes = yield* storage.get(id, Checkpoints.KEY).pipe(Effect.orElseSucceed(() => undefined))
-      if (bytes !== undefined) checkpoint = Checkpoints.decode(bytes, replica.log.community, options.checkpoint?.label ?? "")
+    if (stored !== undefined) {
+      checkpoint = Checkpoints.decode(stored, replica.log.community, (options.checkpoint || undefined)?.label ?? "")
       yield* slices.check
     }
     const usable = typeof checkpoint === "object" ? checkpoint : undefined

@@ -374,6 +374,30 @@ describe("checkpoints (Community)", () => {
     expect(always).toBeGreaterThan(never + 3)
   })
 
+  it("reads the checkpoint while the records are read, and not at all with checkpoint: false", async () => {
+    const { store, layer } = shared()
+    const com = await grow(layer, 20, { checkpoint: { every: 8 } })
+    const calls: Array<string> = []
+    const slow: Storage.StorageShape = {
+      ...store,
+      events: (c) =>
+        Effect.sync(() => calls.push("events start")).pipe(
+          Effect.andThen(Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))),
+          Effect.andThen(store.events(c)),
+          Effect.tap(() => Effect.sync(() => calls.push("events end")))
+        ),
+      get: (c, k) => Effect.sync(() => calls.push(`get ${k}`)).pipe(Effect.andThen(store.get(c, k)))
+    }
+    const slowLayer = Layer.mergeAll(cryptoLayer, Layer.succeed(Storage.Storage, slow))
+    const opened = await reopenCommunity(slowLayer, com.id)
+    expect(opened.resumed).toEqual({ _tag: "FromCheckpoint", position: 16 })
+    expect(calls).toEqual(["events start", "get checkpoint", "events end"])
+    calls.length = 0
+    const unchecked = await reopenCommunity(slowLayer, com.id, { checkpoint: false })
+    expect(unchecked.resumed?._tag).toBe("FromGenesis")
+    expect(calls).toEqual(["events start", "events end"])
+  })
+
   it("looks at the clock every 16 stored records while rebuilding the log, and between reading and rebuilding", async () => {
     const { layer } = shared()
     const com = await grow(layer, 200, { checkpoint: { every: 1_000_000 } })
