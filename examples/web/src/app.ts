@@ -194,15 +194,18 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
     }
   }
 
-  const enter = async (handle: Client.CommunityHandle) => {
+  /** What the app keeps on this device for a community besides its events: relays, and whether it has a lot secret. */
+  const deviceValues = (id: string) => Promise.all([relaysOf(id), backend.getValue(id, "lot").then((lot) => lot !== undefined)])
+
+  const enter = async (handle: Client.CommunityHandle, values = deviceValues(handle.id)) => {
     if (room?.handle.id === handle.id) return
     room?.stop()
-    const relays = await relaysOf(handle.id)
+    const [relays, hasLotSecret] = await values
     const unsubscribe = handle.subscribe(() => {
       schedule()
       void attest()
     })
-    room = { handle, relays, invitation: undefined, hasLotSecret: (await backend.getValue(handle.id, "lot")) !== undefined, stop: unsubscribe }
+    room = { handle, relays, invitation: undefined, hasLotSecret, stop: unsubscribe }
     backend.carry(handle.community, relays)
     void attest()
   }
@@ -210,7 +213,10 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
   const openRoom = async (id: string) => {
     if (room?.handle.id === id) return
     try {
-      await enter(await client.open(id))
+      // Read while the community opens.
+      const values = deviceValues(id)
+      values.catch(() => undefined)
+      await enter(await client.open(id), values)
     } catch (e) {
       notice = { kind: "error", text: `Could not open this community: ${e instanceof Error ? e.message : String(e)}` }
       route = { page: "home" }
