@@ -486,6 +486,7 @@ export const open = (
     // A checkpoint that cannot be read is no checkpoint: fold from the genesis instead.
     let checkpoint: ReturnType<typeof Checkpoints.decode> | undefined
     if (stored !== undefined) {
+      yield* slices.check
       checkpoint = Checkpoints.decode(stored, replica.log.community, (options.checkpoint || undefined)?.label ?? "")
       yield* slices.check
     }
