@@ -498,6 +498,8 @@ export const open = (
       if ((k & 15) === 0 && slices.due()) yield* slices.pause
     }
     const resumed = replica.resume(usable)
+    // Restoring the checkpoint is a task of its own; what the caller does next starts fresh.
+    yield* slices.check
     const failure = yield* foldInSlices(replica, slices).pipe(
       Effect.as(undefined),
       Effect.catchDefect((cause) => Effect.succeed(cause instanceof Error ? cause.message : String(cause)))
