@@ -65,17 +65,22 @@ const fileName = (name: string): string => name.replace(/[^\p{L}\p{N}]+/gu, "-")
 
 /** Start the app in `root`. */
 export const start = async (root: HTMLElement, options: AppOptions = {}): Promise<void> => {
-  const backend = await Backend.make({
-    ...(options.database ? { database: options.database } : {}),
-    // Another tab kept the data until now: reopen everything from storage as the writer.
-    onPromoted: () => location.reload()
-  })
-  const { client, key } = backend
+  // The modules have just loaded, in one task of their own: start the device in the next.
+  await new Promise<void>((resolve) => setTimeout(resolve, 0))
 
   // `?community=<id>` opens a stored community directly.
   const direct = new URLSearchParams(location.search).get("community")
   if (parseRoute(location.hash).page === "home" && direct && /^[0-9a-f]{64}$/.test(direct)) history.replaceState(null, "", `#/c/${direct}`)
   let route: Route = parseRoute(location.hash)
+
+  const backend = await Backend.make({
+    ...(options.database ? { database: options.database } : {}),
+    // Another tab kept the data until now: reopen everything from storage as the writer.
+    onPromoted: () => location.reload(),
+    // The community this address opens is read from storage while the device starts.
+    ...(route.page === "community" ? { prefetch: route.id } : {})
+  })
+  const { client, key } = backend
 
   let notice: ViewState["notice"]
   let errors: Record<string, string> = {}
@@ -189,15 +194,18 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
     }
   }
 
-  const enter = async (handle: Client.CommunityHandle) => {
+  /** What the app keeps on this device for a community besides its events: relays, and whether it has a lot secret. */
+  const deviceValues = (id: string) => Promise.all([relaysOf(id), backend.getValue(id, "lot").then((lot) => lot !== undefined)])
+
+  const enter = async (handle: Client.CommunityHandle, values = deviceValues(handle.id)) => {
     if (room?.handle.id === handle.id) return
     room?.stop()
-    const relays = await relaysOf(handle.id)
+    const [relays, hasLotSecret] = await values
     const unsubscribe = handle.subscribe(() => {
       schedule()
       void attest()
     })
-    room = { handle, relays, invitation: undefined, hasLotSecret: (await backend.getValue(handle.id, "lot")) !== undefined, stop: unsubscribe }
+    room = { handle, relays, invitation: undefined, hasLotSecret, stop: unsubscribe }
     backend.carry(handle.community, relays)
     void attest()
   }
@@ -205,11 +213,15 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
   const openRoom = async (id: string) => {
     if (room?.handle.id === id) return
     try {
-      await enter(await client.open(id))
+      // Read while the community opens.
+      const values = deviceValues(id)
+      values.catch(() => undefined)
+      await enter(await client.open(id), values)
     } catch (e) {
       notice = { kind: "error", text: `Could not open this community: ${e instanceof Error ? e.message : String(e)}` }
       route = { page: "home" }
       history.replaceState(null, "", "#/")
+      await loadList()
     }
   }
 
@@ -530,6 +542,6 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
     void onRoute()
   })
   backend.onStatus(schedule)
-  await loadList()
+  // The list of communities is read by the home page's route only.
   await onRoute()
 }

@@ -15,7 +15,7 @@ import * as Governance from "@affinity/governance"
 import * as StorageIndexedDb from "@affinity/storage-indexeddb"
 import * as Tabs from "@affinity/sync-broadcastchannel"
 import { connect } from "@affinity/sync-websocket"
-import { Effect, Layer } from "effect"
+import { Effect, type Exit, Layer } from "effect"
 
 /** The modules every community of this app runs. */
 export const modules: ReadonlyArray<Module.Module> = [Governance.module]
@@ -61,6 +61,11 @@ export interface BackendOptions {
   readonly database?: string
   /** Called when this tab becomes the writer after having been a follower. */
   readonly onPromoted?: () => void
+  /**
+   * A community the page is about to open: its stored events are read while the rest of
+   * the device starts, and the first `client.open` of it takes them from there.
+   */
+  readonly prefetch?: string
 }
 
 /** Reconnect delays: 0.5 s doubling up to 10 s, with up to 25 % jitter. */
@@ -95,23 +100,41 @@ const acquireWriter = (name: string, promoted: () => void): Promise<boolean> => 
 /** Open the device: its key (made on first use), storage, client and sync. */
 export const make = async (options: BackendOptions = {}): Promise<Backend> => {
   const prefix = options.database ?? "affinity-web"
-  let writer = await acquireWriter(`${prefix}/writer`, () => {
+  // The steps below do not depend on each other and mostly wait on other threads or the
+  // browser: start them all at once (on a slow phone that overlaps most of their waiting).
+  let writer = false
+  const writerLock = acquireWriter(`${prefix}/writer`, () => {
     writer = true
     options.onPromoted?.()
   })
-  const device = await Effect.runPromise(StorageIndexedDb.make({ name: `${prefix}-device` }))
-  const crypto = await Crypto.makeBest()
+  const deviceStore = Effect.runPromise(StorageIndexedDb.make({ name: `${prefix}-device` }))
+  const eventStore = Effect.runPromise(StorageIndexedDb.make({ name: prefix }))
+  const best = Crypto.makeBest()
+  let early: { readonly community: string; readonly events: Promise<Exit.Exit<ReadonlyArray<Uint8Array>, Storage.StorageError>> } | undefined
+  if (options.prefetch !== undefined) {
+    const community = options.prefetch
+    early = { community, events: eventStore.then((s) => Effect.runPromiseExit(s.events(community))) }
+    // Should opening the store fail, that is reported below; this read is then never used.
+    early.events.catch(() => undefined)
+  }
+  writer = await writerLock
+  const device = await deviceStore
+  const crypto = await best
+  const store = await eventStore
   const cryptoLayer = Layer.succeed(Crypto.Crypto, crypto)
   // Followers read the shared database and leave writing to the writer tab.
-  const events = Layer.effect(
-    Storage.Storage,
-    Effect.map(StorageIndexedDb.make({ name: prefix }), (s): Storage.StorageShape => ({
-      ...s,
-      append: (community, records) => (writer ? s.append(community, records) : Effect.void),
-      set: (community, key, value) => (writer ? s.set(community, key, value) : Effect.void)
-    }))
-  )
-  const client = await Client.make({ storage: events, crypto: cryptoLayer, modules })
+  const storage: Storage.StorageShape = {
+    ...store,
+    events: (community) => {
+      const read = early?.community === community ? early.events : undefined
+      if (read === undefined) return store.events(community)
+      early = undefined
+      return Effect.flatten(Effect.promise(() => read))
+    },
+    append: (community, records) => (writer ? store.append(community, records) : Effect.void),
+    set: (community, key, value) => (writer ? store.set(community, key, value) : Effect.void)
+  }
+  const client = await Client.make({ storage: Layer.succeed(Storage.Storage, storage), crypto: cryptoLayer, modules })
 
   let secret = await Effect.runPromise(device.get(DEVICE, "secret"))
   if (!secret) {

@@ -76,9 +76,18 @@ const short = (id: string): string => id.slice(0, 8)
 /** How a person is named: short id, and "you". */
 export const who = (room: RoomView | undefined, id: string): string => (room?.identity === id ? `${short(id)} (you)` : short(id))
 
-// One formatter for every date: making one per call (what `toLocaleString` with options does) dominates a render.
-const dateFormat = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" })
-const when = (t: number): string => dateFormat.format(t)
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+const twoDigits = (n: number): string => (n < 10 ? `0${n}` : String(n))
+
+/**
+ * A date and time in this device's time zone, in the app's language: `Mar 5, 09:30`.
+ * Made by hand rather than with `Intl.DateTimeFormat`: a page's first `Intl` formatter
+ * loads locale data, which takes 100 to 250 ms of a phone's main thread at startup.
+ */
+export const when = (t: number): string => {
+  const d = new Date(t)
+  return `${MONTHS[d.getMonth()]} ${d.getDate()}, ${twoDigits(d.getHours())}:${twoDigits(d.getMinutes())}`
+}
 
 const fieldError = (s: ViewState, field: string): Child =>
   s.errors[field] ? h("p", { class: "field-error", role: "alert", "data-testid": `error-${field}` }, s.errors[field]!) : null

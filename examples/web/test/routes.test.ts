@@ -1,7 +1,8 @@
-/** Routes read from the address, and the relay reconnect delays. */
+/** Routes read from the address, the relay reconnect delays, and how dates are shown. */
 import { describe, expect, test } from "vitest"
 import { parseRoute } from "../src/app.ts"
 import { backoff } from "../src/backend.ts"
+import { when } from "../src/view.ts"
 
 const id = "ab".repeat(32)
 const other = "cd".repeat(32)
@@ -27,5 +28,13 @@ describe("reconnecting", () => {
     expect(backoff(3)).toBeGreaterThan(backoff(0))
     for (let attempt = 0; attempt < 50; attempt++) expect(backoff(attempt)).toBeLessThanOrEqual(10_000)
     expect(backoff(40)).toBeGreaterThanOrEqual(7_500)
+  })
+})
+
+describe("dates", () => {
+  test("are shown in this device's time zone as month, day and 24-hour time", () => {
+    expect(when(new Date(2025, 2, 5, 9, 7).getTime())).toBe("Mar 5, 09:07")
+    expect(when(new Date(2025, 11, 31, 23, 59, 59).getTime())).toBe("Dec 31, 23:59")
+    expect(when(new Date(2026, 0, 1, 0, 0).getTime())).toBe("Jan 1, 00:00")
   })
 })

@@ -509,7 +509,13 @@ export const open = (
   Effect.gen(function* () {
     const storage = yield* Storage
     const slices = slicer(options.yieldAfterMs ?? YIELD_AFTER_MS)
-    const records = yield* storage.events(id)
+    // The checkpoint is read while the records are: the store answers both at once.
+    const [records, stored] = yield* Effect.all(
+      [storage.events(id), options.checkpoint === false ? Effect.succeed(undefined) : storage.get(id, Checkpoints.KEY).pipe(Effect.orElseSucceed(() => undefined))],
+      { concurrency: 2 }
+    )
+    // A turn of the event loop between reading the records and rebuilding the log.
+    yield* slices.check
     const notFound = (message: string) => new CommunityNotFound({ community: id, message })
     const head = records[0]
     // Storage returns arrays of its own that nobody changes: no copy needed.
@@ -522,9 +528,10 @@ export const open = (
 
     // A checkpoint that cannot be read is no checkpoint: fold from the genesis instead.
     let checkpoint: ReturnType<typeof Checkpoints.decode> | undefined
-    if (options.checkpoint !== false) {
-      const bytes = yield* storage.get(id, Checkpoints.KEY).pipe(Effect.orElseSucceed(() => undefined))
-      if (bytes !== undefined) checkpoint = Checkpoints.decode(bytes, replica.log.community, options.checkpoint?.label ?? "")
+    if (stored !== undefined) {
+      yield* slices.check
+      checkpoint = Checkpoints.decode(stored, replica.log.community, (options.checkpoint || undefined)?.label ?? "")
+      yield* slices.check
     }
     // The checkpoint lists the ids of the records it covers: when one pass over those
     // records gives the digest it recorded, they are the same bytes, and their ids need not
@@ -540,9 +547,12 @@ export const open = (
     for (let k = 1; k < records.length; k++) {
       const problem = replica.loadStored(records[k]!, usable?.size, ids !== undefined && k < usable!.size ? ids.subarray(32 * k, 32 * k + 32) : undefined)
       if (problem !== undefined) return yield* Effect.fail(notFound(`stored event no longer decodes: ${problem}`))
-      if ((k & 255) === 0) yield* slices.check
+      // The clock is cheap to read; the first records run before the code is optimised.
+      if ((k & 15) === 0 && slices.due()) yield* slices.pause
     }
     const resumed = replica.resume(usable)
+    // Restoring the checkpoint is a task of its own; what the caller does next starts fresh.
+    yield* slices.check
     const failure = yield* foldInSlices(replica, slices).pipe(
       Effect.as(undefined),
       Effect.catchDefect((cause) => Effect.succeed(cause instanceof Error ? cause.message : String(cause)))

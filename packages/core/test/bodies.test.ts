@@ -121,7 +121,7 @@ describe("sync message bounds", () => {
 describe("Bytes.toHex", () => {
   it("gives lower-case hex for every length, across its internal chunks", async () => {
     const { Bytes } = await import("@affinity/core")
-    for (const n of [0, 1, 32, 4095, 4096, 4097, 9000]) {
+    for (const n of [0, 1, 31, 32, 33, 64, 4095, 4096, 4097, 9000]) {
       const bytes = new Uint8Array(n).map((_, i) => (i * 37 + n) & 255)
       const expected = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")
       expect(Bytes.toHex(bytes)).toBe(expected)
@@ -129,5 +129,9 @@ describe("Bytes.toHex", () => {
       expect(Bytes.toHex(bytes.subarray(1))).toBe(expected.slice(2))
       expect(Bytes.fromHex(expected)).toEqual(bytes)
     }
+    // 32 bytes take a path of their own whose scratch space is reused: one result never leaks into the next.
+    const seen = Array.from({ length: 50 }, (_, k) => new Uint8Array(32).map((_, i) => (i * 13 + k * 101) & 255))
+    const results = seen.map(hexFromCodes)
+    seen.forEach((bytes, k) => expect(results[k]).toBe(Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")))
   })
 })

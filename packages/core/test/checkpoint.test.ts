@@ -458,6 +458,50 @@ describe("checkpoints (Community)", () => {
     // With a budget of 0 every look at the clock yields: at least once per fold slice.
     expect(always).toBeGreaterThan(never + 3)
   })
+
+  it("reads the checkpoint while the records are read, and not at all with checkpoint: false", async () => {
+    const { store, layer } = shared()
+    const com = await grow(layer, 20, { checkpoint: { every: 8 } })
+    const calls: Array<string> = []
+    const slow: Storage.StorageShape = {
+      ...store,
+      events: (c) =>
+        Effect.sync(() => calls.push("events start")).pipe(
+          Effect.andThen(Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))),
+          Effect.andThen(store.events(c)),
+          Effect.tap(() => Effect.sync(() => calls.push("events end")))
+        ),
+      get: (c, k) => Effect.sync(() => calls.push(`get ${k}`)).pipe(Effect.andThen(store.get(c, k)))
+    }
+    const slowLayer = Layer.mergeAll(cryptoLayer, Layer.succeed(Storage.Storage, slow))
+    const opened = await reopenCommunity(slowLayer, com.id)
+    expect(opened.resumed).toEqual({ _tag: "FromCheckpoint", position: 16 })
+    expect(calls).toEqual(["events start", "get checkpoint", "events end"])
+    calls.length = 0
+    const unchecked = await reopenCommunity(slowLayer, com.id, { checkpoint: false })
+    expect(unchecked.resumed?._tag).toBe("FromGenesis")
+    expect(calls).toEqual(["events start", "events end"])
+  })
+
+  it("looks at the clock every 16 stored records while rebuilding the log, and between its steps", async () => {
+    const { layer } = shared()
+    const com = await grow(layer, 200, { checkpoint: { every: 1_000_000 } })
+    await runIn(layer, com.checkpoint())
+    let turns = 0
+    let running = true
+    const tick = () => {
+      turns++
+      if (running) setImmediate(tick)
+    }
+    setImmediate(tick)
+    // Nothing is folded again (the checkpoint covers every event): the turns are the log's.
+    const opened = await reopenCommunity(layer, com.id, { yieldAfterMs: 0 })
+    running = false
+    expect(opened.resumed).toEqual({ _tag: "FromCheckpoint", position: 201 })
+    expect(opened.replica.stateHashHex()).toBe(com.replica.stateHashHex())
+    // Every 16 records, and after reading, before and after decoding the checkpoint, and after restoring it.
+    expect(turns).toBeGreaterThanOrEqual(Math.floor(200 / 16) + 4)
+  })
 })
 
 const withChecksum = (payload: Uint8Array): Uint8Array => Bytes.concat(payload, Hash.sha256(payload))

@@ -7,17 +7,28 @@
  * One database (`options.name`, `"affinity"` by default) with one object store,
  * `"affinity"`, whose keys are arrays:
  *
- * | key                        | value                                                   |
- * | -------------------------- | ------------------------------------------------------- |
- * | `["c", community]`         | `1`: the community holds events or values               |
- * | `["n", community]`         | how many batches the community's log has                |
- * | `["e", community, n]`      | batch `n` (from 0): for each record, its length (4 bytes, little-endian) then its bytes |
- * | `["v", community, key]`    | a value, its bytes as they are                          |
+ * | key                           | value                                                |
+ * | ----------------------------- | ---------------------------------------------------- |
+ * | `["c", community]`            | `1`: the community holds events or values            |
+ * | `["n", community]`            | how many batches the community's log has             |
+ * | `["e", community, n, size]`   | batch `n` (from 0): for each record, its length (4 bytes, little-endian) then its bytes; `size` is the batch's length in bytes |
+ * | `["v", community, key]`       | a value, its bytes as they are                       |
  *
- * An append reads `["n", community]`, writes the batch under the next number and the new
- * count, all in one read-write transaction: the batch lands whole or not at all, and
- * batches appended at the same time (from this page or another) never interleave.
- * Reading a log is one `getAll` over the community's key range, one value per batch.
+ * Batches written by earlier versions have the key `["e", community, n]`, without the size;
+ * both forms sort by `n` and are read alike.
+ *
+ * An append reads `["n", community]`, writes its records as one batch or more (a batch
+ * holds at most {@link BATCH_BYTES} bytes of records, or one record larger than that) under
+ * the next numbers and the new count, all in one read-write transaction: the append lands
+ * whole or not at all, and batches appended at the same time (from this page or another)
+ * never interleave.
+ *
+ * Reading a log reads the count and the batch keys (no values), then the batches with
+ * `getAll` over runs of consecutive keys that hold about {@link READ_BYTES} bytes together
+ * (a batch of unknown size alone), two requests in flight. A page decodes each request's
+ * values in one task: keeping them small keeps that task short on a slow phone (a 2.7 MB
+ * value is a task of ~150 ms at a quarter of a laptop's speed), while a log of many small
+ * batches still takes few requests.
  *
  * @module
  */
@@ -33,6 +44,44 @@ export interface IndexedDbStorageOptions {
 
 /** The object store every key lives in. */
 const STORE_NAME = "affinity"
+
+/** The most bytes of records one stored batch holds (a larger record is a batch of its own). */
+export const BATCH_BYTES = 256 * 1024
+
+/** About how many bytes one read request asks for. */
+export const READ_BYTES = 256 * 1024
+
+/** The most batches one read request asks for. */
+const READ_BATCHES = 4096
+
+/** A batch's key: `["e", community, n, size]`, or `["e", community, n]` as earlier versions wrote it. */
+type BatchKey = Array<string | number>
+
+/** Whether `key` is the key of batch `n` of `community` (with its size, or without one). */
+const isBatchKey = (key: IDBValidKey, community: string, n: number): key is BatchKey =>
+  Array.isArray(key) &&
+  key[0] === "e" &&
+  key[1] === community &&
+  key[2] === n &&
+  (key.length === 3 || (key.length === 4 && typeof key[3] === "number" && Number.isSafeInteger(key[3]) && key[3] >= 0))
+
+/** Runs of consecutive batches `[from, to)` holding about {@link READ_BYTES} bytes together; a batch of unknown size alone. */
+const readRuns = (keys: ReadonlyArray<BatchKey>): ReadonlyArray<readonly [number, number]> => {
+  const out: Array<readonly [number, number]> = []
+  let from = 0
+  let bytes = 0
+  for (let n = 0; n < keys.length; n++) {
+    const size = (keys[n]![3] as number | undefined) ?? Number.POSITIVE_INFINITY
+    if (n > from && (bytes + size > READ_BYTES || n - from >= READ_BATCHES || bytes === Number.POSITIVE_INFINITY)) {
+      out.push([from, n])
+      from = n
+      bytes = 0
+    }
+    bytes += size
+  }
+  if (from < keys.length) out.push([from, keys.length])
+  return out
+}
 
 /**
  * Opens (or creates) a store in the IndexedDB database `options.name`.
@@ -101,6 +150,24 @@ const pack = (records: ReadonlyArray<Uint8Array>): Uint8Array => {
   return out
 }
 
+/** Records split into runs of at most {@link BATCH_BYTES} bytes (a larger record alone), in order. */
+const runs = (records: ReadonlyArray<Uint8Array>): ReadonlyArray<ReadonlyArray<Uint8Array>> => {
+  const out: Array<Array<Uint8Array>> = []
+  let current: Array<Uint8Array> = []
+  let bytes = 0
+  for (const r of records) {
+    if (current.length > 0 && bytes + 4 + r.length > BATCH_BYTES) {
+      out.push(current)
+      current = []
+      bytes = 0
+    }
+    current.push(r)
+    bytes += 4 + r.length
+  }
+  if (current.length > 0) out.push(current)
+  return out
+}
+
 /** Adds the records of a packed batch to `out`, as views into it; false when it is not one. */
 const unpack = (batch: unknown, out: Array<Uint8Array>): boolean => {
   if (!(batch instanceof Uint8Array)) return false
@@ -137,7 +204,7 @@ const open = async (name: string): Promise<Storage.StorageShape> => {
 
   const append = async (community: string, records: ReadonlyArray<Uint8Array>): Promise<void> => {
     if (records.length === 0) return
-    const batch = pack(records)
+    const batches = runs(records).map(pack)
     let damaged: string | undefined
     await use("readwrite", (os) => {
       const count = os.get(["n", community])
@@ -148,8 +215,8 @@ const open = async (name: string): Promise<Storage.StorageShape> => {
           os.transaction.abort()
           return
         }
-        os.put(batch, ["e", community, n])
-        os.put(n + 1, ["n", community])
+        batches.forEach((batch, k) => os.put(batch, ["e", community, n + k, batch.length]))
+        os.put(n + batches.length, ["n", community])
         os.put(1, ["c", community])
       }
       return promisifyRequest(os.transaction)
@@ -159,19 +226,39 @@ const open = async (name: string): Promise<Storage.StorageShape> => {
   }
 
   const events = async (community: string): Promise<ReadonlyArray<Uint8Array>> => {
-    const [batches, count] = await use("readonly", (os) =>
-      Promise.all([
-        promisifyRequest(os.getAll(IDBKeyRange.bound(["e", community, 0], ["e", community, Infinity]))),
-        promisifyRequest(os.get(["n", community]))
-      ])
+    const [counted, stored] = await use("readonly", (os) =>
+      Promise.all([promisifyRequest(os.get(["n", community])), promisifyRequest(os.getAllKeys(IDBKeyRange.bound(["e", community, 0], ["e", community, Infinity])))])
     )
-    const expected: unknown = count ?? 0
-    if (expected !== batches.length) {
-      throw new Error(`log of ${community} is damaged: ${batches.length} batches stored, ${String(expected)} counted`)
+    const count: unknown = counted ?? 0
+    if (count !== stored.length) throw new Error(`log of ${community} is damaged: ${stored.length} batches stored, ${String(count)} counted`)
+    const keys: Array<BatchKey> = []
+    for (const key of stored) {
+      if (!isBatchKey(key, community, keys.length)) throw new Error(`log of ${community} is damaged: batch ${keys.length} has the key ${JSON.stringify(key)}`)
+      keys.push(key)
     }
     const out: Array<Uint8Array> = []
-    for (const [n, batch] of batches.entries()) {
-      if (!unpack(batch, out)) throw new Error(`log of ${community} is damaged: batch ${n} is not a packed batch`)
+    const runs = readRuns(keys)
+    const read = (from: number, to: number) =>
+      use("readonly", (os) => promisifyRequest(os.getAll(IDBKeyRange.bound(keys[from] as IDBValidKey, keys[to - 1] as IDBValidKey)))).then((batches) => ({ from, to, batches }))
+    const inFlight: Array<ReturnType<typeof read>> = []
+    let next = 0
+    const ask = () => {
+      for (; inFlight.length < 2 && next < runs.length; next++) inFlight.push(read(...runs[next]!))
+    }
+    try {
+      ask()
+      while (inFlight.length > 0) {
+        const { from, to, batches } = await inFlight.shift()!
+        ask()
+        if (batches.length !== to - from) throw new Error(`log of ${community} is damaged: batches ${from} to ${to - 1} changed while read`)
+        for (const [k, batch] of batches.entries()) {
+          if (!unpack(batch, out)) throw new Error(`log of ${community} is damaged: batch ${from + k} is not a packed batch`)
+        }
+      }
+    } catch (cause) {
+      // The request still in flight fails or not; either way nobody waits for it.
+      for (const request of inFlight) request.catch(() => undefined)
+      throw cause
     }
     return out
   }
