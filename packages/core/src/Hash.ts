@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js"
 import { sha256 as plainSha256 } from "./internal/sha256.ts"
 
 type NativeHash = (algorithm: string, data: Uint8Array, encoding: "buffer") => Uint8Array
