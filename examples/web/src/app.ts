@@ -217,6 +217,8 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
       const values = deviceValues(id)
       values.catch(() => undefined)
       await enter(await client.open(id), values)
+      // Opening ends in a task of its own; the first render of the community starts the next.
+      await new Promise<void>((resolve) => setTimeout(resolve, 0))
     } catch (e) {
       notice = { kind: "error", text: `Could not open this community: ${e instanceof Error ? e.message : String(e)}` }
       route = { page: "home" }
