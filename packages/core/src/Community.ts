@@ -94,7 +94,7 @@ export interface AppendOptions {
 export interface CheckpointOptions {
   /**
    * Delivered events between checkpoints written while the community is open (default
-   * 1,024), or a quarter of the events the last checkpoint covered when that is more: each
+   * 1,024), or an eighth of the events the last checkpoint covered when that is more: each
    * checkpoint encodes the whole state, so spacing them by a share of the history keeps
    * their cost per event flat as a community grows.
    */
@@ -123,7 +123,7 @@ export interface Options extends ReplicaOptions {
 export const CHECKPOINT_EVERY = 1024
 
 /** Checkpoints are at least the covered size divided by this apart (see {@link CheckpointOptions.every}). */
-const CHECKPOINT_SHARE = 4
+const CHECKPOINT_SHARE = 8
 
 /** Default {@link Options.yieldAfterMs}. */
 export const YIELD_AFTER_MS = 8
@@ -563,8 +563,9 @@ export const open = (
     const community = yield* make(replica, replica.log.size, options, why)
     // After folding much again, save the next open that work (failing to is no error).
     const every = options.checkpoint === false ? Number.POSITIVE_INFINITY : (options.checkpoint?.every ?? CHECKPOINT_EVERY)
+    // Written after `open` returns, so the first screen does not wait for it.
     if (replica.log.size - (why._tag === "FromCheckpoint" ? why.position : 0) >= Math.max(1, every))
-      yield* Effect.ignore(community.checkpoint())
+      yield* Effect.forkDetach(Effect.ignore(community.checkpoint()))
     return community
   })
 

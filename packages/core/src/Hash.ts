@@ -11,6 +11,7 @@
  */
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js"
 import { sha256 as plainSha256 } from "./internal/sha256.ts"
+import { yieldToHost } from "./internal/yield.ts"
 
 type NativeHash = (algorithm: string, data: Uint8Array, encoding: "buffer") => Uint8Array
 
@@ -63,7 +64,11 @@ export const sha256Framed = async (parts: ReadonlyArray<Uint8Array>, count: numb
     for (let k = 0; k < n; k++) total += 4 + parts[k]!.length
     const joined = new Uint8Array(total)
     let at = 0
-    for (let k = 0; k < n; k++) at = frame(joined, at, parts[k]!)
+    for (let k = 0; k < n; k++) {
+      at = frame(joined, at, parts[k]!)
+      // Joining thousands of records is work for the page's main thread: a turn now and then.
+      if ((k & 1023) === 1023) await yieldToHost()
+    }
     return new Uint8Array(await subtle.digest("SHA-256", joined))
   }
   const running = framedHasher()
