@@ -616,6 +616,15 @@ describe("node provider's worker pool", () => {
     expect(await pool!.verify([])).toEqual([])
   })
 
+  it("answers batches verified at the same time, each in its own order", async () => {
+    const pool = verifyPool()!
+    const good = itemOf(TEST2)
+    const forged = { ...good, signature: good.signature.map((x, i) => (i === 0 ? x ^ 1 : x)) }
+    const batches = [1, 9, 64, 65, 200, 3].map((n, b) => Array.from({ length: n }, (_, i) => ((i + b) % 5 === 0 ? forged : good)))
+    const answers = await Promise.all(batches.map((items) => pool.verify(items)))
+    answers.forEach((a, b) => expect(a).toEqual(batches[b]!.map((_, i) => (i + b) % 5 !== 0)))
+  })
+
   it("keeps the process alive while signatures are out, and lets it end after", () => {
     const script = [
       `import { verifyPool } from ${JSON.stringify(new URL("../src/internal/verifyPool.ts", import.meta.url).pathname)}`,
