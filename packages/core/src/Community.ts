@@ -530,7 +530,8 @@ export const open = (
     let checkpoint: ReturnType<typeof Checkpoints.decode> | undefined
     if (stored !== undefined) {
       yield* slices.check
-      checkpoint = Checkpoints.decode(stored, replica.log.community, (options.checkpoint || undefined)?.label ?? "")
+      const label = (options.checkpoint || undefined)?.label ?? ""
+      checkpoint = yield* Effect.promise(() => Checkpoints.read(stored, replica.log.community, label))
       yield* slices.check
     }
     // The checkpoint lists the ids of the records it covers: when one pass over those
@@ -550,9 +551,15 @@ export const open = (
       // The clock is cheap to read; the first records run before the code is optimised.
       if ((k & 15) === 0 && slices.due()) yield* slices.pause
     }
-    const resumed = replica.resume(usable)
-    // Restoring the checkpoint is a task of its own; what the caller does next starts fresh.
+    // Restoring the checkpoint is a few tasks of their own; what the caller does next starts fresh.
     yield* slices.check
+    const steps = replica.resumeInSteps(usable)
+    let resumed: Resumed | undefined
+    while (resumed === undefined) {
+      const step = steps.next()
+      if (step.done === true) resumed = step.value
+      else yield* slices.check
+    }
     const failure = yield* foldInSlices(replica, slices).pipe(
       Effect.as(undefined),
       Effect.catchDefect((cause) => Effect.succeed(cause instanceof Error ? cause.message : String(cause)))

@@ -181,8 +181,12 @@ export interface DecodeOptions {
 
 const EMPTY_BODY: Cbor.Decoded = { ok: true, value: Object.freeze({}) }
 
-/** SHA-256 of the one-byte body `a0` (the empty map), the body of every tick. */
-const EMPTY_BODY_HASH = sha256(Uint8Array.of(0xa0))
+/**
+ * SHA-256 of the one-byte body `a0` (the empty map), the body of every tick. Written out,
+ * not computed while the module loads: the first hash of a page costs it compiling the
+ * hash function before anything is shown.
+ */
+const EMPTY_BODY_HASH = Bytes.fromHex("c19a797fa1fd590cd2e5b42d1cf5f246e29b91684e2f87404b81dc345c7a56a0")!
 
 /**
  * Decode wire bytes into an event, checking every structural rule except the signature

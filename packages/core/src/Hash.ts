@@ -9,9 +9,8 @@
  *
  * @module
  */
-import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js"
 import { sha256 as plainSha256 } from "./internal/sha256.ts"
-import { yieldToHost } from "./internal/yield.ts"
+import { feed, framedInSlices, sha256InSlices } from "./internal/slicedHash.ts"
 
 type NativeHash = (algorithm: string, data: Uint8Array, encoding: "buffer") => Uint8Array
 
@@ -46,62 +45,39 @@ const nodeCreateHash: ((algorithm: string) => NodeHasher) | undefined = (() => {
   return typeof crypto?.createHash === "function" ? crypto.createHash : undefined
 })()
 
+/**
+ * SHA-256 of some bytes, without holding up a page: on Node the native hash at once (a
+ * megabyte is about a millisecond), elsewhere `@noble/hashes` in slices of 256 kB with a
+ * turn of the event loop between them. WebCrypto's `digest` is not used: browsers compute
+ * it in one piece on the page's thread (a megabyte is a task of tens of milliseconds on a
+ * phone). The result is that of {@link sha256}.
+ */
+export const sha256Async = async (bytes: Uint8Array): Promise<Uint8Array> => {
+  if (native !== undefined) return sha256(bytes)
+  return sha256InSlices(bytes)
+}
+
 /** Bytes copied into one buffer before it is handed to a streaming hash. */
 const FRAMED_CHUNK = 1 << 20
 
 /**
  * SHA-256 of the first `count` byte strings of `parts`, each preceded by its length (4
  * bytes, big-endian): `SHA-256(u32be(len(p_0)) || p_0 || u32be(len(p_1)) || p_1 || …)`.
- * One pass of the platform's native hash over many small strings, much cheaper than
- * hashing each alone: node:crypto's streaming hash on Node, WebCrypto's `digest` over one
- * joined buffer in a browser, `@noble/hashes` elsewhere. The result is the same everywhere.
+ * One pass of a streaming hash over many small strings, much cheaper than hashing each
+ * alone: node:crypto's on Node; elsewhere `@noble/hashes`, fed about 256 kB at a time with
+ * a turn of the event loop between (see {@link sha256Async}). The result is the same
+ * everywhere.
  */
 export const sha256Framed = async (parts: ReadonlyArray<Uint8Array>, count: number = parts.length): Promise<Uint8Array> => {
   const n = Math.max(0, Math.min(count, parts.length))
-  const subtle = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle
-  if (nodeCreateHash === undefined && subtle !== undefined) {
-    let total = 0
-    for (let k = 0; k < n; k++) total += 4 + parts[k]!.length
-    const joined = new Uint8Array(total)
-    let at = 0
-    for (let k = 0; k < n; k++) {
-      at = frame(joined, at, parts[k]!)
-      // Joining thousands of records is work for the page's main thread: a turn now and then.
-      if ((k & 1023) === 1023) await yieldToHost()
-    }
-    return new Uint8Array(await subtle.digest("SHA-256", joined))
-  }
   const running = framedHasher()
   if (running !== undefined) {
     running.add(parts, 0, n)
     return running.digest()
   }
-  const hasher = nobleSha256.create()
-  feed((bytes) => hasher.update(bytes), new Uint8Array(FRAMED_CHUNK), parts, 0, n)
-  return hasher.digest()
+  return framedInSlices(parts, n)
 }
 
-/**
- * Hand `u32be(len(p)) || p` for each of `parts[from … to)` to `update`, gathered in `chunk`
- * so that a streaming hash sees a few large inputs rather than many small ones.
- */
-const feed = (update: (bytes: Uint8Array) => void, chunk: Uint8Array, parts: ReadonlyArray<Uint8Array>, from: number, to: number): void => {
-  let at = 0
-  for (let k = from; k < to; k++) {
-    const p = parts[k]!
-    if (at + 4 + p.length > chunk.length) {
-      if (at > 0) update(chunk.subarray(0, at))
-      at = 0
-      if (4 + p.length > chunk.length) {
-        update(Uint8Array.of(p.length >>> 24, (p.length >>> 16) & 255, (p.length >>> 8) & 255, p.length & 255))
-        update(p)
-        continue
-      }
-    }
-    at = frame(chunk, at, p)
-  }
-  if (at > 0) update(chunk.subarray(0, at))
-}
 
 /**
  * A running {@link sha256Framed} over byte strings added in order, whose digest can be read
@@ -139,16 +115,6 @@ export const framedHasher = (): FramedHasher | undefined => {
   }
 }
 
-/** Write `u32be(len(p)) || p` into `into` at `at`; the offset after it. */
-const frame = (into: Uint8Array, at: number, p: Uint8Array): number => {
-  const len = p.length
-  into[at] = len >>> 24
-  into[at + 1] = (len >>> 16) & 255
-  into[at + 2] = (len >>> 8) & 255
-  into[at + 3] = len & 255
-  into.set(p, at + 4)
-  return at + 4 + len
-}
 
 const sameDigest = (a: Uint8Array, b: Uint8Array): boolean => {
   if (a.length !== b.length) return false

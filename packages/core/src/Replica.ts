@@ -15,7 +15,7 @@ import * as Bytes from "./Bytes.ts"
 import * as Cbor from "./Cbor.ts"
 import * as CoreEvents from "./CoreEvents.ts"
 import * as Event from "./Event.ts"
-import { sha256 } from "./Hash.ts"
+import { sha256, sha256Equals } from "./Hash.ts"
 import { Log, type LogLimits, type Verdict } from "./Log.ts"
 import * as Membership from "./Membership.ts"
 import * as Module from "./Module.ts"
@@ -354,23 +354,53 @@ export class Replica {
    * the genesis. Then call {@link fold} until it returns `true`.
    */
   resume(checkpoint?: Checkpoint): Resumed {
-    const mark = this.restoreMark
-    this.restoreMark = undefined
-    const log = this.log
-    const placed = new Uint8Array(log.size)
-    for (const i of this.order) placed[i] = 1
-    const fresh: Array<number> = []
-    for (let i = 0; i < log.size; i++) if (placed[i] === 0) fresh.push(i)
-    const usable = checkpoint === undefined ? "there is no checkpoint" : this.usable(checkpoint, mark)
-    if (checkpoint === undefined || typeof usable === "string") {
-      if (fresh.length > 0) this.place(fresh)
-      return { _tag: "FromGenesis", reason: usable as string }
+    const steps = this.resumeInSteps(checkpoint)
+    for (;;) {
+      const r = steps.next()
+      if (r.done === true) return r.value
     }
+  }
+
+  /**
+   * {@link resume} in steps, for a caller that gives its host a turn between them (a page
+   * opening a community): each `next()` does one part of the work (checking the states
+   * against their hash, decoding them, ordering the covered events, placing the later
+   * ones), and the last one returns what `resume` would. Nothing is changed before the
+   * last step, so steps left unfinished leave the replica as it was.
+   */
+  *resumeInSteps(checkpoint?: Checkpoint): Generator<void, Resumed, void> {
+    const mark = this.restoreMark
+    const log = this.log
+    const fresh = (): Array<number> => {
+      const placed = new Uint8Array(log.size)
+      for (const i of this.order) placed[i] = 1
+      const out: Array<number> = []
+      for (let i = 0; i < log.size; i++) if (placed[i] === 0) out.push(i)
+      return out
+    }
+    const fromGenesis = (reason: string): Resumed => {
+      this.restoreMark = undefined
+      const all = fresh()
+      if (all.length > 0) this.place(all)
+      return { _tag: "FromGenesis", reason }
+    }
+    if (checkpoint === undefined) return fromGenesis("there is no checkpoint")
+    const problem = this.unusable(checkpoint, mark)
+    if (problem !== undefined) return fromGenesis(problem)
+    yield
+    if (!sha256Equals(checkpoint.states, checkpoint.stateHash)) return fromGenesis("the checkpoint's states do not match its state hash")
+    yield
+    const usable = this.decodeStates(checkpoint.states)
+    if (typeof usable === "string") return fromGenesis(usable)
+    yield
     const size = checkpoint.size
     // The fold order of the covered events, as the replica that wrote the checkpoint had it.
     const prefix: Array<number> = []
     for (let i = 0; i < size; i++) prefix.push(i)
     const ordered = foldOrder(log, prefix)
+    yield
+    this.restoreMark = undefined
+    const later = fresh().filter((i) => i >= size)
     for (let i = 0; i < size; i++) this.outcomes[i] = APPLIED
     for (const [i, o] of checkpoint.outcomes) this.outcomes[i] = o
     this.order = ordered
@@ -381,7 +411,6 @@ export class Replica {
     this.trail = [usable]
     this.trailStart = size
     this.snapshots = [{ position: size, states: usable }]
-    const later = fresh.filter((i) => i >= size)
     if (later.length > 0) this.place(later)
     if (this.folded < size) {
       // An event delivered after the checkpoint sorts before its end, or a fact learned
@@ -403,8 +432,8 @@ export class Replica {
     return { _tag: "FromCheckpoint", position: size }
   }
 
-  /** The checkpoint's states when it matches this replica's log, else why not. */
-  private usable(checkpoint: Checkpoint, mark: number | undefined): States | string {
+  /** Why the checkpoint cannot match this replica's log (its states aside), or `undefined`. */
+  private unusable(checkpoint: Checkpoint, mark: number | undefined): string | undefined {
     const log = this.log
     if (mark !== checkpoint.size) return "the stored records do not line up with the checkpoint"
     if (!Number.isSafeInteger(checkpoint.size) || checkpoint.size < 1 || checkpoint.size > log.size)
@@ -413,9 +442,13 @@ export class Replica {
       return `the checkpoint was written with modules ${checkpoint.modules.join(", ")}, not ${this.moduleNames.join(", ")}`
     if (!Bytes.equals(log.digest(checkpoint.size), checkpoint.digest))
       return "the checkpoint was taken over other events than the first ones of this log"
-    if (!Bytes.equals(sha256(checkpoint.states), checkpoint.stateHash)) return "the checkpoint's states do not match its state hash"
     for (const [i] of checkpoint.outcomes) if (!Number.isSafeInteger(i) || i < 0 || i >= checkpoint.size) return "the checkpoint names an outcome outside it"
-    const decoded = Cbor.decode(checkpoint.states)
+    return undefined
+  }
+
+  /** A checkpoint's states, decoded, when they are those of this replica's modules; else why not. */
+  private decodeStates(bytes: Uint8Array): States | string {
+    const decoded = Cbor.decode(bytes)
     if (!decoded.ok) return `the checkpoint's states do not decode: ${decoded.issue.message}`
     const value = decoded.value
     if (value === null || typeof value !== "object" || Array.isArray(value) || value instanceof Uint8Array)

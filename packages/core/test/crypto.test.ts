@@ -8,6 +8,7 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { Bytes, Crypto, Hash } from "@affinity/core"
 import { BoundedCache } from "../src/internal/ed25519.ts"
+import { framedInSlices, SLICE_BYTES, sha256InSlices } from "../src/internal/slicedHash.ts"
 import { verifyPool } from "../src/internal/verifyPool.ts"
 
 ed.hashes.sha512 = sha512
@@ -576,6 +577,26 @@ describe("BoundedCache", () => {
   })
 })
 
+describe("Hash.sha256Async", () => {
+  it("is SHA-256, hashed in slices with turns of the event loop between them where there is no native hash", async () => {
+    for (const length of [0, 1, SLICE_BYTES - 1, SLICE_BYTES, SLICE_BYTES + 1, 3 * SLICE_BYTES + 5]) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 7 + 3) & 255)
+      const expected = Bytes.toHex(nobleSha256(bytes))
+      expect(Bytes.toHex(await Hash.sha256Async(bytes))).toBe(expected)
+      let turns = 0
+      let counting = true
+      const tick = () => {
+        turns++
+        if (counting) setImmediate(tick)
+      }
+      setImmediate(tick)
+      expect(Bytes.toHex(await sha256InSlices(bytes))).toBe(expected)
+      counting = false
+      if (length > 2 * SLICE_BYTES) expect(turns).toBeGreaterThan(0)
+    }
+  })
+})
+
 describe("Hash.sha256Framed", () => {
   it("is SHA-256 over each part preceded by its length, for any sizes and a prefix of the parts", async () => {
     const frame = (parts: ReadonlyArray<Uint8Array>) =>
@@ -588,9 +609,15 @@ describe("Hash.sha256Framed", () => {
       Array.from({ length: 5000 }, (_, i) => Uint8Array.from({ length: 200 + (i % 97) }, (_, j) => (i + j) & 255)),
       [Uint8Array.of(9), big, Uint8Array.of(8, 7)]
     ]
-    for (const parts of cases) expect(Bytes.toHex(await Hash.sha256Framed(parts))).toBe(Bytes.toHex(nobleSha256(frame(parts))))
+    for (const parts of cases) {
+      const expected = Bytes.toHex(nobleSha256(frame(parts)))
+      expect(Bytes.toHex(await Hash.sha256Framed(parts))).toBe(expected)
+      // The path of hosts without a native streaming hash (browsers), fed in slices.
+      expect(Bytes.toHex(await framedInSlices(parts, parts.length))).toBe(expected)
+    }
     const parts = cases[3]!
     expect(Bytes.toHex(await Hash.sha256Framed(parts, 10))).toBe(Bytes.toHex(nobleSha256(frame(parts.slice(0, 10)))))
+    expect(Bytes.toHex(await framedInSlices(parts, 10))).toBe(Bytes.toHex(nobleSha256(frame(parts.slice(0, 10)))))
     // Kept running: added in pieces, read in between, the same digests.
     const running = Hash.framedHasher()
     expect(running).toBeDefined()

@@ -27,7 +27,7 @@
  */
 import * as Bytes from "../Bytes.ts"
 import * as Cbor from "../Cbor.ts"
-import { sha256 } from "../Hash.ts"
+import { sha256, sha256Async } from "../Hash.ts"
 import type { ActionOutcome, Checkpoint, Outcome } from "../Replica.ts"
 
 /** The storage key checkpoints are kept under. */
@@ -149,16 +149,31 @@ const readOutcome = (v: Cbor.Value | undefined): Outcome | undefined => {
   return { _tag: "Applied", actions }
 }
 
+const DAMAGED = "the checkpoint is damaged (its checksum does not match)"
+
+const intactSync = (bytes: Uint8Array): boolean => Bytes.equals(sha256(bytes.subarray(0, bytes.length - 32)), bytes.subarray(bytes.length - 32))
+
+/**
+ * Stored checkpoint bytes read with their checksum checked off the main thread where the
+ * platform can (see `Hash.sha256Async`): the checkpoint, or why these bytes are not one.
+ */
+export const read = async (bytes: Uint8Array, community: Uint8Array, label: string): Promise<Stored | string> => {
+  if (!(bytes instanceof Uint8Array) || bytes.length < 33) return "the checkpoint is truncated"
+  const sum = await sha256Async(bytes.subarray(0, bytes.length - 32))
+  if (!Bytes.equals(sum, bytes.subarray(bytes.length - 32))) return DAMAGED
+  return decode(bytes, community, label, "checked")
+}
+
 const FIELDS = ["format", "community", "label", "size", "digest", "records", "ids", "modules", "stateHash", "states", "outcomes"] as const
 
 /**
  * Read stored checkpoint bytes for `community`, written under `label`: the checkpoint, or
  * why these bytes are not one (damaged, another format, another community or label).
  */
-export const decode = (bytes: Uint8Array, community: Uint8Array, label: string): Stored | string => {
+export const decode = (bytes: Uint8Array, community: Uint8Array, label: string, checksum?: "checked"): Stored | string => {
   if (!(bytes instanceof Uint8Array) || bytes.length < 33) return "the checkpoint is truncated"
   const payload = bytes.subarray(0, bytes.length - 32)
-  if (!Bytes.equals(sha256(payload), bytes.subarray(bytes.length - 32))) return "the checkpoint is damaged (its checksum does not match)"
+  if (checksum !== "checked" && !intactSync(bytes)) return DAMAGED
   const decoded = Cbor.decode(payload)
   if (!decoded.ok) return `the checkpoint does not decode: ${decoded.issue.message}`
   const v = decoded.value

@@ -99,7 +99,7 @@ export const verifyPool = (): VerifyPool | undefined => {
 }
 
 /** `items[from..to)` packed as the worker reads them. */
-const pack = (items: ReadonlyArray<PoolItem>, from: number, to: number): Uint8Array => {
+const pack = (items: ReadonlyArray<PoolItem>, from: number, to: number): Uint8Array<ArrayBuffer> => {
   let total = 0
   for (let k = from; k < to; k++) total += 100 + items[k]!.message.length
   const buf = new Uint8Array(total)
