@@ -97,18 +97,28 @@ const acquireWriter = (name: string, promoted: () => void): Promise<boolean> => 
   })
 }
 
+/** A turn of the event loop: `scheduler.yield` where the browser has it (it keeps the task's priority), else a timer. */
+const turn = (): Promise<void> => {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler
+  return typeof scheduler?.yield === "function" ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0))
+}
+
 /** Open the device: its key (made on first use), storage, client and sync. */
 export const make = async (options: BackendOptions = {}): Promise<Backend> => {
   const prefix = options.database ?? "affinity-web"
   // The steps below do not depend on each other and mostly wait on other threads or the
   // browser: start them all at once (on a slow phone that overlaps most of their waiting).
+  // Each start runs code for the first time on a fresh page: a turn of the event loop
+  // between them keeps that from being one long task on a slow phone.
   let writer = false
   const writerLock = acquireWriter(`${prefix}/writer`, () => {
     writer = true
     options.onPromoted?.()
   })
-  const deviceStore = Effect.runPromise(StorageIndexedDb.make({ name: `${prefix}-device` }))
   const eventStore = Effect.runPromise(StorageIndexedDb.make({ name: prefix }))
+  await turn()
+  const deviceStore = Effect.runPromise(StorageIndexedDb.make({ name: `${prefix}-device` }))
+  await turn()
   const best = Crypto.makeBest()
   let early: { readonly community: string; readonly events: Promise<Exit.Exit<ReadonlyArray<Uint8Array>, Storage.StorageError>> } | undefined
   if (options.prefetch !== undefined) {

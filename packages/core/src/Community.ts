@@ -128,8 +128,11 @@ const CHECKPOINT_SHARE = 8
 /** Default {@link Options.yieldAfterMs}. */
 export const YIELD_AFTER_MS = 8
 
-/** Fold steps between two looks at the clock while folding in slices. */
-const FOLD_STEPS = 32
+/**
+ * Fold steps between two looks at the clock while folding in slices: few, since the first
+ * steps of a page run code the engine has not compiled yet (a step can take milliseconds).
+ */
+const FOLD_STEPS = 8
 
 /** Events verified and folded per step of the `receive` pipeline. */
 const SLICE = 128
@@ -522,9 +525,12 @@ export const open = (
     const first = head === undefined ? undefined : Event.decode(head, { owned: true })
     if (first !== undefined && !first.ok) return yield* Effect.fail(notFound(`stored event no longer decodes: ${first.error.message}`))
     if (first === undefined || first.event.key !== id) return yield* Effect.fail(notFound(`no community ${id} in this storage`))
+    // The first decode and the modules' `init` run code for the first time on a fresh page.
+    yield* slices.check
     const opened = Replica.open(first.event, options)
     if (!opened.ok) return yield* Effect.fail(notFound(opened.error.message))
     const replica = opened.replica
+    yield* slices.check
 
     // A checkpoint that cannot be read is no checkpoint: fold from the genesis instead.
     let checkpoint: ReturnType<typeof Checkpoints.decode> | undefined
@@ -549,7 +555,7 @@ export const open = (
       const problem = replica.loadStored(records[k]!, usable?.size, ids !== undefined && k < usable!.size ? ids.subarray(32 * k, 32 * k + 32) : undefined)
       if (problem !== undefined) return yield* Effect.fail(notFound(`stored event no longer decodes: ${problem}`))
       // The clock is cheap to read; the first records run before the code is optimised.
-      if ((k & 15) === 0 && slices.due()) yield* slices.pause
+      if ((k & 3) === 0 && slices.due()) yield* slices.pause
     }
     // Restoring the checkpoint is a few tasks of their own; what the caller does next starts fresh.
     yield* slices.check
