@@ -17,10 +17,12 @@ import { Bytes, Cbor, Event, Replica } from "@affinity/core"
 import { buildApp } from "@affinity/example-web/serve"
 import * as Governance from "@affinity/governance"
 import { chromiumPath, launchChromium, type Page, serveDirectory } from "@affinity/test-chromium"
+import { spawn } from "node:child_process"
 import { existsSync } from "node:fs"
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
+import { fileURLToPath } from "node:url"
 import * as zlib from "node:zlib"
 import { build, type History } from "./history.ts"
 import { median } from "./measure.ts"
@@ -184,6 +186,32 @@ export const measurePhone = async (options: PhoneOptions): Promise<ReadonlyArray
     await rm(outDir, { recursive: true, force: true })
   }
   return rows
+}
+
+/**
+ * {@link measurePhone} in a Node process of its own (`phone-main.ts`), so that what earlier benchmarks left in this process's memory does not slow the
+ * page: collecting a large heap takes both cores of a small machine while Chromium loads.
+ */
+export const measurePhoneApart = async (options: PhoneOptions): Promise<ReadonlyArray<Row>> => {
+  const script = fileURLToPath(new URL("./phone-main.ts", import.meta.url))
+  // The flags `pnpm bench` runs with, whatever started this process (a test runner, say).
+  const args = ["--conditions=@affinity/source", "--expose-gc", script, String(options.events), String(options.runs), ...(options.chromium ? [options.chromium] : [])]
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] })
+  let out = ""
+  let err = ""
+  child.stdout.setEncoding("utf8").on("data", (text: string) => (out += text))
+  child.stderr.setEncoding("utf8").on("data", (text: string) => {
+    err += text
+    const lines = err.split("\n")
+    err = lines.pop() ?? ""
+    for (const line of lines) options.progress?.(line)
+  })
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on("error", reject)
+    child.on("close", resolve)
+  })
+  if (code !== 0) throw new Error(`phone bench: the phone-class check exited with ${code}${err ? `: ${err}` : ""}`)
+  return JSON.parse(out.trim().split("\n").pop() ?? "[]") as ReadonlyArray<Row>
 }
 
 /** Events of the small community opened beside the large one: what the app costs before the history matters. */
