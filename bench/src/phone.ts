@@ -189,8 +189,9 @@ export const measurePhone = async (options: PhoneOptions): Promise<ReadonlyArray
 }
 
 /**
- * {@link measurePhone} in a Node process of its own (`phone-main.ts`), so that what earlier benchmarks left in this process's memory does not slow the
- * page: collecting a large heap takes both cores of a small machine while Chromium loads.
+ * {@link measurePhone} in a Node process of its own (`phone-main.ts`): run in the bench's
+ * main process, which the earlier sections leave holding over 500 MB of heap, the same
+ * loads were a fifth to a third slower.
  */
 export const measurePhoneApart = async (options: PhoneOptions): Promise<ReadonlyArray<Row>> => {
   const script = fileURLToPath(new URL("./phone-main.ts", import.meta.url))
