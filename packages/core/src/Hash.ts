@@ -78,7 +78,6 @@ export const sha256Framed = async (parts: ReadonlyArray<Uint8Array>, count: numb
   return framedInSlices(parts, n)
 }
 
-
 /**
  * A running {@link sha256Framed} over byte strings added in order, whose digest can be read
  * after any of them: where the platform has a streaming SHA-256 that can be copied (Node),
@@ -114,7 +113,6 @@ export const framedHasher = (): FramedHasher | undefined => {
     }
   }
 }
-
 
 const sameDigest = (a: Uint8Array, b: Uint8Array): boolean => {
   if (a.length !== b.length) return false

@@ -154,8 +154,8 @@ const DAMAGED = "the checkpoint is damaged (its checksum does not match)"
 const intactSync = (bytes: Uint8Array): boolean => Bytes.equals(sha256(bytes.subarray(0, bytes.length - 32)), bytes.subarray(bytes.length - 32))
 
 /**
- * Stored checkpoint bytes read with their checksum checked off the main thread where the
- * platform can (see `Hash.sha256Async`): the checkpoint, or why these bytes are not one.
+ * {@link decode}, with the checksum computed by `Hash.sha256Async` (in slices with turns of
+ * the event loop between them where there is no native hash, as in a browser).
  */
 export const read = async (bytes: Uint8Array, community: Uint8Array, label: string): Promise<Stored | string> => {
   if (!(bytes instanceof Uint8Array) || bytes.length < 33) return "the checkpoint is truncated"
