@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest"
 import { Bytes, Cbor, Community, Crypto, Event, Hash, Log, Module, Replica, Storage } from "@affinity/core"
 import { Builder } from "./support/build.ts"
 import { history, shuffle } from "./support/histories.ts"
+import { countingTurns } from "./support/turns.ts"
 import { cryptoLayer, key } from "./support/world.ts"
 import * as Checkpoints from "../src/internal/checkpoint.ts"
 
@@ -22,6 +23,17 @@ const reopen = (genesis: Event.Event, records: ReadonlyArray<Uint8Array>, checkp
   const resumed = r.resume(checkpoint)
   expect(r.fold()).toBe(true)
   return { replica: r, resumed }
+}
+
+/** A replica of a generated history with a checkpoint taken after its first `at` events, and all of them delivered. */
+const checkpointedAt = (seed: number, size: number, at: number) => {
+  const b = history(seed, size)
+  const live = open(b.genesis)
+  const events = b.events.slice(1)
+  live.ingest(events.slice(0, at))
+  const checkpoint = live.checkpoint()!
+  live.ingest(events.slice(at))
+  return { b, live, checkpoint }
 }
 
 /** A chain of `n` unsigned events after a genesis (the log does not check signatures). */
@@ -166,12 +178,7 @@ describe("checkpoints (Replica)", () => {
   })
 
   it("resumes from the checkpoint when later events only append, folding only them", () => {
-    const b = history(7, 60)
-    const live = open(b.genesis)
-    const events = b.events.slice(1)
-    live.ingest(events.slice(0, 40))
-    const checkpoint = live.checkpoint()!
-    live.ingest(events.slice(40))
+    const { b, live, checkpoint } = checkpointedAt(7, 60, 40)
     const { replica, resumed } = reopen(b.genesis, live.log.bytes, checkpoint)
     expect(replica.stateHashHex()).toBe(live.stateHashHex())
     expect(outcomes(replica)).toEqual(outcomes(live))
@@ -188,12 +195,7 @@ describe("checkpoints (Replica)", () => {
   })
 
   it("resumes in steps to what resume gives at once, and changes nothing until the last step", () => {
-    const b = history(5, 50)
-    const live = open(b.genesis)
-    const events = b.events.slice(1)
-    live.ingest(events.slice(0, 35))
-    const checkpoint = live.checkpoint()!
-    live.ingest(events.slice(35))
+    const { b, live, checkpoint } = checkpointedAt(5, 50, 35)
     const load = () => {
       const r = open(b.genesis)
       for (const bytes of live.log.bytes.slice(1)) expect(r.loadStored(bytes, checkpoint.size)).toBeUndefined()
@@ -483,18 +485,10 @@ describe("checkpoints (Community)", () => {
     const { layer } = shared()
     const com = await grow(layer, 150, { checkpoint: false })
     const turns = async (options: Community.Options) => {
-      let ticks = 0
-      let running = true
-      const tick = () => {
-        ticks++
-        if (running) setImmediate(tick)
-      }
-      setImmediate(tick)
       // Counted until `open` returns: with checkpoint: false nothing runs after it.
-      const opened = await runIn(layer, Community.open(com.id, { ...options, checkpoint: false }))
-      running = false
+      const { value: opened, turns } = await countingTurns(() => runIn(layer, Community.open(com.id, { ...options, checkpoint: false })))
       expect(opened.replica.stateHashHex()).toBe(com.replica.stateHashHex())
-      return ticks
+      return turns
     }
     const never = await turns({ yieldAfterMs: Number.POSITIVE_INFINITY })
     const always = await turns({ yieldAfterMs: 0 })
@@ -530,17 +524,9 @@ describe("checkpoints (Community)", () => {
     const { layer } = shared()
     const com = await grow(layer, 200, { checkpoint: { every: 1_000_000 } })
     await runIn(layer, com.checkpoint())
-    let turns = 0
-    let running = true
-    const tick = () => {
-      turns++
-      if (running) setImmediate(tick)
-    }
-    setImmediate(tick)
     // Nothing is folded again (the checkpoint covers every event): the turns are the log's.
     // Counted until `open` returns (the checkpoint covers everything: nothing is written after).
-    const opened = await runIn(layer, Community.open(com.id, { yieldAfterMs: 0 }))
-    running = false
+    const { value: opened, turns } = await countingTurns(() => runIn(layer, Community.open(com.id, { yieldAfterMs: 0 })))
     expect(opened.resumed).toEqual({ _tag: "FromCheckpoint", position: 201 })
     expect(opened.replica.stateHashHex()).toBe(com.replica.stateHashHex())
     // Every 4 records, and after reading, after the genesis, after the replica starts, before

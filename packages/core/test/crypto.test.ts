@@ -10,6 +10,7 @@ import { Bytes, Crypto, Hash } from "@affinity/core"
 import { BoundedCache } from "../src/internal/ed25519.ts"
 import { framedInSlices, SLICE_BYTES, sha256InSlices } from "../src/internal/slicedHash.ts"
 import { verifyPool } from "../src/internal/verifyPool.ts"
+import { countingTurns } from "./support/turns.ts"
 
 ed.hashes.sha512 = sha512
 const { Point } = ed
@@ -583,15 +584,8 @@ describe("Hash.sha256Async", () => {
       const bytes = Uint8Array.from({ length }, (_, i) => (i * 7 + 3) & 255)
       const expected = Bytes.toHex(nobleSha256(bytes))
       expect(Bytes.toHex(await Hash.sha256Async(bytes))).toBe(expected)
-      let turns = 0
-      let counting = true
-      const tick = () => {
-        turns++
-        if (counting) setImmediate(tick)
-      }
-      setImmediate(tick)
-      expect(Bytes.toHex(await sha256InSlices(bytes))).toBe(expected)
-      counting = false
+      const { value, turns } = await countingTurns(() => sha256InSlices(bytes))
+      expect(Bytes.toHex(value)).toBe(expected)
       if (length > 2 * SLICE_BYTES) expect(turns).toBeGreaterThan(0)
     }
   })
