@@ -215,12 +215,14 @@ const sections = (s: Settings, history: History, best: string): ReadonlyArray<re
         `*App bundle* is every JavaScript file of the build, each gzipped (zlib level 9), beside the CSS and HTML ` +
         `(target ≤ ${size(APP_BUNDLE_TARGET)} gzip of JavaScript, SDK included). Without Chromium the page rows say "skipped" and the bundle is still measured. ` +
         `The check runs in a Node process of its own: in the main one, which the earlier sections leave holding over 500 MB ` +
-        `of heap, the same loads were a fifth to a third slower. Where the time goes (traces of the same load, and long-animation-frame ` +
+        `of heap not yet collected, the same loads were a fifth to a third slower. Where the time goes (traces of the same load, and long-animation-frame ` +
         `entries naming the script of each long task): evaluating the bundle's modules (the longest task, about 60 to 90 ms at ` +
         `${THROTTLE}× slower), reading the log from IndexedDB (each request's values are decoded in one task, so the adapter ` +
         `stores and reads runs of about 256 KB), rebuilding the log from the stored records (ids of the records the checkpoint ` +
         `covers come from it, after one pass of SHA-256 over those records, in slices), restoring the checkpoint in steps, and ` +
-        "the first render. `Community.open` gives the page a turn after about 8 ms of work."
+        "the first render. `Community.open` gives the page a turn after about 8 ms of work. `longtask` entries do not count " +
+        "the browser's rendering: the frame of the first render (its script, then style, layout and paint) is longer than " +
+        "its task, about 75 to 135 ms in long-animation-frame entries."
     ]
   ]
 }

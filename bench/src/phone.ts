@@ -190,8 +190,8 @@ export const measurePhone = async (options: PhoneOptions): Promise<ReadonlyArray
 
 /**
  * {@link measurePhone} in a Node process of its own (`phone-main.ts`): run in the bench's
- * main process, which the earlier sections leave holding over 500 MB of heap, the same
- * loads were a fifth to a third slower.
+ * main process, which the earlier sections leave holding over 500 MB of heap not yet
+ * collected, the same loads were a fifth to a third slower.
  */
 export const measurePhoneApart = async (options: PhoneOptions): Promise<ReadonlyArray<Row>> => {
   const script = fileURLToPath(new URL("./phone-main.ts", import.meta.url))
