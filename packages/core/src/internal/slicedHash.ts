@@ -60,7 +60,7 @@ export const feed = (update: (bytes: Uint8Array) => void, chunk: Uint8Array, par
 }
 
 /** Write `u32be(len(p)) || p` into `into` at `at`; the offset after it. */
-export const frame = (into: Uint8Array, at: number, p: Uint8Array): number => {
+const frame = (into: Uint8Array, at: number, p: Uint8Array): number => {
   const len = p.length
   into[at] = len >>> 24
   into[at + 1] = (len >>> 16) & 255
