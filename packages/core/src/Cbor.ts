@@ -103,8 +103,8 @@ const EMPTY = new Uint8Array(0)
 let src: Uint8Array = EMPTY
 let pos = 0
 
-/** Fatal: ill-formed UTF-8 throws. A leading U+FEFF is dropped (the default), so it is refused below. */
-const utf8 = new TextDecoder("utf-8", { fatal: true })
+/** Fatal: ill-formed UTF-8 throws. A leading U+FEFF is a character like any other, not a byte-order mark to drop. */
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })
 
 /** The argument of a head whose additional information is `info`, in its shortest form. */
 const argument = (info: number): number => {
@@ -168,11 +168,8 @@ const text = (n: number): string => {
 }
 
 const utf8Text = (start: number, end: number): string => {
-  const b = src
-  if (end - start >= 3 && b[start] === 0xef && b[start + 1] === 0xbb && b[start + 2] === 0xbf)
-    refuse("text starting with U+FEFF does not decode to the same characters")
   try {
-    return utf8.decode(b.subarray(start, end))
+    return utf8.decode(src.subarray(start, end))
   } catch {
     return refuse("text is not well-formed UTF-8")
   }

@@ -246,6 +246,13 @@ const cborVectors = (): ReadonlyArray<CborVector> => {
     canonical("text of two-byte UTF-8", "The length counts UTF-8 bytes, not characters (ü is 2 bytes).", "\u00fc", "62c3bc"),
     canonical("text of three-byte UTF-8", "水 is 3 UTF-8 bytes.", "\u6c34", "63e6b0b4"),
     canonical("text of four-byte UTF-8", "U+10151 (a surrogate pair in UTF-16) is 4 UTF-8 bytes.", "\u{10151}", "64f0908591"),
+    canonical(
+      "text starting with U+FEFF",
+      "U+FEFF is an ordinary character, first in a text too: a decoder must not drop it as a byte-order mark.",
+      "\ufeffa",
+      "64efbbbf61"
+    ),
+    canonical("map key U+FEFF", "A key that is U+FEFF alone is kept as it is.", { "\ufeff": 1 }, "a163efbbbf01"),
     canonical("text of 23 bytes", "23 is the longest length in the initial byte.", letters(23), `77${textHex(letters(23))}`),
     canonical("text of 24 bytes", "24 is the shortest length with a one-byte argument.", letters(24), `7818${textHex(letters(24))}`),
     // Arrays.
@@ -1197,8 +1204,11 @@ const SCENARIO_PROCEDURE = [
   "Expected: the verdict of each input ({tag}, with reason when Invalid); the outcome of every delivered event by id, the genesis included ({tag: Applied} or {tag: Rejected, reason}); and stateHash, the hex SHA-256 of the canonical CBOR of the map from module name to module state (here only \"core\")."
 ].join(" ")
 
-/** JSON text of a vector file: two-space indentation and a final newline. */
-const text = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`
+/**
+ * JSON text of a vector file: two-space indentation and a final newline; U+FEFF written as
+ * an escape, so that no reader mistakes it for a byte-order mark or loses it from sight.
+ */
+const text = (value: unknown): string => `${JSON.stringify(value, null, 2).replaceAll("\ufeff", "\\ufeff")}\n`
 
 /**
  * Generate `cbor.json`, `events.json` and `scenarios.json`: file name to file text.
