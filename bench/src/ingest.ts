@@ -7,7 +7,9 @@
 import { Community, Crypto, Storage } from "@affinity/core"
 import { Effect, Layer } from "effect"
 import type { History } from "./history.ts"
-import { rate, time } from "./measure.ts"
+import * as os from "node:os"
+import { performance } from "node:perf_hooks"
+import { cpuSince, rate, type ThreadCpu, threadCpu, time } from "./measure.ts"
 import { count, percent, perSecond, type Row } from "./report.ts"
 
 /** Share of the provider's raw `verifyBatch` rate that ingest should reach. */
@@ -21,6 +23,8 @@ export interface IngestOptions {
   readonly chunk: number
   readonly runs: number
   readonly warmup: number
+  /** Add a row on the CPU time each kind of thread spent per event (where `/proc` tells it). */
+  readonly account?: boolean
 }
 
 /** Crypto on a given provider and a fresh memory store. */
@@ -80,16 +84,29 @@ export const measureIngest = async (
   options: IngestOptions,
   /** Name of the row when it is not the provider's own ingest (see {@link unchecked}): no target. */
   label?: { readonly name: string }
-): Promise<Row> => {
+): Promise<ReadonlyArray<Row>> => {
   const events = Math.min(options.events, history.size)
   const run = () => Effect.runPromise(Effect.provide(feed(history, events, options.chunk), memoryLayer(shape)))
   const first = await run()
   checkApplied(first, events)
   const steps = first.replica.stats.steps
-  const t = await time(options.runs, options.warmup, run)
+  // CPU of each kind of thread over the timed runs (warm-ups and collections between runs left out).
+  let runs = 0
+  let cpu: ThreadCpu | undefined = zeroCpu
+  let wall = 0
+  const t = await time(options.runs, options.warmup, async () => {
+    const counted = runs++ >= options.warmup
+    const before = threadCpu()
+    const start = performance.now()
+    await run()
+    const after = threadCpu()
+    if (!counted) return
+    wall += performance.now() - start
+    cpu = cpu === undefined || before === undefined || after === undefined ? undefined : addCpu(cpu, cpuSince(before, after))
+  })
   const r = rate(events - 1, t.ms)
   const ratio = reference === undefined ? undefined : r / reference.rate
-  return {
+  const row: Row = {
     section: "ingest",
     name: label?.name ?? `Ingest: ${shape.name}`,
     result: perSecond(r, "events"),
@@ -98,5 +115,46 @@ export const measureIngest = async (
       `${(steps / events).toFixed(2)} fold steps per event` +
       (ratio === undefined || reference === undefined ? "" : `; ${percent(ratio)} of ${reference.words}`),
     ...(ratio === undefined || label !== undefined ? {} : { target: { text: `≥ ${percent(INGEST_TARGET)} of raw verify`, met: ratio >= INGEST_TARGET } })
+  }
+  const accounted = options.account === true && cpu !== undefined && reference !== undefined
+  return accounted ? [row, cpuRow(shape.name, cpu, wall, options.runs * (events - 1), reference)] : [row]
+}
+
+const zeroCpu: ThreadCpu = { main: 0, workers: 0, engine: 0, other: 0 }
+
+const addCpu = (a: ThreadCpu, b: ThreadCpu): ThreadCpu => ({
+  main: a.main + b.main,
+  workers: a.workers + b.workers,
+  engine: a.engine + b.engine,
+  other: a.other + b.other
+})
+
+/**
+ * Where ingest's CPU went, per event, and what that allows: at full use of every core, the
+ * highest rate these costs permit, and how much CPU per event everything besides
+ * verification could take for ingest to reach {@link INGEST_TARGET} at this verification cost.
+ */
+const cpuRow = (provider: string, cpu: ThreadCpu, wallMs: number, events: number, reference: Reference): Row => {
+  const cores = os.availableParallelism()
+  const us = (ms: number) => (ms * 1000) / events
+  const verify = us(cpu.workers)
+  const rest = us(cpu.main + cpu.engine + cpu.other)
+  const total = verify + rest
+  const ceiling = (cores * 1e6) / total
+  const allowed = (cores * 1e6) / (INGEST_TARGET * reference.rate) - verify
+  const fmt = (x: number) => `${x.toFixed(1)} µs`
+  return {
+    section: "ingest",
+    name: `Ingest: CPU per event (${provider})`,
+    result: `${total.toFixed(1)} µs`,
+    detail:
+      `CPU time of the process's threads over the timed runs, per event: verification workers ${fmt(verify)}, ` +
+      `main thread ${fmt(us(cpu.main))} (decoding, links, fold, storage, checkpoints, garbage-collection pauses), ` +
+      `the engine's helper threads ${fmt(us(cpu.engine))} (concurrent garbage collection, compilation), other threads ` +
+      `${fmt(us(cpu.other))}; ${((cpu.main + cpu.workers + cpu.engine + cpu.other) / wallMs).toFixed(2)} of ${cores} cores busy. ` +
+      `With every core busy these costs allow at most ${perSecond(ceiling, "events")}, ${percent(ceiling / reference.rate)} of ` +
+      `${reference.words}; reaching ${percent(INGEST_TARGET)} at this verification cost leaves ` +
+      (allowed > 0 ? `${fmt(allowed)}` : "nothing") +
+      ` per event for everything besides verification (now ${fmt(rest)})`
   }
 }

@@ -49,6 +49,13 @@ it("pnpm bench --quick prints and writes every row", async () => {
     expect(written).toContain("1,500 events")
     // Ingest is held to the fastest verification of the run, raw primitive included.
     expect(report.rows.find((r) => r.name === "Ingest: node")!.detail).toMatch(/% of the fastest verify rate of this run \(/)
+    // Where ingest's CPU went, thread by thread (Linux's /proc tells it).
+    if (process.platform === "linux") {
+      const cpu = report.rows.find((r) => r.name === "Ingest: CPU per event (node)")!
+      expect(cpu.result).toMatch(/^[\d.]+ µs$/)
+      expect(cpu.detail).toMatch(/verification workers [\d.]+ µs, main thread [\d.]+ µs .* of \d+ cores busy/)
+      expect(written).toContain("| Ingest: CPU per event (node) |")
+    }
     // The phone-class rows: measured in Chromium, or skipped with the reason when it is missing.
     const phone = (name: string) => report.rows.find((r) => r.name === name)!
     expect(phone("Phone: open 200 events (CPU 4× slower)").result).toMatch(/^(\d[\d,.]* ms to interactive|skipped)$/)
