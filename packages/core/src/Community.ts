@@ -137,6 +137,17 @@ const FOLD_STEPS = 8
 /** Events verified and folded per step of the `receive` pipeline. */
 const SLICE = 128
 
+/**
+ * Fewest events in a slice of `receive`: its first slice, and the last ones. A small first
+ * slice hands the verifiers work sooner, and small last slices leave less to fold once
+ * every signature is checked, when the verifiers have nothing left to do.
+ */
+const SLICE_MIN = 32
+
+/** Events in the next slice of a `receive` call when `remaining` inputs are left to decode. */
+const sliceSize = (remaining: number, first: boolean): number =>
+  first ? SLICE_MIN : Math.min(SLICE, Math.max(SLICE_MIN, Math.ceil(remaining / 2)))
+
 /** Slices whose signatures are being verified ahead of the fold. */
 const IN_FLIGHT = 3
 
@@ -394,7 +405,8 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
         const next = (): Part | undefined => {
           const events: Array<Event.Event> = []
           const at: Array<number> = []
-          while (n < inputs.length && events.length < SLICE) {
+          const size = sliceSize(inputs.length - n, n === 0)
+          while (n < inputs.length && events.length < size) {
             const d = Event.decode(inputs[n]!)
             if (!d.ok) verdicts[n] = invalid(null, d.error.reason, d.error.message)
             else {
