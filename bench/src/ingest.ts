@@ -6,9 +6,9 @@
  */
 import { Community, Crypto, Storage } from "@affinity/core"
 import { Effect, Layer } from "effect"
-import type { History } from "./history.ts"
 import * as os from "node:os"
 import { performance } from "node:perf_hooks"
+import type { History } from "./history.ts"
 import { cpuSince, rate, type ThreadCpu, threadCpu, time } from "./measure.ts"
 import { count, percent, perSecond, type Row } from "./report.ts"
 
