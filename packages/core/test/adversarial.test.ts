@@ -84,6 +84,43 @@ describe("adversarial input", () => {
     expect(out.after).toBe(out.before)
   })
 
+  it("gives every input of a long receive its own verdict at its position, through slices of every size", async () => {
+    const [a, c] = [key(1), key(2)]
+    const b = new Builder([a, c])
+    for (let i = 0; i < 400; i++) b.add(i % 3 ? a : c, "core", "tick", {})
+    const events = b.events.slice(1)
+    // Every fifth input is bytes that do not decode, every eleventh a forged signature: 560 inputs.
+    const inputs: Array<Uint8Array> = []
+    const expected: Array<string> = []
+    events.forEach((e, i) => {
+      if (i % 5 === 0) {
+        inputs.push(Uint8Array.of(0xff, i & 255))
+        expected.push("Invalid")
+      }
+      if (i % 11 === 0) {
+        const forged = e.bytes.slice()
+        forged[forged.length - e.bodyBytes.length - 5]! ^= 1
+        inputs.push(forged)
+        expected.push("BadSignature")
+      }
+      inputs.push(e.bytes)
+      expected.push(e.key)
+    })
+    const verdicts = await run(
+      Effect.gen(function* () {
+        const com = yield* Community.join(b.genesis.bytes)
+        return yield* com.receive(inputs)
+      })
+    )
+    expect(verdicts).toHaveLength(inputs.length)
+    verdicts.forEach((v, i) => {
+      const want = expected[i]!
+      if (want === "Invalid") expect(v._tag).toBe("Invalid")
+      else if (want === "BadSignature") expect(v._tag === "Invalid" && v.reason._tag).toBe("BadSignature")
+      else expect(v).toEqual({ _tag: "Valid", key: want })
+    })
+  })
+
   it("names the reason of each classic attack", async () => {
     const { b, fresh } = setup()
     const other = new Builder([key(7), key(8)])
