@@ -89,7 +89,7 @@ describe("adversarial input", () => {
     const b = new Builder([a, c])
     for (let i = 0; i < 400; i++) b.add(i % 3 ? a : c, "core", "tick", {})
     const events = b.events.slice(1)
-    // Every fifth input is bytes that do not decode, every eleventh a forged signature: 560 inputs.
+    // Before every fifth event, bytes that do not decode; before every eleventh, a copy with a forged signature: 517 inputs.
     const inputs: Array<Uint8Array> = []
     const expected: Array<string> = []
     events.forEach((e, i) => {
@@ -106,6 +106,7 @@ describe("adversarial input", () => {
       inputs.push(e.bytes)
       expected.push(e.key)
     })
+    expect(inputs).toHaveLength(517)
     const verdicts = await run(
       Effect.gen(function* () {
         const com = yield* Community.join(b.genesis.bytes)
