@@ -547,7 +547,6 @@ export const open = (
     // A checkpoint that cannot be read is no checkpoint: fold from the genesis instead.
     let checkpoint: ReturnType<typeof Checkpoints.decode> | undefined
     if (stored !== undefined) {
-      yield* slices.check
       const label = (options.checkpoint || undefined)?.label ?? ""
       checkpoint = yield* Effect.promise(() => Checkpoints.read(stored, replica.log.community, label))
       yield* slices.check

@@ -12,8 +12,8 @@
  * The worker's code is a string evaluated by `new Worker(code, { eval: true })`, so no file
  * has to be found next to a bundle. Workers are started on first use and shared by every
  * provider instance of the process; a worker keeps the process alive only while it has
- * signatures to answer. When workers cannot be started or one fails, {@link VerifyPool.verify} answers `undefined` and the
- * caller verifies another way.
+ * signatures to answer. When workers cannot be started or one fails,
+ * {@link VerifyPool.verify} answers `undefined` and the caller verifies another way.
  *
  * @module
  */
