@@ -35,6 +35,8 @@ export interface ClientOptions {
   readonly crypto?: Layer.Layer<Crypto, unknown>
   /** Modules every community opened by this client runs (besides `core`). */
   readonly modules?: ReadonlyArray<Module.Module>
+  /** The module whose decisions carry actions (default: `governance` when registered; see `ReplicaOptions.decider`). */
+  readonly decider?: string | null
 }
 
 /** A community, through Promises. */
@@ -100,6 +102,7 @@ export const make = async (options: ClientOptions): Promise<Client> => {
   const layer = Layer.mergeAll(options.crypto ?? layerBest, options.storage)
   const runtime = ManagedRuntime.make(layer)
   const modules = options.modules ?? []
+  const moduleOptions = options.decider === undefined ? { modules } : { modules, decider: options.decider }
   const handles = new Set<() => void>()
   const opened = new Set<Community.Community>()
 
@@ -142,9 +145,9 @@ export const make = async (options: ClientOptions): Promise<Client> => {
       if (key === undefined || key.length !== 32) throw new Error("deviceConsent: the adding device's public key must be 32 bytes (64 hex characters)")
       return runtime.runPromise(Keys.consent(device, id, key))
     },
-    create: async (o) => handle(await runtime.runPromise(Community.create({ ...o, modules }))),
-    open: async (id) => handle(await runtime.runPromise(Community.open(id, { modules }))),
-    join: async (genesis) => handle(await runtime.runPromise(Community.join(genesis, { modules }))),
+    create: async (o) => handle(await runtime.runPromise(Community.create({ ...o, ...moduleOptions }))),
+    open: async (id) => handle(await runtime.runPromise(Community.open(id, moduleOptions))),
+    join: async (genesis) => handle(await runtime.runPromise(Community.join(genesis, moduleOptions))),
     communities: () => runtime.runPromise(Storage.use((s) => s.communities())),
     close: async () => {
       for (const c of handles) c()

@@ -104,7 +104,15 @@ export interface EventContext {
   readonly happenedBefore: (key: string) => boolean
 }
 
-/** An action a module asks the host to apply in the same step (a decision's payload). */
+/**
+ * An action a module asks the host to apply in the same step (a decision's payload).
+ *
+ * `warrant` is a claim, not a grant: the host mints the warrant itself. A `Decision` claim is
+ * granted only to the community's decision process (the replica's `decider`, governance by
+ * default), from the event it judges directly, and only for that event
+ * (`decision === ctx.key`); a `Direct` claim acts as the event's signer and is granted only
+ * while the signer acts directly. Any other claim fails with `WarrantForged` and changes nothing.
+ */
 export interface Effect {
   readonly _tag: "Apply"
   readonly module: string

@@ -34,6 +34,13 @@ export type ActionOutcome =
 export interface ReplicaOptions {
   /** Modules besides `core`. Names must be unique. */
   readonly modules?: ReadonlyArray<Module.Module>
+  /**
+   * The community's decision process: the one module whose effects may carry a decision's
+   * warrant (see {@link Module.Warrant}). Defaults to the module named `governance` when one is
+   * registered; `null` means none, so no effect can carry a decision. Naming a module that is
+   * not registered is refused when the replica opens.
+   */
+  readonly decider?: string | null
   /** Apply positions between in-memory snapshots (default 512). */
   readonly snapshotEvery?: number
   readonly limits?: LogLimits
@@ -90,6 +97,8 @@ export class Replica {
   readonly id: string
   private readonly modules: ReadonlyMap<string, Module.Module<Cbor.Value>>
   private readonly moduleNames: ReadonlyArray<string>
+  /** The module that may mint decision warrants (see {@link ReplicaOptions.decider}). */
+  readonly decider: string | null
   private readonly snapshotEvery: number
   private readonly initial: States
 
@@ -127,6 +136,10 @@ export class Replica {
     }
     this.modules = modules
     this.moduleNames = [...modules.keys()].sort()
+    const decider = options.decider === undefined ? (modules.has("governance") ? "governance" : null) : options.decider
+    if (decider !== null && (decider === "core" || !modules.has(decider)))
+      throw new TypeError(`the decider ${decider} is not a registered module`)
+    this.decider = decider
     const g: Module.Genesis = {
       community: genesis.key,
       name: body.name,
@@ -547,6 +560,11 @@ export class Replica {
         actions.push({ _tag: "Failed", module: effect.module, type: effect.type, reason: { _tag: "TooDeep", message: "actions nest too deeply" } })
         continue
       }
+      const forged = this.forged(moduleName, effect.warrant, ctx)
+      if (forged !== undefined) {
+        actions.push({ _tag: "Failed", module: effect.module, type: effect.type, reason: forged })
+        continue
+      }
       const before = this.states
       const r = this.run(effect.module, effect.type, effect.body, ctx.withWarrant(effect.warrant), depth + 1)
       if (r._tag === "Failed") {
@@ -555,6 +573,27 @@ export class Replica {
       } else actions.push({ _tag: "Applied", module: effect.module, type: effect.type }, ...r.actions)
     }
     return { _tag: "Applied", actions }
+  }
+
+  /**
+   * Why the warrant an effect of `emitter` claims is not one the host grants, or `undefined`.
+   * Only the decider may claim a decision, only from the event it is judging directly (a
+   * close signed by a member), and only for that very event; an effect claiming `Direct`
+   * acts as the event's author and is granted only while the author acts directly.
+   */
+  private forged(emitter: string, claim: Module.Warrant, ctx: Context): Module.Rejection | undefined {
+    if (claim._tag === "Direct")
+      return ctx.warrant._tag === "Direct"
+        ? undefined
+        : Module.reject("WarrantForged", `an action carried by a decision cannot act as the signer; ${emitter} asked to`)
+    if (emitter !== this.decider)
+      return Module.reject(
+        "WarrantForged",
+        `module ${emitter} is not this community's decision process${this.decider ? ` (${this.decider})` : ""}; only it can carry a decision`
+      )
+    if (ctx.warrant._tag !== "Direct" || claim.decision !== ctx.key)
+      return Module.reject("WarrantForged", `a decision's warrant must name the event that records it (${ctx.key.slice(0, 12)}…)`)
+    return undefined
   }
 
   // ---------------------------------------------------------------------------------------
