@@ -48,13 +48,6 @@ interface Fact {
   readonly identity: string
 }
 
-/** One entry of an event's "top witnesses" list: an identity and the latest time it claimed. */
-type Witness = readonly [identity: string, time: number]
-
-/** Scratch space of {@link Log.witnessTimes} (never kept across calls). */
-const scratchIds: Array<string> = []
-const scratchTimes: Array<number> = []
-
 const reject = (tag: string, message: string): Rejection => ({ _tag: tag, message })
 
 /** Core event types that change the key registry: read back from storage, they are decoded in full. */
@@ -78,9 +71,6 @@ export class Log {
   readonly community: Uint8Array
   readonly communityKey: string
   readonly limits: LogLimits
-  /** Number of time witnesses (community parameter). */
-  witnesses = 2
-
   // Per delivered event, by index.
   readonly keys: Array<string> = []
   readonly bytes: Array<Uint8Array> = []
@@ -89,7 +79,6 @@ export class Log {
   readonly seq: Array<number> = []
   readonly author: Array<string> = []
   readonly deps: Array<ReadonlyArray<number>> = []
-  readonly topTimes: Array<ReadonlyArray<Witness>> = []
   readonly index = new Map<string, number>()
 
   /** Ids of delivered events, 32 bytes each, back to back by index (grown by doubling). */
@@ -325,7 +314,6 @@ export class Log {
     const h = event.header
     const i = this.place(event.key, event.id, event.bytes, author, h.seq, h.time, deps)
     this.register(event, i, author)
-    this.topTimes.push(this.witnessTimes(i, author))
     return i
   }
 
@@ -461,7 +449,6 @@ export class Log {
     } else if (seq !== 1) return undefined
     if (time < latest || deps.length === 0) return undefined
     this.place(key, id, bytes, author, seq, time, deps, false)
-    this.topTimes.push(this.witnessTimes(i, author))
     if (this.waiting.has(key)) this.release(key, [])
     return i
   }
@@ -497,6 +484,12 @@ export class Log {
   }
 
   private readonly authorPrefixes = new Map<number, { readonly bytes: Uint8Array; readonly key: string }>()
+
+  /** Indexes of the events an author key signed, one per sequence number (the first delivered of a forked pair). */
+  eventsBy(author: string): ReadonlyArray<number> {
+    const chain = this.chains.get(author)
+    return chain === undefined ? [] : [...chain.values()]
+  }
 
   /** The ids of the first `count` delivered events, 32 bytes each, back to back (a copy). */
   ids(count: number = this.size): Uint8Array {
@@ -593,7 +586,6 @@ export class Log {
       case "genesis": {
         const body = decodeOr(CoreEvents.Genesis, event.body)
         if (!body) return
-        this.witnesses = body.params.timeWitnesses ?? this.witnesses
         for (const f of body.founders) {
           const id = Bytes.toHex(f)
           this.founders.add(id)
@@ -758,82 +750,6 @@ export class Log {
     const da = this.depth[a]!
     const db = this.depth[b]!
     return da !== db ? da < db : this.keys[a]! < this.keys[b]!
-  }
-
-  // ---------------------------------------------------------------------------------------
-  // Community time
-
-  private witnessTimes(i: number, author: string): ReadonlyArray<Witness> {
-    const deps = this.deps[i]!
-    const identity = this.witnessOf(author, i)
-    // One dependency and no claim of our own: share the dependency's list.
-    if (identity === undefined && deps.length === 1) return this.topTimes[deps[0]!]!
-    // Merge into scratch arrays: each identity once, with its latest time.
-    const ids = scratchIds
-    const times = scratchTimes
-    let n = 0
-    const own = identity !== undefined ? 1 : 0
-    for (let d = 0; d < deps.length + own; d++) {
-      const list: ReadonlyArray<Witness> | undefined = d < deps.length ? this.topTimes[deps[d]!]! : undefined
-      for (let w = 0; w < (list === undefined ? 1 : list.length); w++) {
-        // The event's own claim comes last, without a list made for it.
-        const id = list === undefined ? identity! : list[w]![0]
-        const t = list === undefined ? this.time[i]! : list[w]![1]
-        let k = 0
-        while (k < n && ids[k] !== id) k++
-        if (k < n) {
-          if (t > times[k]!) times[k] = t
-        } else {
-          ids[n] = id
-          times[n++] = t
-        }
-      }
-    }
-    // Latest time first, then identity; keep the first `witnesses` (insertion sort: n is small).
-    for (let a = 1; a < n; a++) {
-      const id = ids[a]!
-      const t = times[a]!
-      let b = a - 1
-      while (b >= 0 && (times[b]! < t || (times[b] === t && ids[b]! > id))) {
-        ids[b + 1] = ids[b]!
-        times[b + 1] = times[b]!
-        b--
-      }
-      ids[b + 1] = id
-      times[b + 1] = t
-    }
-    const count = Math.min(n, this.witnesses)
-    // Share a dependency's list when it is the same (the common case): less to make and keep.
-    for (let d = 0; d < deps.length; d++) {
-      const list = this.topTimes[deps[d]!]!
-      if (list.length !== count) continue
-      let same = true
-      for (let k = 0; k < count && same; k++) same = list[k]![0] === ids[k] && list[k]![1] === times[k]
-      if (same) return list
-    }
-    const out: Array<Witness> = []
-    for (let k = 0; k < count; k++) out.push([ids[k]!, times[k]!])
-    return out
-  }
-
-  /** The time-witness identity (a founder) an author key speaks for at event `i`, if any. */
-  private witnessOf(author: string, i: number): string | undefined {
-    // A founder's first device, never revoked and never departed: the common case.
-    if (this.founders.has(author) && !this.revokes.has(author) && !this.ends.has(author)) return author
-    const identity = this.identityIn(author, i, "past")
-    return identity !== undefined && this.founders.has(identity) ? identity : undefined
-  }
-
-  /**
-   * Community time in the causal past of event `i`: the `witnesses`-th latest of the
-   * latest times claimed by distinct member identities, or the genesis time when fewer
-   * members have spoken. One member alone can neither push it forward nor pull it back.
-   */
-  communityTime(i: number): number {
-    const merged = new Map<string, number>()
-    for (const d of this.deps[i]!) for (const [id, t] of this.topTimes[d]!) merged.set(id, Math.max(t, merged.get(id) ?? 0))
-    const times = [...merged.values()].sort((a, b) => b - a)
-    return times.length >= this.witnesses ? times[this.witnesses - 1]! : (this.time[0] ?? 0)
   }
 }
 

@@ -19,6 +19,7 @@ import { sha256, sha256Equals } from "./Hash.ts"
 import { Log, type LogLimits, type Verdict } from "./Log.ts"
 import * as Membership from "./Membership.ts"
 import * as Module from "./Module.ts"
+import * as Witnesses from "./internal/witnesses.ts"
 
 /** What became of a delivered event in the fold. */
 export type Outcome =
@@ -74,6 +75,21 @@ export type Resumed =
   | { readonly _tag: "FromCheckpoint"; readonly position: number }
   | { readonly _tag: "FromGenesis"; readonly reason: string }
 
+/**
+ * A removal in force (a strong fact, `docs/protocol.md` §7): the identity's acts that the
+ * removing event had not seen do not take effect.
+ */
+interface Removal {
+  readonly identity: string
+  /** Index of the event whose action removed the identity (a decision's close). */
+  readonly at: number
+  /** Index of the identity's act that sorts first among those the removal had not seen, if any. */
+  readonly first: number | undefined
+}
+
+/** A removal is put in force at most this many times in one fold (see {@link Replica.settle}). */
+const MAX_ATTEMPTS = 3
+
 interface Snapshot {
   readonly position: number
   readonly states: States
@@ -120,6 +136,18 @@ export class Replica {
   private restoreMark: number | undefined
   /** The state hash of `published`, once asked for (the encoding itself is not kept: it can be large). */
   private hashCache: Uint8Array | undefined
+  /** Witness list of each delivered event (by index), made when it is folded or first needed (§6). */
+  private lists: Array<ReadonlyArray<Witnesses.Witness> | undefined> = []
+  /** Full members of each membership state the fold made, counted once per state. */
+  private readonly fullCounts = new WeakMap<Membership.State, number>()
+  /** Removals in force. */
+  private removals: Array<Removal> = []
+  /** How often each removal (`identity/at`) was put in force in this fold. */
+  private attempts = new Map<string, number>()
+  /** Identities removed by actions of the event being folded. */
+  private removedNow: Array<string> = []
+  /** Identity the event being folded acts for (set by {@link step}). */
+  private stepIdentity: string | null = null
   /** Counters for diagnostics and benchmarks: `steps` is how many fold steps ran in total. */
   readonly stats = { steps: 0, refolds: 0 }
 
@@ -252,7 +280,47 @@ export class Replica {
       from = Math.min(from, this.firstAffected())
       for (const f of fresh) this.order.push(f)
     }
-    if (from < this.folded) this.rewind(from)
+    if (from < this.folded) this.rewind(this.cutRemovals(from))
+  }
+
+  /**
+   * Before the fold resumes at `from` because the set of events changed: removals put in
+   * force at or after the cut are forgotten (the fold finds them again), and the cut moves
+   * back to the first act each of them had rejected. Returns the position to resume from.
+   */
+  private cutRemovals(from: number): number {
+    let cut = from
+    for (let changed = true; changed; ) {
+      changed = false
+      const kept: Array<Removal> = []
+      for (const r of this.removals) {
+        if (this.positionOf(r.at) < cut) kept.push(r)
+        else {
+          changed = true
+          this.attempts.delete(`${r.identity}/${r.at}`)
+          if (r.first !== undefined) cut = Math.min(cut, this.positionOf(r.first))
+        }
+      }
+      this.removals = kept
+    }
+    for (const [k] of this.attempts) {
+      const at = Number(k.slice(k.indexOf("/") + 1))
+      if (this.positionOf(at) >= cut) this.attempts.delete(k)
+    }
+    return cut
+  }
+
+  /** Position of a delivered event in the fold order (binary search on depth, then id). */
+  private positionOf(i: number): number {
+    const order = this.order
+    let lo = 0
+    let hi = order.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.log.before(order[mid]!, i)) lo = mid + 1
+      else hi = mid
+    }
+    return lo
   }
 
   /**
@@ -269,6 +337,7 @@ export class Replica {
 
   /** Restore the state before fold position `from` (or the nearest snapshot before it). */
   private rewind(from: number): void {
+    for (let p = from; p < this.folded; p++) this.lists[this.order[p]!] = undefined
     if (from >= this.trailStart && from - this.trailStart < this.trail.length) {
       // The state before `from` is in the recent trail (always so when events only append).
       this.trail.length = from - this.trailStart + 1
@@ -299,7 +368,11 @@ export class Replica {
       if (!d.ok) throw new Error(`stored event ${this.log.keys[i]} no longer decodes: ${d.error.message}`)
       event = d.event
     }
-    this.outcomes[i] = this.step(i, event)
+    this.removedNow = []
+    this.stepIdentity = null
+    const outcome = this.step(i, event)
+    this.outcomes[i] = outcome
+    this.lists[i] = this.makeList(i, outcome._tag === "Rejected" ? null : this.stepIdentity)
     this.stats.steps++
     this.folded = p + 1
     this.trail.push(this.states)
@@ -307,6 +380,163 @@ export class Replica {
       this.trail.splice(0, TRAIL)
       this.trailStart += TRAIL
     }
+    const back = this.settle(i, p)
+    if (back <= p) this.rewind(back)
+  }
+
+  /**
+   * After folding event `i` at position `p`: put in force the removals its actions made, and
+   * withdraw the removals it made in an earlier pass and no longer makes. Either may change
+   * acts that sort before `p`; returns the position the fold must resume from (`p + 1` when
+   * nothing changed). A removal is put in force at most {@link MAX_ATTEMPTS} times, so the
+   * fold always ends; the rule is stated in `docs/protocol.md` §7.
+   */
+  private settle(i: number, p: number): number {
+    let back = p + 1
+    const made = this.removedNow
+    if (this.removals.length === 0 && made.length === 0) return back
+    const kept: Array<Removal> = []
+    for (const r of this.removals) {
+      if (r.at === i && !made.includes(r.identity)) {
+        if (r.first !== undefined) back = Math.min(back, this.positionOf(r.first))
+      } else kept.push(r)
+    }
+    this.removals = kept
+    for (const identity of made) {
+      if (kept.some((r) => r.at === i && r.identity === identity)) continue
+      const key = `${identity}/${i}`
+      const n = this.attempts.get(key) ?? 0
+      if (n >= MAX_ATTEMPTS) continue
+      this.attempts.set(key, n + 1)
+      const first = this.firstUnseen(identity, i)
+      this.removals.push({ identity, at: i, first })
+      if (first !== undefined) back = Math.min(back, this.positionOf(first))
+    }
+    return back
+  }
+
+  /** The removals a folded membership state records (each identity that left by decision, with its reason). */
+  private removalsIn(core: Membership.State): Array<Removal> {
+    const out: Array<Removal> = []
+    for (const identity of Membership.members(core, "left")) {
+      const entry = Membership.identity(core, identity)!
+      const last = entry.history[entry.history.length - 1]
+      const at = last === undefined ? undefined : this.log.index.get(last.at)
+      if (entry.reason === null || at === undefined) continue
+      out.push({ identity, at, first: this.firstUnseen(identity, at) })
+    }
+    return out
+  }
+
+  /** The act of `identity` that sorts first among those the event `at` had not seen (itself excepted). */
+  private firstUnseen(identity: string, at: number): number | undefined {
+    const log = this.log
+    let first: number | undefined
+    for (const device of log.devicesOf(identity))
+      for (const e of log.eventsBy(device))
+        if (e !== at && !log.isAncestor(e, at) && (first === undefined || log.before(e, first))) first = e
+    return first
+  }
+
+  /** The removal in force that makes an act `i` of `identity` ineffective, if any. */
+  private removalOf(identity: string, i: number): Removal | undefined {
+    for (const r of this.removals) if (r.identity === identity && r.at !== i && !this.log.isAncestor(i, r.at)) return r
+    return undefined
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Community time
+
+  /** Carry the count of full members from one membership state to the next (one identity's status changes per event). */
+  private countFull(before: Membership.State, after: Membership.State, body: unknown, ctx: Context): void {
+    const n = this.fullCounts.get(before)
+    if (n === undefined) return
+    const touched = new Set<string>()
+    if (ctx.identity !== null) touched.add(ctx.identity)
+    touched.add(ctx.device)
+    const named = (body as { readonly identity?: unknown }).identity
+    if (named instanceof Uint8Array) touched.add(Bytes.toHex(named))
+    let delta = 0
+    for (const id of touched) {
+      const was = Membership.identity(before, id)?.status === "full" ? 1 : 0
+      const is = Membership.identity(after, id)?.status === "full" ? 1 : 0
+      delta += is - was
+    }
+    this.fullCounts.set(after, n + delta)
+  }
+
+  /** Full members in a membership state (counted once per state object, then kept). */
+  private fullCount(core: Membership.State): number {
+    let n = this.fullCounts.get(core)
+    if (n === undefined) {
+      n = Membership.members(core, "full").length
+      this.fullCounts.set(core, n)
+    }
+    return n
+  }
+
+  /** Whether an identity found in a witness list still counts at event `i` (it has not left or been removed in its past). */
+  private counts(core: Membership.State, identity: string, i: number): boolean {
+    const entry = Membership.identity(core, identity)
+    if (entry === undefined) return false
+    return entry.status === "full" || this.statusAt(core, identity, i) === "full"
+  }
+
+  /** Witness list of event `i` (made now, and kept), whose claim counts for `identity` when not `null`. */
+  private makeList(i: number, identity: string | null): ReadonlyArray<Witnesses.Witness> {
+    const core = this.states["core"] as Membership.State
+    const log = this.log
+    const deps = log.deps[i]!
+    const lists: Array<ReadonlyArray<Witnesses.Witness>> = []
+    for (const d of deps) lists.push(this.listOf(d))
+    const own: Witnesses.Witness | undefined =
+      identity !== null && this.statusAt(core, identity, i) === "full" ? [identity, log.time[i]!] : undefined
+    return Witnesses.merge(lists, own, Witnesses.kept(core.community.params.timeWitnesses), (id) => this.counts(core, id, i))
+  }
+
+  /**
+   * Witness list of event `i`. Events folded in this session have theirs; events covered by
+   * a checkpoint get theirs when first needed, from their stored outcomes (their parents first).
+   */
+  private listOf(i: number): ReadonlyArray<Witnesses.Witness> {
+    const known = this.lists[i]
+    if (known !== undefined) return known
+    const missing: Array<number> = []
+    const seen = new Set<number>([i])
+    const stack = [i]
+    while (stack.length > 0) {
+      const k = stack.pop()!
+      missing.push(k)
+      for (const d of this.log.deps[k]!) if (this.lists[d] === undefined && !seen.has(d)) (seen.add(d), stack.push(d))
+    }
+    missing.sort((a, b) => a - b)
+    for (const k of missing) {
+      const o = this.outcomes[k]
+      const applied = k === 0 || (o !== undefined && o._tag === "Applied")
+      this.lists[k] = this.makeList(k, applied ? (k === 0 ? this.log.author[0]! : (this.log.identityIn(this.log.author[k]!, k, "strong") ?? null)) : null)
+    }
+    return this.lists[i]!
+  }
+
+  /** Community time at event `i`: judged on its causal past (`docs/protocol.md` §6). */
+  communityTimeAt(i: number): number {
+    const core = this.states["core"] as Membership.State
+    const lists: Array<ReadonlyArray<Witnesses.Witness>> = []
+    for (const d of this.log.deps[i]!) lists.push(this.listOf(d))
+    const w = Witnesses.needed(core.community.params.timeWitnesses, this.fullCount(core))
+    return Witnesses.nth(lists, w, (id) => this.counts(core, id, i), this.genesis.header.time)
+  }
+
+  /**
+   * Community time as an event appended now on the current heads would see it (judged on the
+   * membership the last completed fold shows).
+   */
+  communityTime(): number {
+    const core = this.core
+    const lists: Array<ReadonlyArray<Witnesses.Witness>> = []
+    for (const k of this.log.heads()) lists.push(this.listOf(this.log.index.get(k)!))
+    const w = Witnesses.needed(core.community.params.timeWitnesses, this.fullCount(core))
+    return Witnesses.nth(lists, w, (id) => Membership.identity(core, id)?.status === "full", this.genesis.header.time)
   }
 
   // ---------------------------------------------------------------------------------------
@@ -424,6 +654,8 @@ export class Replica {
     this.trail = [usable]
     this.trailStart = size
     this.snapshots = [{ position: size, states: usable }]
+    this.removals = this.removalsIn(usable["core"] as Membership.State)
+    this.attempts = new Map(this.removals.map((r) => [`${r.identity}/${r.at}`, 1]))
     if (later.length > 0) this.place(later)
     if (this.folded < size) {
       // An event delivered after the checkpoint sorts before its end, or a fact learned
@@ -437,6 +669,9 @@ export class Replica {
       this.trail = [this.initial]
       this.trailStart = 0
       this.snapshots = []
+      this.removals = []
+      this.attempts = new Map()
+      this.lists = []
       const all: Array<number> = []
       for (let i = 0; i < log.size; i++) all.push(i)
       this.place(all)
@@ -492,7 +727,10 @@ export class Replica {
   private step(i: number, event: Event.Event): Outcome {
     const log = this.log
     const h = event.header
-    if (i === 0) return APPLIED
+    if (i === 0) {
+      this.stepIdentity = log.author[0]!
+      return APPLIED
+    }
     const device = log.author[i]!
     const fork = log.equivocations.get(device)
     if (fork !== undefined && h.seq >= fork)
@@ -511,6 +749,15 @@ export class Replica {
             : "this key belongs to no identity of the community"
         )
     }
+    if (identity !== null) {
+      const removal = this.removalOf(identity, i)
+      if (removal !== undefined)
+        return rejected(
+          "Removed",
+          `this member was removed by the decision recorded in ${log.keys[removal.at]!.slice(0, 12)}…; events they signed that the removal had not seen do not count`
+        )
+    }
+    this.stepIdentity = identity
     const direct: Module.Warrant = { _tag: "Direct" }
     const ctx = this.context(i, event, identity, direct)
     const r = this.run(h.module, h.type, event.body, ctx, 0)
@@ -553,7 +800,11 @@ export class Replica {
     const rejection = def.validate(state, decoded.value, ctx)
     if (rejection) return { _tag: "Failed", reason: rejection }
     const applied = def.apply(state, decoded.value, ctx)
-    if (applied.state !== state) this.states = { ...this.states, [moduleName]: applied.state }
+    if (applied.state !== state) {
+      if (moduleName === "core") this.countFull(state as Membership.State, applied.state as Membership.State, decoded.value, ctx)
+      this.states = { ...this.states, [moduleName]: applied.state }
+    }
+    if (moduleName === "core" && type === "member.remove") this.removedNow.push(Bytes.toHex((decoded.value as CoreEvents.Remove).identity))
     const actions: Array<ActionOutcome> = []
     for (const effect of applied.effects ?? []) {
       if (depth + 1 > MAX_ACTION_DEPTH) {
@@ -685,8 +936,10 @@ class Context implements Module.EventContext {
     this.warrant = warrant
   }
 
+  #communityTime: number | undefined
+
   get communityTime(): number {
-    return this.#replica.log.communityTime(this.#i)
+    return (this.#communityTime ??= this.#replica.communityTimeAt(this.#i))
   }
 
   get params(): Module.Params {

@@ -128,7 +128,7 @@ describe("time", () => {
     const probe2 = b.add(e, "core", "tick", {}, { parents: [liar, honest], time: t0 + 1_000_000_000 })
     const r = open(b.genesis)
     r.ingest([liar, probe1, honest, probe2])
-    const at = (e: Event.Event) => r.log.communityTime(r.log.index.get(e.key)!)
+    const at = (e: Event.Event) => r.communityTimeAt(r.log.index.get(e.key)!)
     // Only the liar's clock is past t0 in probe1's past: community time stays at the genesis time.
     expect(at(probe1)).toBe(t0)
     // With the honest member's clock, the second latest clock is the honest one.

@@ -98,21 +98,10 @@ export const seats = (state: State, t: number, group: PrimeGroup, isFull?: (iden
   seated(state, t, group, isFull)
 
 /**
- * Community time as a new event appended now would see it: the `timeWitnesses`-th latest of
- * the latest times claimed by distinct witnesses in the replica's current heads' past.
+ * Community time as a new event appended now would see it (see `Replica.communityTime` and
+ * `docs/protocol.md` §6).
  */
-export const communityTime = (replica: Replica.Replica): number => {
-  const log = replica.log
-  const merged = new Map<string, number>()
-  for (const k of log.heads()) {
-    const i = log.index.get(k)
-    if (i === undefined) continue
-    for (const [id, t] of log.topTimes[i] ?? []) merged.set(id, Math.max(t, merged.get(id) ?? 0))
-  }
-  const w = replica.core.community.params.timeWitnesses
-  const times = [...merged.values()].sort((a, b) => b - a)
-  return times.length >= w ? times[w - 1]! : replica.genesis.header.time
-}
+export const communityTime = (replica: Replica.Replica): number => replica.communityTime()
 
 // --- explaining a draw --------------------------------------------------------------------------------
 
