@@ -338,6 +338,8 @@ export class Replica {
   /** Restore the state before fold position `from` (or the nearest snapshot before it). */
   private rewind(from: number): void {
     for (let p = from; p < this.folded; p++) this.lists[this.order[p]!] = undefined
+    // Snapshots after `from` hold states of the order as it was: made again when the fold passes.
+    while (this.snapshots.length > 0 && this.snapshots[this.snapshots.length - 1]!.position > from) this.snapshots.pop()
     if (from >= this.trailStart && from - this.trailStart < this.trail.length) {
       // The state before `from` is in the recent trail (always so when events only append).
       this.trail.length = from - this.trailStart + 1
@@ -346,7 +348,6 @@ export class Replica {
       return
     }
     // Otherwise restore the latest sparse snapshot at or before `from`.
-    while (this.snapshots.length > 0 && this.snapshots[this.snapshots.length - 1]!.position > from) this.snapshots.pop()
     const snap = this.snapshots[this.snapshots.length - 1]
     const p = snap ? snap.position : 0
     this.states = snap ? snap.states : this.initial
