@@ -43,10 +43,48 @@ export interface LogLimits {
 /** Defaults: 10,000 waiting events, 16 MiB. */
 export const defaultLimits: LogLimits = { maxPending: 10_000, maxPendingBytes: 16 * 1024 * 1024 }
 
+/**
+ * A fact of the key registry: the index of the event stating it and an identity (for an
+ * addition, the identity the key was added to; for a revocation, the revoker's identity),
+ * both judged on the event's causal past.
+ */
 interface Fact {
   readonly at: number
   readonly identity: string
 }
+
+/**
+ * Whether a device key acts for an identity at an event, and if not, why
+ * (`docs/protocol.md` §5):
+ *
+ * - `Acts`: it acts for `identity`.
+ * - `Revoked`: a revocation of the key that counts had not seen the event.
+ * - `Left`: a departure of its identity had not seen the event.
+ * - `NotAdded`: the key was added in the event's past, but by no addition that took effect
+ *   (the adding event did not count: its signer was revoked, had left or forked its chain),
+ *   or another addition of it comes first.
+ * - `Unknown`: no addition of the key is in the event's past.
+ */
+export type Standing =
+  | { readonly _tag: "Acts"; readonly identity: string }
+  | { readonly _tag: "Revoked" }
+  | { readonly _tag: "Left"; readonly identity: string }
+  | { readonly _tag: "NotAdded" }
+  | { readonly _tag: "Unknown" }
+
+/**
+ * Where registry questions are judged: `scope` is `undefined` for the whole log, or an event
+ * whose strict causal past alone is looked at; `memo` keeps what each addition was found to
+ * be worth there (the identity it gives, or `null` when it did not take effect).
+ */
+interface Judging {
+  readonly scope: number | undefined
+  readonly memo: Map<number, string | null>
+}
+
+const UNKNOWN: Standing = { _tag: "Unknown" }
+const NOT_ADDED: Standing = { _tag: "NotAdded" }
+const REVOKED: Standing = { _tag: "Revoked" }
 
 const reject = (tag: string, message: string): Rejection => ({ _tag: tag, message })
 
@@ -105,10 +143,16 @@ export class Log {
   readonly proofs: Array<EquivocationProof> = []
 
   // Key registry, judged per event on its causal past.
+  /** Per device key: its additions, in fold order. */
   private readonly adds = new Map<string, Array<Fact>>()
-  private readonly revokes = new Map<string, Array<number>>()
+  /** Per device key: the revocations naming it whose signer acted in their causal past. */
+  private readonly revokes = new Map<string, Array<Fact>>()
   private readonly ends = new Map<string, Array<number>>()
   private readonly founders = new Set<string>()
+  /** Per key: the device keys its `device.add` events added. */
+  private readonly children = new Map<string, Set<string>>()
+  /** Bumped by each registry fact that can change what an addition is worth (see {@link version}). */
+  private changes = 0
   /** Device keys whose standing changed for the whole log since the last {@link drainTouched}. */
   private touched = new Set<string>()
 
@@ -589,14 +633,14 @@ export class Log {
         for (const f of body.founders) {
           const id = Bytes.toHex(f)
           this.founders.add(id)
-          this.addFact(this.adds, id, { at: i, identity: id })
+          this.addAddition(id, { at: i, identity: id })
         }
         return
       }
       case "member.apply": {
         if (!decodeOr(CoreEvents.Apply, event.body)) return
         if (this.identityIn(author, i, "past") !== undefined) return
-        this.addFact(this.adds, author, { at: i, identity: author })
+        this.addAddition(author, { at: i, identity: author })
         return
       }
       case "device.add": {
@@ -605,7 +649,10 @@ export class Log {
         const identity = this.identityIn(author, i, "past")
         const device = Bytes.toHex(body.device)
         if (identity === undefined || this.identityIn(device, i, "past") !== undefined) return
-        this.addFact(this.adds, device, { at: i, identity })
+        this.addAddition(device, { at: i, identity })
+        let children = this.children.get(author)
+        if (children === undefined) this.children.set(author, (children = new Set()))
+        children.add(device)
         return
       }
       case "device.revoke": {
@@ -613,93 +660,264 @@ export class Log {
         if (!body) return
         const identity = this.identityIn(author, i, "past")
         const device = Bytes.toHex(body.device)
-        if (identity === undefined) return
-        const owner = (this.adds.get(device) ?? []).some((f) => f.identity === identity && this.isAncestor(f.at, i))
-        if (owner) {
-          this.addFact(this.revokes, device, i)
-          this.touched.add(device)
-        }
+        // A key added to the signer's identity in the revocation's past. Whether that is the
+        // key's addition that counts is asked when the revocation is (see `revokedAt`).
+        if (identity === undefined || !(this.adds.get(device) ?? []).some((f) => f.identity === identity && this.isAncestor(f.at, i)))
+          return
+        this.addFact(this.revokes, device, { at: i, identity })
+        this.changed(device)
         return
       }
       case "member.leave": {
         if (!decodeOr(CoreEvents.Leave, event.body)) return
         const identity = this.identityIn(author, i, "past")
-        if (identity !== undefined) {
-          this.addFact(this.ends, identity, i)
-          for (const d of this.devicesOf(identity)) this.touched.add(d)
-        }
+        if (identity === undefined) return
+        this.addFact(this.ends, identity, i)
+        this.changes++
+        for (const d of this.devicesOf(identity)) this.touched.add(d)
         return
       }
     }
   }
 
   private addFact<T>(map: Map<string, Array<T>>, key: string, fact: T): void {
-    // A new fact about a key (an identity, for departures) unsettles what was found for it.
-    if (map === (this.ends as Map<string, unknown>)) {
-      for (const [device, s] of this.settled) if (s.identity === key) this.settled.delete(device)
-    } else this.settled.delete(key)
     const list = map.get(key)
     if (list) list.push(fact)
     else map.set(key, [fact])
   }
 
   /**
-   * The identity a device key acts for at event `i`, or `undefined`.
+   * Record an addition of a device key, keeping its additions in fold order. A key's first
+   * addition changes nothing already judged (no event delivered before it has it in its
+   * past); another one may come first in fold order, so the key's standing may change.
+   */
+  private addAddition(device: string, fact: Fact): void {
+    this.settled.delete(device)
+    const list = this.adds.get(device)
+    if (list === undefined) {
+      this.adds.set(device, [fact])
+      return
+    }
+    let k = list.length
+    while (k > 0 && this.before(fact.at, list[k - 1]!.at)) k--
+    list.splice(k, 0, fact)
+    this.changed(device)
+  }
+
+  /** A fact that may change a device key's standing for the whole log. */
+  private changed(device: string): void {
+    this.changes++
+    this.touched.add(device)
+  }
+
+  /**
+   * Changes to the registry since the log began that can change what an addition is worth:
+   * revocations, departures, further additions of a key, forks. Answers found for the whole
+   * log are kept while this stays the same.
+   */
+  private get version(): number {
+    return this.changes + this.proofs.length
+  }
+
+  /**
+   * The identity a device key acts for at event `i`, or `undefined` (see {@link standing}).
    *
-   * - `"past"`: judged on the strict causal past (used to decide registry facts).
-   * - `"strong"`: the device was added in `i`'s past (or by `i`), and every revocation of
-   *   the device and every departure of the identity anywhere in the log has `i` in its
-   *   causal past. An event concurrent with, or after, a revocation does not count.
+   * - `"past"`: judged on the strict causal past of `i` alone (used to decide registry facts).
+   * - `"strong"`: judged on the whole log: strong revocation (`docs/protocol.md` §5).
    */
   identityIn(device: string, i: number, mode: "past" | "strong"): string | undefined {
+    const s = this.standing(device, i, mode)
+    return s._tag === "Acts" ? s.identity : undefined
+  }
+
+  /**
+   * Whether a device key acts for an identity at event `i`, and if not, why
+   * (`docs/protocol.md` §5).
+   *
+   * - `"strong"` (the fold's question): the key's addition that counts (the first in fold
+   *   order of its additions that took effect) is `i` or in its past, and every revocation
+   *   of the key and every departure of its identity anywhere in the log has `i` in its
+   *   causal past. An addition takes effect when its event counts under the same rules: its
+   *   signer acts at it and has not forked its chain at or below its sequence number.
+   * - `"past"`: the same rules applied to the strict causal past of `i` as if it were the
+   *   whole log, so the answer never changes; a fact in that past (a revocation, a
+   *   departure) counts against `i`.
+   */
+  standing(device: string, i: number, mode: "past" | "strong" = "strong"): Standing {
+    if (mode === "past") return this.judge(device, i, { scope: i, memo: new Map() })
     // The common question: a key's own later event. Once an event of an unforked chain has
-    // the key's only addition in its past, every later event of that chain has it too; with
-    // no revocation, departure or fork recorded since, the answer is the same for both modes.
+    // the key's only addition in its past, every later event of that chain has it too; while
+    // no fact that could change what that addition is worth is recorded, the answer stays.
     const settled = this.settled.get(device)
-    if (settled !== undefined && this.author[i] === device && this.seq[i]! > settled.seq) return settled.identity
-    const found = this.identityJudged(device, i, mode)
+    const version = this.version
+    if (settled !== undefined && settled.version === version && this.author[i] === device && this.seq[i]! > settled.seq)
+      return settled.standing
+    const found = this.judge(device, i, this.wholeLog())
     if (
-      found !== undefined &&
+      found._tag === "Acts" &&
       this.author[i] === device &&
       this.adds.get(device)!.length === 1 &&
       !this.revokes.has(device) &&
-      !this.ends.has(found) &&
+      !this.ends.has(found.identity) &&
       !this.equivocations.has(device)
     ) {
       const seq = this.seq[i]!
-      if (settled === undefined || seq < settled.seq) this.settled.set(device, { seq, identity: found })
+      if (settled === undefined || settled.version !== version || seq < settled.seq)
+        this.settled.set(device, { seq, standing: found, version })
     }
     return found
   }
 
   /**
    * Per device key: the sequence number of an event of its own chain at which
-   * {@link identityIn} found its identity. Dropped when a fact about the key or its identity
-   * is recorded, or its chain forks.
+   * {@link standing} found it acting, and the registry {@link version} then.
    */
-  private readonly settled = new Map<string, { readonly seq: number; readonly identity: string }>()
+  private readonly settled = new Map<string, { readonly seq: number; readonly standing: Standing; readonly version: number }>()
 
-  private identityJudged(device: string, i: number, mode: "past" | "strong"): string | undefined {
+  /** What additions are worth in the whole log, kept while the registry's {@link version} stays. */
+  private readonly whole: Judging = { scope: undefined, memo: new Map() }
+  private wholeVersion = -1
+
+  private wholeLog(): Judging {
+    if (this.wholeVersion !== this.version) {
+      this.whole.memo.clear()
+      this.wholeVersion = this.version
+    }
+    return this.whole
+  }
+
+  /** Whether event `x` is in the judged part of the log. */
+  private inScope(x: number, scope: number | undefined): boolean {
+    return scope === undefined || this.isAncestor(x, scope)
+  }
+
+  /**
+   * {@link standing} of `device` at `i` where `j` says. Only additions of the key that sort
+   * before `i` in fold order (or are `i`) are weighed, and what an addition is worth depends
+   * only on additions that sort before it: the recursion always ends.
+   */
+  private judge(device: string, i: number, j: Judging): Standing {
     const adds = this.adds.get(device)
-    if (!adds) return undefined
-    let found: Fact | undefined
-    for (let k = 0; k < adds.length; k++) {
-      const f = adds[k]!
-      const seen = mode === "past" ? this.isAncestor(f.at, i) : this.isAncestorOrSelf(f.at, i)
-      if (seen && (found === undefined || this.before(f.at, found.at))) found = f
+    if (adds === undefined) return UNKNOWN
+    let seen = false
+    let counting: Fact | undefined
+    for (const f of adds) {
+      if (f.at !== i && !this.before(f.at, i)) break
+      if (!this.inScope(f.at, j.scope)) continue
+      if (!seen && this.isAncestorOrSelf(f.at, i)) seen = true
+      if (counting === undefined) {
+        const identity = this.worth(device, f, j)
+        if (identity !== undefined) counting = { at: f.at, identity }
+      }
+      if (seen && counting !== undefined) break
     }
-    if (!found) return undefined
-    const identity = found.identity
-    const revoked = this.revokes.get(device)
-    const ended = this.ends.get(identity)
-    if (revoked === undefined && ended === undefined) return identity
-    if (mode === "past") {
-      if (revoked?.some((r) => this.isAncestor(r, i)) || ended?.some((l) => this.isAncestor(l, i))) return undefined
-    } else {
-      if (revoked?.some((r) => !this.isAncestorOrSelf(i, r)) || ended?.some((l) => !this.isAncestorOrSelf(i, l)))
-        return undefined
+    if (!seen) return UNKNOWN
+    if (counting === undefined || !this.isAncestorOrSelf(counting.at, i)) return NOT_ADDED
+    if (this.revokedAt(device, counting, i, j.scope)) return REVOKED
+    if (this.leftAt(counting.identity, i, j.scope)) return { _tag: "Left", identity: counting.identity }
+    return { _tag: "Acts", identity: counting.identity }
+  }
+
+  /**
+   * The identity an addition of `device` gives it where `j` says, or `undefined` when it did
+   * not take effect: its event does not count (a fork of the signer at or below its sequence
+   * number, or the signer does not act at it). A key's own `member.apply` counts unless a
+   * departure of the identity it starts had not seen it. The genesis always counts.
+   */
+  private worth(device: string, f: Fact, j: Judging): string | undefined {
+    const x = f.at
+    if (x === 0) return f.identity
+    const known = j.memo.get(x)
+    if (known !== undefined) return known ?? undefined
+    const adder = this.author[x]!
+    let out: string | undefined
+    if (this.forkedIn(adder, this.seq[x]!, j.scope)) out = undefined
+    else if (adder === device) out = this.leftAt(device, x, j.scope) ? undefined : device
+    else {
+      const s = this.judge(adder, x, j)
+      out = s._tag === "Acts" ? s.identity : undefined
     }
-    return identity
+    j.memo.set(x, out ?? null)
+    return out
+  }
+
+  /**
+   * Whether a revocation of `device` that counts had not seen event `i`. A revocation counts
+   * when the key's counting addition is in its past and to its signer's identity.
+   */
+  private revokedAt(device: string, counting: Fact, i: number, scope: number | undefined): boolean {
+    for (const r of this.revokes.get(device) ?? [])
+      if (
+        r.identity === counting.identity &&
+        this.inScope(r.at, scope) &&
+        this.isAncestor(counting.at, r.at) &&
+        !this.isAncestorOrSelf(i, r.at)
+      )
+        return true
+    return false
+  }
+
+  /** Whether a departure of `identity` had not seen event `i`. */
+  private leftAt(identity: string, i: number, scope: number | undefined): boolean {
+    for (const l of this.ends.get(identity) ?? []) if (this.inScope(l, scope) && !this.isAncestorOrSelf(i, l)) return true
+    return false
+  }
+
+  /** Whether `author` forked its chain at or below `seq` (in the causal past of `scope` when given). */
+  private forkedIn(author: string, seq: number, scope: number | undefined): boolean {
+    const first = this.equivocations.get(author)
+    if (first === undefined || first > seq) return false
+    if (scope === undefined) return true
+    for (const [s, events] of this.forksOf(author)) {
+      if (s > seq) continue
+      let n = 0
+      for (const e of events) if (this.isAncestor(e, scope) && ++n === 2) return true
+    }
+    return false
+  }
+
+  /** Per author that forked: sequence number → indexes of its events with that number (from {@link proofs}). */
+  private readonly forks = new Map<string, Map<number, Set<number>>>()
+  private forksRead = 0
+  private readonly forkScan = makeScan()
+
+  private forksOf(author: string): ReadonlyMap<number, ReadonlySet<number>> {
+    for (; this.forksRead < this.proofs.length; this.forksRead++) {
+      const p = this.proofs[this.forksRead]!
+      let bySeq = this.forks.get(p.author)
+      if (bySeq === undefined) this.forks.set(p.author, (bySeq = new Map()))
+      let events = bySeq.get(p.seq)
+      if (events === undefined) bySeq.set(p.seq, (events = new Set()))
+      for (const bytes of [p.a, p.b]) {
+        const at = this.indexOfBytes(bytes)
+        if (at !== undefined) events.add(at)
+      }
+    }
+    return this.forks.get(author) ?? new Map()
+  }
+
+  /** Index of the delivered event with these wire bytes, found by its id. */
+  private indexOfBytes(bytes: Uint8Array): number | undefined {
+    const s = this.forkScan
+    if (!scan(bytes, s)) return undefined
+    return this.index.get(Bytes.toHex(sha256(bytes.subarray(s.headerStart, s.headerEnd))))
+  }
+
+  /** The rejection an event gets when its author key does not act (`docs/protocol.md` §7). */
+  refusal(standing: Exclude<Standing, { readonly _tag: "Acts" }>): Rejection {
+    switch (standing._tag) {
+      case "Revoked":
+        return reject("DeviceRevoked", "this device key was revoked; events it signed that the revocation had not seen do not count")
+      case "Left":
+        return reject("MemberLeft", "this member left; events they signed that the departure had not seen do not count")
+      case "NotAdded":
+        return reject(
+          "DeviceNotAdded",
+          "the event that added this device key did not take effect (its signer was revoked, had left or forked its chain), so the key acts for no identity; add it again from a device that counts"
+        )
+      case "Unknown":
+        return reject("UnknownAuthor", "this key belongs to no identity of the community")
+    }
   }
 
   /** Every device key ever added to an identity, sorted. */
@@ -711,11 +929,22 @@ export class Log {
 
   /**
    * Device keys whose standing changed for the whole log (revoked, identity departed,
-   * chain forked) since the last call; events they signed may need to be judged again.
+   * chain forked, added again) since the last call, with every key added from them, and
+   * from those, and so on (what their additions are worth may have changed too); events
+   * they signed may need to be judged again.
    */
   drainTouched(): ReadonlySet<string> {
     const out = this.touched
     this.touched = new Set()
+    if (out.size > 0 && this.children.size > 0) {
+      const queue = [...out]
+      while (queue.length > 0)
+        for (const d of this.children.get(queue.pop()!) ?? [])
+          if (!out.has(d)) {
+            out.add(d)
+            queue.push(d)
+          }
+    }
     return out
   }
 
@@ -735,9 +964,25 @@ export class Log {
     return (this.ends.get(identity) ?? []).some((l) => this.isAncestor(l, i))
   }
 
-  /** Revocations (indexes) counted against a device key. */
+  /**
+   * Revocations (indexes) counted against a device key: those whose signer acted in their
+   * causal past for the identity the key's counting addition (in their past) gave it.
+   */
   revocationsOf(device: string): ReadonlyArray<number> {
-    return this.revokes.get(device) ?? []
+    const revokes = this.revokes.get(device)
+    if (revokes === undefined) return []
+    const j = this.wholeLog()
+    let counting: Fact | undefined
+    for (const f of this.adds.get(device) ?? []) {
+      const identity = this.worth(device, f, j)
+      if (identity !== undefined) {
+        counting = { at: f.at, identity }
+        break
+      }
+    }
+    if (counting === undefined) return []
+    const c = counting
+    return revokes.filter((r) => r.identity === c.identity && this.isAncestor(c.at, r.at)).map((r) => r.at)
   }
 
   /** Departures (indexes) counted for an identity. */

@@ -260,13 +260,15 @@ export const module: Module.Module<State> = Module.make<State>({
       authority: "anyone",
       validate: (state, body, ctx) => {
         const device = Bytes.toHex(body.device)
-        return ctx.identity === null || deviceOwner(state, device) !== ctx.identity
-          ? Module.reject("NotYourDevice", "a device key can only be revoked by its own identity")
+        return ctx.identity === null || (deviceOwner(state, device) !== ctx.identity && !revokedBy(state, ctx.identity, device))
+          ? Module.reject("NotYourDevice", "a device key can only be revoked by its own identity, once it was added to it")
           : undefined
       },
       apply: (state, body, ctx) => {
         const device = Bytes.toHex(body.device)
         const id = ctx.identity!
+        // Revoked already (by a concurrent revocation folded first): nothing more to change.
+        if (revokedBy(state, id, device)) return state
         const current = identity(state, id)!
         const i = innerOf(state)
         return makeState(
@@ -280,7 +282,16 @@ export const module: Module.Module<State> = Module.make<State>({
     equivocation: Module.eventType<State, CoreEvents.Equivocation>({
       body: CoreEvents.Equivocation,
       authority: "member",
-      validate: (_state, body) => (proofOf(body) ? undefined : Module.reject("NotAProof", "the two events do not prove an equivocation")),
+      validate: (state, body) => {
+        const proof = proofOf(body)
+        if (proof === undefined) return Module.reject("NotAProof", "the two events do not prove an equivocation")
+        return proof.community === state.community.id
+          ? undefined
+          : Module.reject(
+              "ForeignProof",
+              `the two events belong to community ${proof.community.slice(0, 12)}…, not this one: they prove nothing here`
+            )
+      },
       apply: (state, body) => {
         const proof = proofOf(body)!
         const known = state.equivocations[proof.author]
@@ -297,11 +308,17 @@ export const module: Module.Module<State> = Module.make<State>({
   }
 })
 
+/** Whether `device` is among the keys the identity `id` revoked. */
+const revokedBy = (state: State, id: string, device: string): boolean => identity(state, id)?.revoked.includes(device) ?? false
+
 /**
- * The author and sequence number two wire events prove a fork of, or `undefined`.
- * Signatures are checked when the proof is ingested.
+ * The author and sequence number two wire events prove a fork of, with the community
+ * (hex) both events name, or `undefined`. Signatures are checked when the proof is
+ * ingested; whether the community is this one is for the caller to check.
  */
-export const proofOf = (body: { readonly a: Uint8Array; readonly b: Uint8Array }): { author: string; seq: number } | undefined => {
+export const proofOf = (
+  body: { readonly a: Uint8Array; readonly b: Uint8Array }
+): { author: string; seq: number; community: string } | undefined => {
   const a = Event.decode(body.a)
   const b = Event.decode(body.b)
   if (!a.ok || !b.ok || a.event.key === b.event.key) return undefined
@@ -309,7 +326,7 @@ export const proofOf = (body: { readonly a: Uint8Array; readonly b: Uint8Array }
   const hb = b.event.header
   if (!Bytes.equals(ha.author, hb.author) || ha.seq !== hb.seq) return undefined
   if (ha.community === null || hb.community === null || !Bytes.equals(ha.community, hb.community)) return undefined
-  return { author: Bytes.toHex(ha.author), seq: ha.seq }
+  return { author: Bytes.toHex(ha.author), seq: ha.seq, community: Bytes.toHex(ha.community) }
 }
 
 /** Identities with a given status, sorted. */

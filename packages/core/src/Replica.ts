@@ -736,20 +736,14 @@ export class Replica {
     const fork = log.equivocations.get(device)
     if (fork !== undefined && h.seq >= fork)
       return rejected("Equivocated", `this key signed two events with sequence number ${fork}; its events from there on do not count`)
-    const identity = log.identityIn(device, i, "strong") ?? null
-    if (identity === null) {
-      if (log.revocationsOf(device).length > 0)
-        return rejected("DeviceRevoked", "this device key was revoked; events it signed that the revocation had not seen do not count")
-      const applying = h.module === "core" && h.type === "member.apply"
-      const known = log.identityIn(device, i, "past")
-      if (!applying || known !== undefined)
-        return rejected(
-          known === undefined && this.everLeft(device) ? "MemberLeft" : "UnknownAuthor",
-          known === undefined && this.everLeft(device)
-            ? "this member left; events they signed that the departure had not seen do not count"
-            : "this key belongs to no identity of the community"
-        )
-    }
+    const standing = log.standing(device, i)
+    const identity = standing._tag === "Acts" ? standing.identity : null
+    // A key that acts for no identity in the event's past may apply (the module judges it).
+    if (
+      standing._tag !== "Acts" &&
+      (standing._tag === "Revoked" || h.module !== "core" || h.type !== "member.apply" || log.identityIn(device, i, "past") !== undefined)
+    )
+      return { _tag: "Rejected", reason: log.refusal(standing) }
     if (identity !== null) {
       const removal = this.removalOf(identity, i)
       if (removal !== undefined)
@@ -764,12 +758,6 @@ export class Replica {
     const r = this.run(h.module, h.type, event.body, ctx, 0)
     if (r._tag === "Failed") return { _tag: "Rejected", reason: r.reason }
     return r.actions.length === 0 ? APPLIED : { _tag: "Applied", actions: r.actions }
-  }
-
-  private everLeft(device: string): boolean {
-    const core = this.states["core"] as Membership.State
-    const identity = Membership.deviceOwner(core, device) ?? device
-    return this.log.departuresOf(identity).length > 0
   }
 
   /** Judge and apply one event body or action, then the actions it carries. */

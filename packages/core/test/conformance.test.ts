@@ -69,6 +69,8 @@ describe("conformance vectors", () => {
       "NeedsDecision",
       "UnknownAuthor",
       "DeviceRevoked",
+      "DeviceNotAdded",
+      "ForeignProof",
       "MemberLeft",
       "Equivocated",
       "TimeWentBackwards",

@@ -943,6 +943,102 @@ const scenarioDefs = (): ReadonlyArray<ScenarioDef> => {
     })
   }
 
+  // A revoked or forked key cannot mint a successor (§5).
+  {
+    const addPhone = c.event(alice, "device.add", c.deviceAdd(alice, phone), { prev: c.genesis })
+    const p1 = c.tick(phone, { prev: null, parents: [addPhone] })
+    const revoke = c.event(alice, "device.revoke", { device: phone.publicKey }, { prev: addPhone, parents: [p1] })
+    const mint = c.event(phone, "device.add", c.deviceAdd(phone, dave), { prev: p1 })
+    const d1 = c.tick(dave, { prev: null, parents: [mint] })
+    const revokeDave = c.event(alice, "device.revoke", { device: dave.publicKey }, { prev: revoke, parents: [d1] })
+    const after = c.tick(alice, { prev: revokeDave })
+    const outcomes = [
+      ...applied(addPhone, p1, revoke, after),
+      ...rejected("DeviceRevoked", mint),
+      ...rejected("DeviceNotAdded", d1),
+      ...rejected("NotYourDevice", revokeDave)
+    ]
+    add({
+      name: "revoked key mints a successor",
+      checks:
+        "Alice's phone, concurrently with its revocation, adds dave's key: the device.add does not count (DeviceRevoked), so dave's key was never added and its events do not count (DeviceNotAdded); revoking it is refused (NotYourDevice) and nothing is recorded; dave is in no identity's devices.",
+      community: c,
+      steps: [
+        step("alice adds her phone", addPhone, valid),
+        step("phone ticks", p1, valid),
+        step("alice revokes her phone", revoke, valid),
+        step("phone adds dave's key, not seeing the revocation", mint, valid),
+        step("dave's key ticks", d1, valid),
+        step("alice revokes dave's key", revokeDave, valid),
+        step("alice ticks", after, valid)
+      ],
+      outcomes
+    })
+    add({
+      name: "revoked key mints a successor, revocation arrives last",
+      checks:
+        "The phone's device.add and dave's tick first count, then stop counting when the revocation arrives (the fold judges them again); the outcomes and the state are the same.",
+      community: c,
+      steps: [
+        step("alice adds her phone", addPhone, valid),
+        step("phone ticks", p1, valid),
+        step("phone adds dave's key, not seeing the revocation", mint, valid),
+        step("dave's key ticks", d1, valid),
+        step("alice revokes dave's key", revokeDave, pending),
+        step("alice ticks", after, pending),
+        step("alice revokes her phone", revoke, valid)
+      ],
+      outcomes,
+      sameStateAs: "revoked key mints a successor"
+    })
+    const other = c.tick(phone, { prev: p1, time: mint.header.time + 1 })
+    const forked = [...applied(addPhone, p1), ...rejected("Equivocated", mint, other), ...rejected("DeviceNotAdded", d1)]
+    add({
+      name: "forked key mints a successor",
+      checks:
+        "Alice's phone signs two events with sequence number 2, one of them adding dave's key: both are Equivocated, so the addition never took effect and dave's key does not count (DeviceNotAdded).",
+      community: c,
+      steps: [
+        step("alice adds her phone", addPhone, valid),
+        step("phone ticks", p1, valid),
+        step("phone adds dave's key, seq 2", mint, valid),
+        step("dave's key ticks", d1, valid),
+        step("phone's other event with seq 2", other, valid)
+      ],
+      outcomes: forked
+    })
+    add({
+      name: "forked key mints a successor, fork first",
+      checks: "The same events with the fork known before the addition reach the same state.",
+      community: c,
+      steps: [
+        step("dave's key ticks", d1, pending),
+        step("phone's other event with seq 2", other, pending),
+        step("phone adds dave's key, seq 2", mint, pending),
+        step("phone ticks", p1, pending),
+        step("alice adds her phone", addPhone, valid)
+      ],
+      outcomes: forked,
+      sameStateAs: "forked key mints a successor"
+    })
+  }
+
+  // A proof of another community's fork.
+  {
+    const elsewhere = new Community(eve, [eve], "Elsewhere")
+    const x = elsewhere.tick(eve, { prev: elsewhere.genesis, time: T0 + 1000 })
+    const y = elsewhere.tick(eve, { prev: elsewhere.genesis, time: T0 + 2000 })
+    const proof = c.event(bob, "equivocation", { a: x.bytes, b: y.bytes }, { prev: null, parents: [c.genesis] })
+    add({
+      name: "equivocation proof about another community",
+      checks:
+        "A core/equivocation whose two events are a fork in another community proves nothing here: it is delivered and rejected (ForeignProof), its events are not offered to this log, and the state records no fork (the state is the genesis state).",
+      community: c,
+      steps: [step("bob's proof of eve's fork elsewhere", proof, valid)],
+      outcomes: rejected("ForeignProof", proof)
+    })
+  }
+
   // Time going backwards.
   {
     const early = c.tick(alice, { prev: c.genesis, time: T0 - 1 })
@@ -1199,7 +1295,7 @@ const SCENARIO_PROCEDURE = [
   "bytes that do not decode are Invalid with events.json's structural reason; an event naming another community is Invalid (WrongCommunity) before any signature is checked;",
   "then the author's signature (BadSignature) and the signatures inside the body (BadEmbeddedSignature: the consent of core/device.add, and both events carried by core/equivocation) are verified;",
   "then the log judges it: Duplicate when already delivered, Pending while its prev or a parent is missing (again Pending when offered again), Invalid with WrongCommunity (a genesis other than this one), BrokenBacklink (prev not the author's event of seq - 1) or TimeWentBackwards (time below the latest time of its prev and parents), else Valid.",
-  "A Valid event is delivered, and so is every waiting event it completes; a waiting event found to break a link rule when its parents arrive is dropped without a verdict. Events carried by a core/equivocation that are not yet in the log are offered to it after the batch (no verdict of their own).",
+  "A Valid event is delivered, and so is every waiting event it completes; a waiting event found to break a link rule when its parents arrive is dropped without a verdict. Events carried by a core/equivocation that name this community and are not yet in the log are offered to it after the batch (no verdict of their own); those of another community are not offered.",
   "Delivered events are folded in (depth, id) order (depth: 1 + the greatest depth of prev and parents, the genesis at depth 1; ids compared as hex), whatever order they came in.",
   "Expected: the verdict of each input ({tag}, with reason when Invalid); the outcome of every delivered event by id, the genesis included ({tag: Applied} or {tag: Rejected, reason}); and stateHash, the hex SHA-256 of the canonical CBOR of the map from module name to module state (here only \"core\")."
 ].join(" ")
