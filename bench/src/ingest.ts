@@ -4,13 +4,13 @@
  *
  * @module
  */
-import { Community, Crypto, Storage } from "@affinity/core"
-import { Effect, Layer } from "effect"
+import { Community, Crypto, Event, Storage } from "@affinity/core"
+import { Clock, Duration, Effect, Layer } from "effect"
 import * as os from "node:os"
 import { performance } from "node:perf_hooks"
 import type { History } from "./history.ts"
-import { cpuSince, rate, type ThreadCpu, threadCpu, time } from "./measure.ts"
-import { count, percent, perSecond, type Row } from "./report.ts"
+import { cpuSince, median, rate, type ThreadCpu, threadCpu, time } from "./measure.ts"
+import { count, millis, percent, perSecond, type Row } from "./report.ts"
 
 /** Share of the provider's raw `verifyBatch` rate that ingest should reach. */
 export const INGEST_TARGET = 0.85
@@ -32,9 +32,9 @@ export const memoryLayer = (shape: Crypto.CryptoShape): Layer.Layer<Crypto.Crypt
   Layer.mergeAll(Layer.succeed(Crypto.Crypto, shape), Storage.layerMemory)
 
 /** Join from the genesis and receive `events - 1` events in chunks; the open community. */
-export const feed = (history: History, events: number, chunk: number) =>
+export const feed = (history: History, events: number, chunk: number, options?: Community.Options) =>
   Effect.gen(function* () {
-    const community = yield* Community.join(history.genesis)
+    const community = yield* Community.join(history.genesis, options)
     const wire = history.events
     const end = Math.min(wire.length, events - 1)
     let refused = 0
@@ -157,4 +157,101 @@ const cpuRow = (provider: string, cpu: ThreadCpu, wallMs: number, events: number
       (allowed > 0 ? `${fmt(allowed)}` : "nothing") +
       ` per event for everything besides verification (now ${fmt(rest)})`
   }
+}
+
+/**
+ * The held row's communities write no checkpoints: one `release()` stores its events in one
+ * go, and so would be spared the checkpoints `receive` writes every 1,024 events.
+ */
+const WITHOUT_CHECKPOINTS: Community.Options = { checkpoint: false }
+
+/** A device clock set by hand: the held row moves it past the history's times. */
+const settableClock = () => {
+  let now = 0
+  const ms = () => now
+  const clock: Clock.Clock = {
+    currentTimeMillisUnsafe: ms,
+    currentTimeMillis: Effect.sync(ms),
+    currentTimeNanosUnsafe: () => BigInt(now) * 1_000_000n,
+    currentTimeNanos: Effect.sync(() => BigInt(now) * 1_000_000n),
+    monotonicTimeNanosUnsafe: () => process.hrtime.bigint(),
+    monotonicTimeNanos: Effect.sync(() => process.hrtime.bigint()),
+    sleep: (d) => Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, Duration.toMillis(d))))
+  }
+  return {
+    clock,
+    set: (to: number) => {
+      now = to
+    }
+  }
+}
+
+/**
+ * Join from the genesis and receive `events - 1` events in chunks on a device whose clock
+ * is a day behind the history, so every one is held; then move the clock past them all and
+ * release them. The open community.
+ */
+const holdAndRelease = (history: History, events: number, chunk: number, device: ReturnType<typeof settableClock>, start: number, end: number) =>
+  Effect.gen(function* () {
+    device.set(start)
+    const community = yield* Community.join(history.genesis, WITHOUT_CHECKPOINTS)
+    const wire = history.events
+    const last = Math.min(wire.length, events - 1)
+    let other = 0
+    for (let i = 0; i < last; i += chunk) {
+      const verdicts = yield* community.receive(wire.slice(i, Math.min(last, i + chunk)))
+      for (const v of verdicts) if (v._tag !== "Held") other++
+    }
+    if (other > 0) throw new Error(`bench: ${other} events of the history were not held`)
+    device.set(end)
+    const released = yield* community.release()
+    if (released.length !== last) throw new Error(`bench: ${released.length} of ${last} held events were released`)
+    return community
+  })
+
+/**
+ * The cost of holding events that claim times ahead of the device's clock and releasing
+ * them once it gets there, against receiving the same events on time, both in this run.
+ * A prefix of the history no longer than the default hold bound.
+ */
+export const measureHold = async (history: History, shape: Crypto.CryptoShape, options: IngestOptions): Promise<ReadonlyArray<Row>> => {
+  const events = Math.min(options.events, history.size, Community.defaultHoldLimits.maxHeld + 1)
+  const genesis = Event.decode(history.genesis)
+  if (!genesis.ok) throw new Error(`bench: the genesis does not decode: ${genesis.error.message}`)
+  const day = 24 * 3_600_000
+  const start = genesis.event.header.time - day
+  const end = Date.now() + day
+  const device = settableClock()
+  const layer = () => Layer.mergeAll(memoryLayer(shape), Layer.succeed(Clock.Clock, device.clock))
+  const onTime = () => {
+    device.set(end)
+    return Effect.runPromise(Effect.provide(feed(history, events, options.chunk, WITHOUT_CHECKPOINTS), layer()))
+  }
+  const held = () => Effect.runPromise(Effect.provide(holdAndRelease(history, events, options.chunk, device, start, end), layer()))
+  const [a, b] = [await onTime(), await held()]
+  checkApplied(b, events)
+  if (a.replica.stateHashHex() !== b.replica.stateHashHex()) throw new Error("bench: held and released events fold to another state than on time")
+  // Interleaved, so both meet the same heap and the same machine.
+  const plain: Array<number> = []
+  const holding: Array<number> = []
+  for (let i = 0; i < options.warmup + options.runs; i++) {
+    const p = await time(1, 0, onTime)
+    const h = await time(1, 0, held)
+    if (i < options.warmup) continue
+    plain.push(p.ms)
+    holding.push(h.ms)
+  }
+  const [plainMs, heldMs] = [median(plain), median(holding)]
+  return [
+    {
+      section: "ingest",
+      name: "Ingest: held ahead of the clock, then released",
+      result: `${(heldMs / plainMs).toFixed(2)}× on-time ingest`,
+      detail:
+        `${count(events)} events with ${shape.name}, memory storage, no checkpoints: \`receive\` of ${count(options.chunk)} at a time on a device whose clock ` +
+        `is a day behind them (each verified and held), then one \`release()\` once the clock has passed them (linked, folded and ` +
+        `stored, not verified again): ${millis(heldMs)}, ${perSecond(rate(events - 1, heldMs), "events")}; the same events ` +
+        `received on time: ${millis(plainMs)}, ${perSecond(rate(events - 1, plainMs), "events")}`
+    }
+  ]
 }

@@ -19,6 +19,7 @@ it("pnpm bench --quick prints and writes every row", async () => {
       "Verify: node:crypto raw (sync, one thread)",
       "Ingest: node",
       "Ingest: signatures not checked (main-thread ceiling)",
+      "Ingest: held ahead of the clock, then released",
       "Ingest: noble",
       "Replay: Community.open with checkpoint (storage-fs)",
       "Replay: Community.open, full re-fold (no checkpoint)",
@@ -49,6 +50,8 @@ it("pnpm bench --quick prints and writes every row", async () => {
     expect(written).toContain("1,500 events")
     // Ingest is held to the fastest verification of the run, raw primitive included.
     expect(report.rows.find((r) => r.name === "Ingest: node")!.detail).toMatch(/% of the fastest verify rate of this run \(/)
+    // Holding and releasing is held to receiving the same events on time, in the same run.
+    expect(report.rows.find((r) => r.name === "Ingest: held ahead of the clock, then released")!.result).toMatch(/^\d+\.\d\d× on-time ingest$/)
     // Where ingest's CPU went, thread by thread (Linux's /proc tells it).
     if (process.platform === "linux") {
       const cpu = report.rows.find((r) => r.name === "Ingest: CPU per event (node)")!

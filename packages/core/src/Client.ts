@@ -26,6 +26,7 @@ import * as Membership from "./Membership.ts"
 import type * as Module from "./Module.ts"
 import type { Outcome } from "./Replica.ts"
 import { Storage } from "./Storage.ts"
+import { systemClock } from "./sync/Limits.ts"
 
 /** Options of a client. */
 export interface ClientOptions {
@@ -37,6 +38,13 @@ export interface ClientOptions {
   readonly modules?: ReadonlyArray<Module.Module>
   /** The module whose decisions carry actions (default: `governance` when registered; see `ReplicaOptions.decider`). */
   readonly decider?: string | null
+  /**
+   * Milliseconds a received event's claimed time may be ahead of this device's clock before
+   * it is held until the clock catches up (default five minutes; see
+   * `Community.Options.futureTolerance`). The client releases held events when they are
+   * due, on a timer that does not keep a Node process alive.
+   */
+  readonly futureTolerance?: number
 }
 
 /** A community, through Promises. */
@@ -53,8 +61,13 @@ export interface CommunityHandle {
     body: Cbor.Value,
     options?: Community.AppendOptions
   ): Promise<{ readonly key: string; readonly outcome: Outcome }>
-  /** Verify, store and fold untrusted wire bytes; one verdict per input. */
+  /**
+   * Verify, store and fold untrusted wire bytes; one verdict per input. An event claiming a
+   * time too far ahead of this device's clock is `Held` and delivered when the clock gets there.
+   */
   receive(inputs: ReadonlyArray<Uint8Array>): Promise<ReadonlyArray<Community.ReceiveVerdict>>
+  /** Events held for claiming a time ahead of this device's clock, earliest release first. */
+  held(): ReadonlyArray<Community.Held>
   /** A module's state (plain data). */
   state<S extends Cbor.Value = Cbor.Value>(module: string): S
   /** Hex SHA-256 of the whole state: equal on every replica holding the same events. */
@@ -97,14 +110,49 @@ export interface Client {
   close(): Promise<void>
 }
 
+/** Shortest and longest waits of the timer that releases held events (a timer cannot wait more than about 24 days). */
+const RELEASE_WAIT_MIN = 1000
+const RELEASE_WAIT_MAX = 2 ** 31 - 1
+
 /** Make a client. */
 export const make = async (options: ClientOptions): Promise<Client> => {
   const layer = Layer.mergeAll(options.crypto ?? layerBest, options.storage)
   const runtime = ManagedRuntime.make(layer)
   const modules = options.modules ?? []
-  const moduleOptions = options.decider === undefined ? { modules } : { modules, decider: options.decider }
+  const moduleOptions = {
+    modules,
+    ...(options.decider === undefined ? {} : { decider: options.decider }),
+    ...(options.futureTolerance === undefined ? {} : { futureTolerance: options.futureTolerance })
+  }
   const handles = new Set<() => void>()
   const opened = new Set<Community.Community>()
+  /** Per community with held events: the timer that releases the next one. */
+  const timers = new Map<Community.Community, () => void>()
+  let closing = false
+
+  /** Set the timer for a community's next held event (at least a second away, at most what a timer can wait). */
+  const scheduleRelease = (community: Community.Community): void => {
+    timers.get(community)?.()
+    timers.delete(community)
+    const next = community.held()[0]
+    if (next === undefined || closing) return
+    const wait = Math.min(RELEASE_WAIT_MAX, Math.max(RELEASE_WAIT_MIN, next.until - Date.now()))
+    timers.set(
+      community,
+      systemClock.setTimer(wait, () => {
+        timers.delete(community)
+        if (closing) return
+        runtime.runPromise(community.release()).then(
+          () => scheduleRelease(community),
+          () => scheduleRelease(community)
+        )
+      })
+    )
+  }
+
+  /** Run a community's effect, then set its release timer. */
+  const runOn = <A, E>(community: Community.Community, effect: Effect.Effect<A, E>): Promise<A> =>
+    runtime.runPromise(effect).finally(() => scheduleRelease(community))
 
   const handle = (community: Community.Community): CommunityHandle => {
     opened.add(community)
@@ -117,8 +165,9 @@ export const make = async (options: ClientOptions): Promise<Client> => {
     return {
       id: community.id,
       community,
-      append: (device, module, type, body, options) => runtime.runPromise(community.append(device, module, type, body, options)),
-      receive: (inputs) => runtime.runPromise(community.receive(inputs)),
+      append: (device, module, type, body, options) => runOn(community, community.append(device, module, type, body, options)),
+      receive: (inputs) => runOn(community, community.receive(inputs)),
+      held: () => community.held(),
       state: <S extends Cbor.Value>(module: string) => community.replica.state<S>(module),
       stateHash: () => community.replica.stateHashHex(),
       members: () => Membership.members(community.replica.core),
@@ -150,6 +199,9 @@ export const make = async (options: ClientOptions): Promise<Client> => {
     join: async (genesis) => handle(await runtime.runPromise(Community.join(genesis, moduleOptions))),
     communities: () => runtime.runPromise(Storage.use((s) => s.communities())),
     close: async () => {
+      closing = true
+      for (const cancel of timers.values()) cancel()
+      timers.clear()
       for (const c of handles) c()
       // A checkpoint only saves work on the next open: failing to write one is not an error.
       for (const community of opened) await runtime.runPromise(Effect.ignore(community.checkpoint()))

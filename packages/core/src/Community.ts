@@ -9,6 +9,11 @@
  * - `append` signs and adds an event of your own; `receive` takes untrusted bytes from a
  *   peer, a file or a form, and never fails on them: every input gets a verdict.
  *
+ * An event whose claimed time is further ahead of this device's clock than
+ * {@link Options.futureTolerance} is {@link Held}: kept in memory, neither folded nor built
+ * upon nor relayed, and offered to the log once the clock catches up (protocol §6, "Events
+ * ahead of this device's clock").
+ *
  * @module
  */
 import { Clock, Data, Effect } from "effect"
@@ -38,8 +43,36 @@ export class CommunityNotFound extends Data.TaggedError("CommunityNotFound")<{
   readonly message: string
 }> {}
 
-/** What a replica said about one input of `receive`. */
-export type ReceiveVerdict = Verdict
+/**
+ * An event kept aside because the time it claims is ahead of this device's clock by more
+ * than the tolerance ({@link Options.futureTolerance}). It is not refused: its signatures
+ * were verified, and it is offered to the log once this device's clock reaches `until`.
+ * Until then it is not stored, not folded, never a parent of a local append and not
+ * relayed to peers. Held events are kept in memory only.
+ */
+export interface Held {
+  readonly _tag: "Held"
+  readonly key: string
+  /** The time the event claims, in milliseconds. */
+  readonly time: number
+  /**
+   * When, on this device's clock, the event is offered to the log: its claimed time less the
+   * tolerance, or later when it cites an event held longer.
+   */
+  readonly until: number
+  /**
+   * Why, in words a person can read: `AheadOfClock` ("claimed time is 8 days ahead of this
+   * device's clock; held until then"), or `CitesHeld` (it names a held event as a parent or
+   * backlink, so it could not be delivered before that one anyway).
+   */
+  readonly reason: { readonly _tag: "AheadOfClock" | "CitesHeld"; readonly message: string }
+}
+
+/**
+ * What a replica said about one input of `receive`: the log's {@link Verdict}, or
+ * {@link Held} for an event claiming a time too far ahead of this device's clock.
+ */
+export type ReceiveVerdict = Verdict | Held
 
 /** What changed after events were added: keys delivered (in delivery order) and the new state hash. */
 export interface Change {
@@ -56,7 +89,10 @@ export interface Community {
   /**
    * Sign and add an event by `device`; it gets the current heads as parents. Its claimed
    * time is the clock's (or `options.time`, e.g. when entering a decision taken on paper),
-   * raised to the latest time among the heads so it never goes backwards.
+   * raised to the latest time among the parents it cites and its own previous event, so it
+   * never goes backwards. Held events are never heads, so a device's own claims run ahead
+   * of its clock by at most the tolerance ({@link Options.futureTolerance}). Held events
+   * that are due are released first.
    */
   readonly append: (
     device: DeviceKey,
@@ -65,10 +101,26 @@ export interface Community {
     body: Cbor.Value,
     options?: AppendOptions
   ) => Effect.Effect<{ readonly key: string; readonly outcome: Outcome }, AppendError | StorageError>
-  /** Verify, store and fold untrusted wire bytes; one verdict per input, in order. */
+  /**
+   * Verify, store and fold untrusted wire bytes; one verdict per input, in order. An event
+   * claiming a time too far ahead of this device's clock is {@link Held}, not delivered.
+   * Held events that are due are released first.
+   */
   readonly receive: (
     inputs: ReadonlyArray<Uint8Array>
   ) => Effect.Effect<ReadonlyArray<ReceiveVerdict>, StorageError>
+  /**
+   * Offer the log every held event whose time has come (this device's clock has reached its
+   * `until`), without verifying its signatures again; they are then stored, folded and
+   * announced like received events. Resolves to the keys delivered, in delivery order.
+   * `receive` and `append` do this first; a long-lived process calls it now and then (the
+   * sync hub does on its resync timer, a `Client` on a timer of its own).
+   */
+  readonly release: () => Effect.Effect<ReadonlyArray<string>, StorageError>
+  /** Events held for claiming a time ahead of this device's clock, earliest release first. */
+  readonly held: () => ReadonlyArray<Held>
+  /** Whether the event of that key is held (see {@link Community.held}). */
+  readonly isHeld: (key: string) => boolean
   /** Call `listener` after every change; returns the function that unsubscribes it. */
   readonly subscribe: (listener: (change: Change) => void) => () => void
   /** Wire bytes of every delivered event, in delivery order (parents first). */
@@ -86,9 +138,29 @@ export interface Community {
 
 /** Options of one `append`. */
 export interface AppendOptions {
-  /** Claimed time in ms instead of the clock's. */
+  /**
+   * Claimed time in ms instead of the clock's (still raised to the parents' times). A
+   * device's own event is never held, even when this is ahead of its clock.
+   */
   readonly time?: number
 }
+
+/** Bounds on the events held for claiming a time ahead of this device's clock. */
+export interface HoldLimits {
+  /** Most events held. */
+  readonly maxHeld: number
+  /** Most bytes of events held. */
+  readonly maxHeldBytes: number
+}
+
+/** Default {@link HoldLimits}: 10,000 events, 16 MiB (those of the log's quarantine). */
+export const defaultHoldLimits: HoldLimits = { maxHeld: 10_000, maxHeldBytes: 16 * 1024 * 1024 }
+
+/** Default {@link Options.futureTolerance}: five minutes. */
+export const FUTURE_TOLERANCE = 5 * 60 * 1000
+
+/** Reason of the `Invalid` verdict of an event that should be held when the hold is full: offer it again later. */
+export const HOLD_FULL = "HoldFull"
 
 /** Local checkpoints of the fold (see "Local storage" in docs/protocol.md). */
 export interface CheckpointOptions {
@@ -117,6 +189,20 @@ export interface Options extends ReplicaOptions {
    * `Infinity` never yields.
    */
   readonly yieldAfterMs?: number
+  /**
+   * Milliseconds a received event's claimed time may be ahead of this device's clock
+   * (default {@link FUTURE_TOLERANCE}, five minutes). An event further ahead is
+   * {@link Held} until the clock is within this of its time. This is local policy, not a
+   * validity rule: every replica delivers the event once its clock gets there. `Infinity`
+   * holds nothing. The clock is the Effect `Clock` of the environment the community was
+   * created, joined or opened in, read whenever events are received, appended or released.
+   */
+  readonly futureTolerance?: number
+  /**
+   * Bounds on held events (default {@link defaultHoldLimits}). An event that does not fit
+   * is refused with {@link HOLD_FULL}, to be offered again later.
+   */
+  readonly holdLimits?: Partial<HoldLimits>
 }
 
 /** Default {@link CheckpointOptions.every}. */
@@ -156,6 +242,39 @@ const invalid = (key: string | null, tag: string, message: string): Verdict => (
   key,
   reason: { _tag: tag, message }
 })
+
+/** A held event and why it waits. */
+interface Holding {
+  readonly event: Event.Event
+  /** When it is due, on this device's clock. */
+  readonly until: number
+  /** Key of the held event it cites when that one is why it waits this long. */
+  readonly cites: string | undefined
+}
+
+const UNITS: ReadonlyArray<readonly [string, number]> = [
+  ["day", 86_400_000],
+  ["hour", 3_600_000],
+  ["minute", 60_000],
+  ["second", 1000]
+]
+
+/** A span of time in words, rounded in its largest unit: `8 days`, `1 hour`, `40 seconds`. */
+const span = (ms: number): string => {
+  for (const [unit, size] of UNITS) {
+    if (ms < size) continue
+    const n = Math.round(ms / size)
+    return `${n} ${unit}${n === 1 ? "" : "s"}`
+  }
+  return `${Math.max(0, Math.round(ms))} ms`
+}
+
+/** Hex keys of an event's dependencies: parents, then prev. */
+const dependencyKeys = (event: Event.Event): ReadonlyArray<string> => {
+  const keys = event.header.parents.map(Bytes.toHex)
+  if (event.header.prev) keys.push(Bytes.toHex(event.header.prev))
+  return keys
+}
 
 /** A slice of events on its way through `receive`, with each event's position in the verdicts. */
 interface Part {
@@ -202,6 +321,7 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
   Effect.gen(function* () {
     const crypto = yield* Crypto
     const storage = yield* Storage
+    const clock = yield* Clock.Clock
     const listeners = new Set<(change: Change) => void>()
     const slices = slicer(options.yieldAfterMs ?? YIELD_AFTER_MS)
     let stored = persisted
@@ -217,6 +337,86 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
     let writing = false
     /** The records stored so far, hashed as they are stored (from the first checkpoint on; `null` where the platform cannot). */
     let recordsHash: Hash.FramedHasher | null | undefined
+
+    // Events held for claiming a time ahead of this device's clock (memory only).
+    const tolerance = options.futureTolerance ?? FUTURE_TOLERANCE
+    const holdLimits: HoldLimits = { ...defaultHoldLimits, ...options.holdLimits }
+    const holding = new Map<string, Holding>()
+    let heldBytes = 0
+    /** The earliest `until` among held events; infinite when none is held. */
+    let earliest = Number.POSITIVE_INFINITY
+    /** {@link Community.held}, made when asked for and kept until the hold changes. */
+    let heldView: ReadonlyArray<Held> | undefined
+    const now = (): number => clock.currentTimeMillisUnsafe()
+
+    const heldVerdict = (h: Holding, at: number): Held => {
+      const time = h.event.header.time
+      return {
+        _tag: "Held",
+        key: h.event.key,
+        time,
+        until: h.until,
+        reason:
+          h.cites === undefined
+            ? { _tag: "AheadOfClock", message: `claimed time is ${span(time - at)} ahead of this device's clock; held until then` }
+            : {
+              _tag: "CitesHeld",
+              message: `it cites ${h.cites.slice(0, 16)}…, which is held for claiming a time ahead of this device's clock; held until that one is released`
+            }
+      }
+    }
+
+    /**
+     * Hold a verified event that claims a time more than the tolerance ahead of `at`, or
+     * that cites a held event (it could not be delivered before it anyway); its verdict, or
+     * `undefined` when it goes to the log.
+     */
+    const hold = (event: Event.Event, at: number): ReceiveVerdict | undefined => {
+      const known = holding.get(event.key)
+      if (known !== undefined) return heldVerdict(known, at)
+      if (replica.log.index.has(event.key)) return undefined
+      let until = event.header.time - tolerance
+      let cites: string | undefined
+      if (holding.size > 0) {
+        for (const k of dependencyKeys(event)) {
+          const h = holding.get(k)
+          if (h !== undefined && h.until > until) {
+            until = h.until
+            cites = k
+          }
+        }
+      }
+      if (!(until > at)) return undefined
+      if (holding.size >= holdLimits.maxHeld || heldBytes + event.bytes.length > holdLimits.maxHeldBytes)
+        return invalid(event.key, HOLD_FULL, "too many events are held for claiming a time ahead of this device's clock; offer this one again later")
+      const h: Holding = { event, until, cites }
+      holding.set(event.key, h)
+      heldBytes += event.bytes.length
+      earliest = Math.min(earliest, until)
+      heldView = undefined
+      return heldVerdict(h, at)
+    }
+
+    /** Take the held events due at `at` out of the hold, in claimed-time order (parents before children). */
+    const takeDue = (at: number): ReadonlyArray<Event.Event> => {
+      if (earliest > at) return []
+      const due: Array<Holding> = []
+      let next = Number.POSITIVE_INFINITY
+      for (const h of holding.values()) {
+        if (h.until <= at) due.push(h)
+        else next = Math.min(next, h.until)
+      }
+      for (const h of due) {
+        holding.delete(h.event.key)
+        heldBytes -= h.event.bytes.length
+      }
+      earliest = next
+      heldView = undefined
+      // Times never go down along causal edges, so this order offers parents first; the
+      // log's quarantine takes care of any other order.
+      due.sort((a, b) => a.event.header.time - b.event.header.time || (a.event.key < b.event.key ? -1 : 1))
+      return due.map((h) => h.event)
+    }
 
     /** Write a checkpoint of the current fold when it covers more than the last one. */
     const writeCheckpoint: Effect.Effect<boolean, StorageError> = Effect.suspend(() => {
@@ -301,14 +501,19 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
     const startVerify = (items: ReadonlyArray<VerifyItem>): Promise<ReadonlyArray<boolean>> =>
       Effect.runPromise(crypto.verifyBatch(items))
 
-    /** Fold one verified slice; fills `verdicts` at the slice's positions; collects events embedded in proofs. */
+    /**
+     * Fold one verified slice; fills `verdicts` at the slice's positions; collects events
+     * embedded in proofs. With `holdAt` (the clock's time), events too far ahead of it are
+     * held rather than offered to the log.
+     */
     const foldSlice = (
       part: Part,
       spans: ReadonlyArray<readonly [number, number]>,
       ok: ReadonlyArray<boolean>,
-      verdicts: Array<Verdict | undefined>,
+      verdicts: Array<ReceiveVerdict | undefined>,
       delivered: Array<string>,
-      embedded: Array<Event.Event> | undefined
+      embedded: Array<Event.Event> | undefined,
+      holdAt: number | undefined
     ) => {
       const good: Array<Event.Event> = []
       const goodAt: Array<number> = []
@@ -318,8 +523,12 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
         if (!ok[a]) verdicts[at] = invalid(e.key, "BadSignature", "the signature does not verify for the author's key")
         else if (!allTrue(ok, a + 1, b)) verdicts[at] = invalid(e.key, "BadEmbeddedSignature", "a signature inside the body does not verify")
         else {
-          good.push(e)
-          goodAt.push(at)
+          const held = holdAt === undefined ? undefined : hold(e, holdAt)
+          if (held !== undefined) verdicts[at] = held
+          else {
+            good.push(e)
+            goodAt.push(at)
+          }
         }
       })
       const r = replica.ingest(good, { fold: false })
@@ -343,12 +552,15 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
      * current one is folded, so a provider with a thread pool is kept busy from the first
      * slice on. Events embedded in equivocation proofs are evidence: when `embedded` is
      * given they are collected there, to be verified and offered like any received event.
+     * `verified`: the events' signatures were checked already (held events being released).
      */
     const verifyAndFold = (
       next: () => Part | undefined,
-      verdicts: Array<Verdict | undefined>,
+      verdicts: Array<ReceiveVerdict | undefined>,
       delivered: Array<string>,
-      embedded: Array<Event.Event> | undefined
+      embedded: Array<Event.Event> | undefined,
+      holdAt: number | undefined,
+      verified: boolean
     ): Effect.Effect<void> =>
       Effect.gen(function* () {
         const inFlight: Array<{ readonly part: Part; readonly spans: ReadonlyArray<readonly [number, number]>; readonly ok: Promise<ReadonlyArray<boolean>> }> = []
@@ -359,6 +571,10 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
             done = true
             return
           }
+          if (verified) {
+            inFlight.push({ part, spans: part.events.map((_, k) => [k, k + 1] as const), ok: Promise.resolve(part.events.map(() => true)) })
+            return
+          }
           const r = requests(part.events)
           inFlight.push({ part, spans: r.spans, ok: startVerify(r.items) })
         }
@@ -367,7 +583,7 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
           const current = inFlight.shift()!
           const ok = yield* Effect.promise(() => current.ok)
           if (!done) startNext()
-          foldSlice(current.part, current.spans, ok, verdicts, delivered, embedded)
+          foldSlice(current.part, current.spans, ok, verdicts, delivered, embedded, holdAt)
           yield* foldInSlices(replica, slices)
           yield* slices.check
         }
@@ -385,21 +601,51 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
       }
     }
 
-    /** Verify, fold and store events taken from `next`; fills `verdicts`. */
-    const ingest = (next: () => Part | undefined, verdicts: Array<Verdict | undefined>): Effect.Effect<void, StorageError> =>
+    /**
+     * Verify, fold and store events taken from `next`; fills `verdicts`; the keys delivered.
+     * `holdAt`: the clock's time, to hold events too far ahead of it (`undefined` for a
+     * device's own event); `verified`: signatures checked already.
+     */
+    const ingest = (
+      next: () => Part | undefined,
+      verdicts: Array<ReceiveVerdict | undefined>,
+      holdAt: number | undefined,
+      verified = false
+    ): Effect.Effect<ReadonlyArray<string>, StorageError> =>
       Effect.gen(function* () {
         const delivered: Array<string> = []
         const embedded: Array<Event.Event> = []
-        yield* verifyAndFold(next, verdicts, delivered, embedded)
+        yield* verifyAndFold(next, verdicts, delivered, embedded, holdAt, verified)
         // Embedded events go through the same checks as received ones (their own and
-        // embedded signatures), one level deep: proofs inside proofs are not unpacked.
-        if (embedded.length > 0) yield* verifyAndFold(slicesOf(embedded), [], delivered, undefined)
+        // embedded signatures, the clock's), one level deep: proofs inside proofs are not unpacked.
+        if (embedded.length > 0) yield* verifyAndFold(slicesOf(embedded), [], delivered, undefined, holdAt ?? now(), false)
         yield* commit(delivered)
+        return delivered
       })
+
+    /** Offer the log the held events that are due (their signatures were checked when they were held). */
+    const release = (): Effect.Effect<ReadonlyArray<string>, StorageError> =>
+      Effect.suspend(() => {
+        const at = now()
+        const due = takeDue(at)
+        return due.length === 0 ? Effect.succeed([]) : ingest(slicesOf(due), [], at, true)
+      })
+
+    const held = (): ReadonlyArray<Held> => {
+      if (heldView === undefined) {
+        const at = now()
+        heldView = [...holding.values()]
+          .sort((a, b) => a.until - b.until || (a.event.key < b.event.key ? -1 : 1))
+          .map((h) => heldVerdict(h, at))
+      }
+      return heldView
+    }
 
     const receive = (inputs: ReadonlyArray<Uint8Array>) =>
       Effect.gen(function* () {
-        const verdicts: Array<Verdict | undefined> = new Array(inputs.length)
+        yield* release()
+        const time = now()
+        const verdicts: Array<ReceiveVerdict | undefined> = new Array(inputs.length)
         let n = 0
         /** Decode the next slice of inputs: bytes that fail get their verdict here. */
         const next = (): Part | undefined => {
@@ -411,8 +657,11 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
             if (!d.ok) verdicts[n] = invalid(null, d.error.reason, d.error.message)
             else {
               const c = d.event.header.community
+              const h = holding.get(d.event.key)
               if (c !== null && !Bytes.equals(c, replica.log.community))
                 verdicts[n] = invalid(d.event.key, "WrongCommunity", `event belongs to community ${Bytes.toHex(c)}`)
+              // Held already: its signatures were checked; it is not checked again.
+              else if (h !== undefined) verdicts[n] = heldVerdict(h, time)
               else {
                 events.push(d.event)
                 at.push(n)
@@ -422,27 +671,37 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
           }
           return events.length === 0 ? undefined : { events, at }
         }
-        yield* ingest(next, verdicts)
-        return verdicts as ReadonlyArray<Verdict>
+        yield* ingest(next, verdicts, time)
+        return verdicts as ReadonlyArray<ReceiveVerdict>
       })
 
     const append = (device: DeviceKey, module: string, type: string, body: Cbor.Value, options: AppendOptions = {}) =>
       Effect.gen(function* () {
-        const now = options.time ?? (yield* Clock.currentTimeMillis)
+        yield* release()
+        const time = options.time ?? now()
+        const log = replica.log
         const tip = replica.chainTip(device.id)
+        const parents = log.heads().slice(0, Event.Limits.maxParents)
+        // Raised to the latest time among what it cites (never to a held event's: those are
+        // not heads), so its time cannot go backwards.
+        let cited = 0
+        for (const k of parents) cited = Math.max(cited, log.time[log.index.get(k)!]!)
+        const own = log.tip(device.id)
+        if (own !== undefined) cited = Math.max(cited, log.time[own.index]!)
         const event = yield* Event.sign(crypto, device.secret, {
-          community: replica.log.community,
+          community: log.community,
           author: device.publicKey,
           seq: tip.seq,
           prev: tip.prev,
-          parents: replica.log.heads().slice(0, Event.Limits.maxParents).map((k) => Bytes.fromHex(k)!),
-          time: Math.max(Number(now), replica.headTime()),
+          parents: parents.map((k) => Bytes.fromHex(k)!),
+          time: Math.max(Number(time), cited),
           module,
           type,
           body
         }).pipe(Effect.mapError((e) => new AppendError({ reason: e.reason, message: e.message })))
-        const verdicts: Array<Verdict | undefined> = []
-        yield* ingest(slicesOf([event]), verdicts)
+        const verdicts: Array<ReceiveVerdict | undefined> = []
+        // A device's own event is not held: its time is its own claim.
+        yield* ingest(slicesOf([event]), verdicts, undefined)
         const verdict = verdicts[0]
         if (verdict?._tag !== "Valid")
           return yield* Effect.fail(
@@ -459,6 +718,9 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
       replica,
       append,
       receive,
+      release,
+      held,
+      isHeld: (key) => holding.has(key),
       subscribe: (listener) => {
         listeners.add(listener)
         return () => listeners.delete(listener)

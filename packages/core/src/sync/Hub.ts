@@ -10,7 +10,8 @@
  *    finds is requested (`want`) and sent (`events`) when the round ends.
  * 3. Afterwards every newly delivered event is forwarded to every peer that carries the
  *    community (except the one it came from). A timer re-opens any community whose heads
- *    differ from the peer's, so lost messages are made good.
+ *    differ from the peer's, so lost messages are made good, and releases events the
+ *    community held for claiming a time ahead of this device's clock once they are due.
  *
  * Everything a peer sends is untrusted: frames are decoded strictly, events are verified
  * by `Community.receive` exactly as a member's would be, events whose parents are missing
@@ -49,7 +50,7 @@
  */
 import { Effect } from "effect"
 import * as Bytes from "../Bytes.ts"
-import type { Community } from "../Community.ts"
+import { type Community, HOLD_FULL } from "../Community.ts"
 import * as Event from "../Event.ts"
 import type { Log } from "../Log.ts"
 import type { CloseReason, Connection, Reason } from "./Connection.ts"
@@ -90,7 +91,10 @@ export interface HubOptions {
    * of reconciling (default `true`; turn off only to measure reconciliation alone).
    */
   readonly headsShortcut?: boolean
-  /** Milliseconds between checks that re-open unsynced communities and retry lost messages (default 5,000). */
+  /**
+   * Milliseconds between checks that re-open unsynced communities, retry lost messages and
+   * release events held for claiming a time ahead of this device's clock once due (default 5,000).
+   */
   readonly resyncInterval?: number
   /** Source of the 16-byte hello nonce (default: the platform's secure random source). */
   readonly random?: (size: number) => Uint8Array
@@ -173,6 +177,8 @@ interface Slot {
   queue: Promise<unknown>
   /** The peer whose events are being received right now (not sent back to it). */
   origin: object | undefined
+  /** A release of held events is queued or running. */
+  releasing: boolean
   readonly unsubscribe: () => void
 }
 
@@ -260,6 +266,7 @@ export const makeHub = (options: HubOptions = {}): Hub => {
       items: undefined,
       queue: Promise.resolve(),
       origin: undefined,
+      releasing: false,
       unsubscribe: community.subscribe((change) => onChange(slot, change.delivered))
     }
     slots.set(slot.id, slot)
@@ -319,6 +326,26 @@ export const makeHub = (options: HubOptions = {}): Hub => {
     })
     slot.queue = run.catch(() => undefined)
     return track(run)
+  }
+
+  /**
+   * Release the events a community held for claiming a time ahead of its clock once they are
+   * due (queued behind its receives); what is delivered is forwarded to every peer.
+   */
+  const releaseHeld = (slot: Slot): void => {
+    if (slot.releasing || slot.community.held().length === 0) return
+    slot.releasing = true
+    const run = slot.queue.then(async () => {
+      await acquire()
+      try {
+        return await Effect.runPromise(slot.community.release())
+      } finally {
+        slot.releasing = false
+        release()
+      }
+    })
+    slot.queue = run.catch(() => undefined)
+    void track(slot.queue)
   }
 
   /** Learn a community from its genesis, once even when several peers offer it. */
@@ -852,7 +879,10 @@ export const makeHub = (options: HubOptions = {}): Hub => {
       const step = Reconcile.respond(itemsOf(s.slot), this.salt, m.ranges, budget)
       if (!this.bucket.take(step.hashed / HASH_UNIT)) return this.fail("Flood", "reconciliation requests cost too much work")
       this.queue(s, step.theyLack, true)
-      if (step.weLack.length > 0) this.sendWant(s, step.weLack.map(hexOf))
+      // Events held for their time are not asked for again: they are here, only not yet due.
+      const community = s.slot.community
+      const want = step.weLack.map(hexOf).filter((k) => !community.isHeld(k))
+      if (want.length > 0) this.sendWant(s, want)
       this.send({ _tag: "Reconcile", community: m.community, round: m.round, step: m.step + 1, ranges: step.ranges })
       r.expect = m.step + 2
       if (step.ranges.length === 0) this.endRound(s)
@@ -913,11 +943,12 @@ export const makeHub = (options: HubOptions = {}): Hub => {
         if (c === null ? e.key !== id : !Bytes.equals(c, slot.idBytes))
           return this.fail("InvalidEvent", `an event of another community arrived in a frame for ${id}`)
         s.wanted.delete(e.key)
-        if (log.index.has(e.key) || inBatch.has(e.key) || s.staged.has(e.key)) {
+        if (log.index.has(e.key) || inBatch.has(e.key) || s.staged.has(e.key) || slot.community.isHeld(e.key)) {
           this.stats.duplicates++
           continue
         }
-        const missing = dependencies(e).filter((k) => !log.index.has(k) && !inBatch.has(k))
+        // A held dependency is as good as present: the community holds what cites it with it.
+        const missing = dependencies(e).filter((k) => !log.index.has(k) && !inBatch.has(k) && !slot.community.isHeld(k))
         if (missing.length === 0) {
           batch.push(bytes)
           inBatch.add(e.key)
@@ -956,7 +987,9 @@ export const makeHub = (options: HubOptions = {}): Hub => {
         return false
       }
       for (const v of verdicts) {
-        if (v._tag === "Invalid") {
+        // Held events are acknowledged like delivered ones; a full hold is no fault of the
+        // peer: the event is offered again at a later resync.
+        if (v._tag === "Invalid" && v.reason._tag !== HOLD_FULL) {
           this.fail("InvalidEvent", `an event was refused (${v.reason._tag}): ${v.reason.message}`)
           return false
         }
@@ -1039,10 +1072,12 @@ export const makeHub = (options: HubOptions = {}): Hub => {
         if (s.round && now - s.round.started >= 2 * interval) this.endRound(s)
         for (const [i, at] of s.recent) if (now - at >= interval) s.recent.delete(i)
         if (s.staged.size > 0) {
-          const log = s.slot.community.replica.log
-          const need = [...s.waiting.keys()].filter((k) => !s.staged.has(k) && !log.index.has(k))
+          const community = s.slot.community
+          const log = community.replica.log
+          const need = [...s.waiting.keys()].filter((k) => !s.staged.has(k) && !log.index.has(k) && !community.isHeld(k))
           this.sendWant(s, need)
         }
+        releaseHeld(s.slot)
         // Heads are compared again only on a quiet connection: while events are in flight
         // either way the heads are bound to differ, and asking would only add work.
         if (!s.synced && quiet) this.sendOpen(s, true)
