@@ -153,6 +153,18 @@ class History {
   tick(label: string, key: Key, time: number, parents?: ReadonlyArray<Event.Event>): Event.Event {
     return this.add(label, key, { module: "core", type: "tick", body: {} }, "Applied", parents ? { time, parents } : { time })
   }
+
+  /**
+   * Ticks by each of `keys` attesting `time`, one on top of the other (the first on `parents`,
+   * or every head); returns the last. From three full members on, community time needs at
+   * least two members' clocks, whatever `timeWitnesses` says (docs/protocol.md §6).
+   */
+  witness(label: string, keys: ReadonlyArray<Key>, time: number, parents?: ReadonlyArray<Event.Event>): Event.Event {
+    let last: Event.Event | undefined
+    for (const k of keys) last = this.tick(`${label}: ${k.name}'s clock`, k, time, last ? [last] : parents)
+    if (!last) throw new Error("witness needs a key")
+    return last
+  }
 }
 
 const open = (r: Replica.Replica | undefined): Replica.Replica => {
@@ -201,6 +213,7 @@ const close = Governance.close
 const scenarios = (): ReadonlyArray<History> => {
   const out: Array<History> = []
   const three = [alice, bob, carol]
+  // With three founders, community time needs two of their clocks even with timeWitnesses 1.
   const w1 = { timeWitnesses: 1 }
   const deadline = T0 + 2 * HOUR
 
@@ -213,7 +226,9 @@ const scenarios = (): ReadonlyArray<History> => {
     h.add("alice agrees", alice, stance(p.key, "agree"), "Applied")
     h.add("bob agrees", bob, stance(p.key, "agree"), "Applied")
     h.add("carol closes too early", carol, close(p.key), "DeadlineNotReached")
-    h.tick("alice's clock reaches the deadline", alice, deadline)
+    const first = h.tick("alice's clock reaches the deadline", alice, deadline)
+    h.add("carol closes on alice's clock alone", carol, close(p.key), "DeadlineNotReached")
+    h.tick("bob's clock reaches the deadline", bob, deadline, [first])
     h.add("carol closes", carol, close(p.key), "Applied; core/member.admit Applied")
     h.add("bob closes again", bob, close(p.key), "AlreadyClosed")
     out.push(h)
@@ -227,7 +242,7 @@ const scenarios = (): ReadonlyArray<History> => {
     h.add("alice amends", alice, Governance.amend(p.key, { text: "Raise dues to 12, waived on request" }), "Applied")
     h.add("alice agrees", alice, stance(p.key, "agree"), "Applied")
     h.add("bob agrees", bob, stance(p.key, "agree"), "Applied")
-    h.tick("deadline", alice, deadline)
+    h.witness("deadline", [alice, bob], deadline)
     h.add("carol stances after the deadline", carol, stance(p.key, "agree"), "DeadlinePassed")
     h.add("carol closes", carol, close(p.key), "Applied")
     out.push(h)
@@ -239,7 +254,7 @@ const scenarios = (): ReadonlyArray<History> => {
     h.add("alice agrees", alice, stance(p.key, "agree"), "Applied")
     const agree = h.add("bob agrees", bob, stance(p.key, "agree"), "Applied")
     h.add("alice agrees to the door", alice, stance(q.key, "agree"), "Applied")
-    const tick = h.tick("deadline", alice, deadline, [agree])
+    const tick = h.witness("deadline", [alice, bob], deadline, [agree])
     h.add("carol blocks, unseen by the close", carol, stance(p.key, "block", "not yet"), "Applied", { parents: [agree] })
     h.add("bob closes without seeing the block", bob, close(p.key), "Applied", { parents: [tick] })
     h.add("carol closes the door proposal", carol, close(q.key), "Applied")
@@ -254,7 +269,7 @@ const scenarios = (): ReadonlyArray<History> => {
     h.add("bob objects", bob, stance(loud.key, "object", "the budget is wrong"), "Applied")
     h.add("alice answers the poll", alice, stance(poll.key, "agree"), "Applied")
     h.add("bob answers the poll", bob, stance(poll.key, "block", "no"), "Applied")
-    h.tick("deadline", alice, deadline)
+    h.witness("deadline", [alice, bob], deadline)
     h.add("close quiet", bob, close(quiet.key), "Applied")
     h.add("close loud", bob, close(loud.key), "Applied")
     h.add("close poll", bob, close(poll.key), "Applied")
@@ -268,10 +283,10 @@ const scenarios = (): ReadonlyArray<History> => {
     const p2 = h.add("remove carol", alice, propose({ title: "Remove carol", deadline, action: Governance.remove(carol.id, "repeated harm") }), "Applied")
     h.add("alice agrees to remove", alice, stance(p2.key, "agree"), "Applied")
     h.add("bob agrees to remove", bob, stance(p2.key, "agree"), "Applied")
-    h.tick("deadline", alice, deadline)
+    h.witness("deadline", [alice, bob], deadline)
     h.add("bob closes the removal", bob, close(p2.key), "Applied; core/member.remove Applied")
     h.add("bob agrees to Sundays", bob, stance(p1.key, "agree"), "Applied")
-    h.tick("second deadline", alice, T0 + 5 * HOUR)
+    h.tick("second deadline: alice's clock (two full members remain: one clock is enough)", alice, T0 + 5 * HOUR)
     h.add("alice closes Sundays", alice, close(p1.key), "Applied")
     out.push(h)
   }
@@ -300,7 +315,7 @@ const scenarios = (): ReadonlyArray<History> => {
       }),
       "Applied"
     )
-    h.tick("deadline", alice, T0 + HOUR)
+    h.witness("deadline", [alice, bob], T0 + HOUR)
     const made = h.add("close: the group is created", carol, close(create.key), "Applied; governance/group.create Applied")
     const group = made.key
     h.add("group proposal outside the mandate", alice, propose({ title: "x", deadline: T0 + 3 * HOUR, body: { group }, action: Governance.remove(carol.id, "x") }), "OutsideMandate")
@@ -308,8 +323,28 @@ const scenarios = (): ReadonlyArray<History> => {
     h.add("carol (not in the group) stances", carol, stance(p.key, "agree"), "NotInGroup")
     h.add("alice agrees", alice, stance(p.key, "agree"), "Applied")
     h.add("bob agrees", bob, stance(p.key, "agree"), "Applied")
-    h.tick("deadline", alice, T0 + 3 * HOUR)
+    h.witness("deadline", [alice, bob], T0 + 3 * HOUR)
     h.add("close: passes, but a group's warrant cannot admit", carol, close(p.key), "Applied; core/member.admit WarrantInsufficient")
+    out.push(h)
+  }
+  {
+    const h = new History("every full member is a time witness; from three on, one clock moves nothing", [alice, bob], {})
+    h.add("carol applies", carol, { module: "core", type: "member.apply", body: { note: "hello" } }, "Applied")
+    const a = h.add("alice proposes to admit carol", alice, propose({ title: "Admit carol", deadline: T0 + HOUR, action: Governance.admit(carol.id) }), "Applied")
+    h.add("alice agrees", alice, stance(a.key, "agree"), "Applied")
+    h.add("bob closes too early", bob, close(a.key), "DeadlineNotReached")
+    h.tick("alice's clock reaches the deadline (two full members: one clock is enough)", alice, T0 + HOUR)
+    h.add("bob closes: carol is admitted", bob, close(a.key), "Applied; core/member.admit Applied")
+    const p = h.add("alice proposes", alice, propose({ title: "Paint", process: "consent", deadline: T0 + 3 * HOUR }), "Applied")
+    h.tick("bob's clock reaches the deadline", bob, T0 + 3 * HOUR)
+    h.add("alice closes on bob's clock alone (three full members: two clocks needed)", alice, close(p.key), "DeadlineNotReached")
+    h.add("carol's clock (an admitted member's) passes the deadline", carol, { module: "core", type: "tick", body: {} }, "Applied")
+    h.add("alice closes on bob's and carol's clocks", alice, close(p.key), "Applied")
+    h.add("alice leaves", alice, { module: "core", type: "member.leave", body: { note: "moving away" } }, "Applied")
+    h.add("bob leaves", bob, { module: "core", type: "member.leave", body: { note: "moving away" } }, "Applied")
+    const q = h.add("carol proposes", carol, propose({ title: "Carry on", process: "consent", deadline: T0 + 6 * HOUR }), "Applied")
+    h.tick("carol's clock reaches the deadline", carol, T0 + 6 * HOUR)
+    h.add("carol closes: every founder has left, and her clock keeps time", carol, close(q.key), "Applied")
     out.push(h)
   }
   {
@@ -322,7 +357,7 @@ const scenarios = (): ReadonlyArray<History> => {
     h.add("bob reveals a wrong layer", bob, Governance.reveal(1, layerOf(bob, 2)), "BadReveal")
     for (const k of [alice, bob, carol, dave]) h.add(`${k.name} reveals for term 1`, k, Governance.reveal(1, layerOf(k, 1)), "Applied")
     h.add("draw term 1 too early", carol, Governance.draw(1), "TermNotStarted")
-    h.tick("term 1 starts", alice, T0 + DAY)
+    h.witness("term 1 starts", [alice, bob], T0 + DAY)
     h.add("erin reveals too late", erin, Governance.reveal(1, layerOf(erin, 1)), "RevealTooLate")
     h.add("draw term 1", bob, Governance.draw(1), "Applied")
     h.add("draw term 1 again", carol, Governance.draw(1), "AlreadyDrawn")
@@ -345,7 +380,7 @@ const primeSteps = (h: History): void => {
   h.add("outsider stances on a prime proposal", outsider, stance(all.key, "agree"), "NotSeated")
   for (const s of seats) h.add(`seat ${byId(s).name} agrees`, byId(s), stance(all.key, "agree"), "Applied")
   h.add(`seat ${byId(seats[0]!).name} agrees to the second`, byId(seats[0]!), stance(one.key, "agree"), "Applied")
-  h.tick("deadline", alice, d)
+  h.witness("deadline", [alice, bob], d)
   h.add("close: every seat agreed", alice, close(all.key), "Applied")
   h.add("close: a seat was silent", alice, close(one.key), "Applied")
 }

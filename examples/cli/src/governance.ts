@@ -7,8 +7,9 @@
  * decision record is printed as Markdown. Everything goes through the public API.
  *
  * Claimed times are set with the `time` option of `append`, so the demo lives through two
- * days in a few seconds. Community time moves only when two founders' clocks say so
- * (`timeWitnesses: 2`), so every jump is two `core/tick` events, one by Ada and one by Bo.
+ * days in a few seconds. Every full member's clock counts, and from three full members on,
+ * community time moves only when two of them say so (`docs/protocol.md` §6), so every jump
+ * is two `core/tick` events, one by Ada and one by Bo.
  *
  * @module
  */
@@ -115,8 +116,9 @@ export const runGovernance = async (directory: string, say: (line: string) => vo
     }
 
     say(`1. Ada, Bo and Cy found "Riverside Tool Library" (community ${community.id.slice(0, 8)}).`)
-    say("   Prime working groups have 2 seats and terms last one day. Community time moves when two")
-    say("   founders' clocks agree; the demo sets claimed times to live through two days in seconds.\n")
+    say("   Prime working groups have 2 seats and terms last one day. Community time moves when the")
+    say("   clocks of two members agree: every full member's clock counts, and from three members on")
+    say("   no single clock moves it. The demo sets claimed times to live through two days in seconds.\n")
 
     // --- admissions ----------------------------------------------------------------------------------
     say("2. Newcomers apply; only a decision of the community can admit them:")

@@ -47,6 +47,12 @@ export interface RelayOptions {
   readonly maxCommunities?: number
   /** Most open connections from one address (default 64); more are closed with `TooManyConnections`. */
   readonly maxConnectionsPerAddress?: number
+  /**
+   * Milliseconds an event's claimed time may be ahead of the relay's clock before the relay
+   * holds it (and does not forward it) until its time comes; default the core's five minutes
+   * (`Community.FUTURE_TOLERANCE`). A test rig whose browsers move their clocks ahead sets more.
+   */
+  readonly futureTolerance?: number
   /** Lines for an operator (connections, communities learned, disconnect reasons). Default: none. */
   readonly log?: (line: string) => void
 }
@@ -72,6 +78,7 @@ export const startRelay = async (options: RelayOptions): Promise<Relay> => {
   const layer = Layer.mergeAll(Layer.succeed(Crypto.Crypto, crypto), Layer.succeed(Storage.Storage, store))
   const run = <A, E>(effect: Effect.Effect<A, E, Crypto.Crypto | Storage.Storage>) => Effect.runPromise(Effect.provide(effect, layer))
   const maxCommunities = options.maxCommunities ?? 10_000
+  const communityOptions = options.futureTolerance === undefined ? {} : { futureTolerance: options.futureTolerance }
   let carried = 0
 
   const hub = Sync.makeHub({
@@ -82,7 +89,7 @@ export const startRelay = async (options: RelayOptions): Promise<Relay> => {
         log(`declined a new community: already carrying ${carried}`)
         return undefined
       }
-      const community = await run(Community.join(genesis)).catch((e: unknown) => {
+      const community = await run(Community.join(genesis, communityOptions)).catch((e: unknown) => {
         log(`refused a genesis: ${e instanceof Error ? e.message : String(e)}`)
         return undefined
       })
@@ -95,7 +102,7 @@ export const startRelay = async (options: RelayOptions): Promise<Relay> => {
   })
 
   for (const id of await run(store.communities())) {
-    const community = await run(Community.open(id)).catch((e: unknown) => {
+    const community = await run(Community.open(id, communityOptions)).catch((e: unknown) => {
       log(`could not reopen community ${id}: ${e instanceof Error ? e.message : String(e)}`)
       return undefined
     })

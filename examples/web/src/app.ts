@@ -228,9 +228,10 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
   }
 
   /**
-   * Community time moves with the founders' clocks. When this device speaks for a founder
-   * and its clock has passed a deadline the community has not, it says so with a
-   * `core/tick`, once per deadline.
+   * Community time moves with the clocks of the full members (`docs/protocol.md` §6): one
+   * clock is enough while there are one or two of them; from three on, it takes two. When
+   * this device speaks for a full member and its clock has passed a deadline the community
+   * has not, it says so with a `core/tick`, once per deadline.
    */
   let attesting = false
   const attest = async () => {
@@ -239,7 +240,7 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
     const replica = r.handle.community.replica
     const core = r.handle.state<Membership.State>("core")
     const identity = core.devices[key.id]
-    if (!identity || core.identities[identity]?.status !== "full" || !core.community.founders.includes(identity)) return
+    if (!identity || core.identities[identity]?.status !== "full") return
     const gov = r.handle.state<Governance.State>("governance")
     const ct = Governance.communityTime(replica)
     const now = Date.now()
@@ -323,8 +324,9 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
         errors = { [checked.field]: checked.message }
         return
       }
-      // One founder: their clock is the community's clock until the genesis parameters change.
-      const handle = await client.create({ name: checked.value.name, author: key, params: { timeWitnesses: 1 } })
+      // Default parameters: the founder's clock alone moves community time while the community
+      // has one or two full members; from three on, two members' clocks must agree.
+      const handle = await client.create({ name: checked.value.name, author: key })
       await remember(handle.id, checked.value.name, checked.value.relays)
       form.reset()
       await enter(handle)
@@ -494,9 +496,13 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
     const name = handle.state<Membership.State>("core").community.name
     if ((await backend.getValue(handle.id, "name")) === undefined) await remember(handle.id, name, [])
     const refused = count("Invalid") + count("Pending")
+    const held = count("Held")
     notice = {
       kind: refused > 0 ? "error" : "ok",
-      text: `Imported “${name}”: ${count("Valid") + 1} new events, ${count("Duplicate")} already here${refused > 0 ? `, ${refused} refused (they do not verify or lack their parents)` : ""}.`
+      text:
+        `Imported “${name}”: ${count("Valid") + 1} new events, ${count("Duplicate")} already here` +
+        `${held > 0 ? `, ${held} held until this device's clock reaches the time they claim` : ""}` +
+        `${refused > 0 ? `, ${refused} refused (they do not verify or lack their parents)` : ""}.`
     }
     await enter(handle)
     go(`#/c/${handle.id}`)

@@ -175,7 +175,7 @@ const home = (s: ViewState) =>
         fieldError(s, "name"),
         h("label", {}, "Relay address (optional)", h("input", { name: "relay", "data-keep": "create-relay", "data-testid": "create-relay", value: s.defaultRelay, inputmode: "url" })),
         fieldError(s, "relay"),
-        h("p", { class: "hint" }, "You are its founder, and your device's clock is its clock until others are admitted. Decisions are taken by its members, never by you alone."),
+        h("p", { class: "hint" }, "You are its founder. Community time follows its members' clocks: yours alone while there are one or two members, and from three members on, no single clock moves it. Decisions are taken by its members, never by you alone."),
         h("button", { type: "submit", "data-testid": "create-submit", disabled: s.busy || !s.writer }, "Create")
       )
     ),
@@ -410,7 +410,7 @@ const proposal = (s: ViewState, room: RoomView, id: string) => {
         )
       : null,
     waiting
-      ? h("p", { class: "banner", "data-testid": "waiting-time" }, "The deadline has passed on your clock; the community's clock (its founders' clocks) has not reached it yet.")
+      ? h("p", { class: "banner", "data-testid": "waiting-time" }, "The deadline has passed on your clock; community time has not reached it yet. It follows the members' clocks: with three members or more, two of them must reach the deadline.")
       : null,
     closable && room.status === "full"
       ? h("div", { class: "card" }, h("p", {}, "The deadline has passed. Anyone can now count the stances and record the outcome."), button("close", "Close and record the outcome", { "data-proposal": p.id, "data-testid": "close-proposal", disabled: s.busy }))

@@ -48,8 +48,8 @@ describe.skipIf(skipBrowserTests)("examples/web in Chromium", () => {
     await a.getByTestId("proposal").waitFor()
     await takeStance(a, "agree")
 
-    // Two hours pass. Ada's device attests the time (she founded the community, so her
-    // clock is its clock) and the outcome can be recorded.
+    // Two hours pass. Ada's device attests the time (with one or two full members, one
+    // member's clock moves community time) and the outcome can be recorded.
     await ada.context.clock.fastForward("02:00:00")
     await bo.context.clock.fastForward("02:00:00")
     await a.getByTestId("close-proposal").click()
@@ -80,7 +80,7 @@ describe.skipIf(skipBrowserTests)("examples/web in Chromium", () => {
     await expect.poll(() => a.getByTestId("stance").count()).toBe(2)
     expect(Number.parseInt(await a.getByTestId("event-count").innerText())).toBeGreaterThan(Number.parseInt(offline))
 
-    // The deadline passes; Bo records the outcome once Ada's clock has attested it.
+    // The deadline passes; Bo records the outcome once a clock has attested it.
     await ada.context.clock.fastForward("02:00:00")
     await bo.context.clock.fastForward("02:00:00")
     await b.getByTestId("close-proposal").click()
@@ -243,11 +243,61 @@ describe.skipIf(skipBrowserTests)("examples/web in Chromium", () => {
     await expect.poll(() => p.getByTestId("lot-status").innerText()).toContain("1 layer revealed")
     expect(await p.getByTestId("seats").count()).toBe(0)
 
-    // Term 1 starts 14 days after the genesis; the founder's clock attests it.
+    // Term 1 starts 14 days after the genesis; the lone founder's clock attests it.
     await fay.context.clock.fastForward(14 * 24 * 60 * 60 * 1000 + 60_000)
     await p.getByTestId("term-draw").click()
     await expect.poll(() => p.getByTestId("seats").innerText()).toContain("(you)")
     expect(await p.locator("[data-testid=seats] tr").count()).toBe(7)
+  })
+
+  test("from three members on, one clock does not move community time; the members' devices attest it", async () => {
+    const ada = await r.person()
+    const bo = await r.person()
+    const cy = await r.person()
+    const a = ada.page
+    const c = cy.page
+    const pass = async (people: ReadonlyArray<typeof ada>, time: string) => {
+      for (const p of people) await p.context.clock.fastForward(time)
+    }
+    await createCommunity(a, r.app.url, "Tool Library", r.relayUrl)
+    await a.locator("[data-testid=sync-status][data-status=online]").waitFor()
+
+    // Ada admits Bo, then Cy: while there are one or two full members, her clock is enough.
+    const link = await invite(a)
+    for (const [person, note] of [[bo, "Bo, next door"], [cy, "Cy, from the corner"]] as const) {
+      await person.page.goto(link)
+      await person.page.getByTestId("apply-note").fill(note)
+      await person.page.getByTestId("apply-submit").click()
+      await person.page.locator("[data-testid=standing][data-status=applicant]").waitFor()
+      await a.getByTestId("tab-members").click()
+      await expect.poll(() => a.getByTestId("applicant").innerText()).toContain(note)
+      await a.getByTestId("propose-admission").click()
+      await a.getByTestId("proposal-window").selectOption("1")
+      await a.getByTestId("proposal-submit").click()
+      await a.getByTestId("proposal").waitFor()
+      await takeStance(a, "agree")
+      await pass([ada, bo, cy], "02:00:00")
+      await a.getByTestId("close-proposal").click()
+      await a.locator("[data-testid=outcome][data-outcome=passed]").waitFor()
+      await person.page.getByTestId("tab-proposals").click()
+      await person.page.getByTestId("new-proposal").waitFor()
+    }
+
+    // Three full members: Cy's clock alone passing the deadline does not move community time.
+    await openProposal(c, "Lend the ladder", "Weekends only.")
+    await takeStance(c, "agree")
+    const b = bo.page
+    await b.getByTestId("tab-proposals").click()
+    await b.locator("[data-testid=open-proposals] a", { hasText: "Lend the ladder" }).click()
+    await takeStance(b, "agree")
+    await pass([cy], "02:00:00")
+    await c.getByTestId("waiting-time").waitFor()
+    expect(await c.getByTestId("close-proposal").count()).toBe(0)
+    // Ada's and Bo's clocks get there too; their devices attest it, and Cy can close.
+    await pass([ada, bo], "02:00:00")
+    await c.getByTestId("close-proposal").click()
+    await c.locator("[data-testid=outcome][data-outcome=passed]").waitFor()
+    await expect.poll(async () => (await stateHash(a)) === (await stateHash(c))).toBe(true)
   })
 
   test("once loaded, the app starts again without its web server", async () => {

@@ -16,7 +16,7 @@ import * as Cbor from "./Cbor.ts"
 import * as CoreEvents from "./CoreEvents.ts"
 import * as Event from "./Event.ts"
 import { sha256, sha256Equals } from "./Hash.ts"
-import { Log, type LogLimits, type Verdict } from "./Log.ts"
+import { type Claim, Log, type LogLimits, type Standing, type Verdict } from "./Log.ts"
 import * as Membership from "./Membership.ts"
 import * as Module from "./Module.ts"
 import * as Witnesses from "./internal/witnesses.ts"
@@ -138,6 +138,14 @@ export class Replica {
   private hashCache: Uint8Array | undefined
   /** Witness list of each delivered event (by index), made when it is folded or first needed (§6). */
   private lists: Array<ReadonlyArray<Witnesses.Witness> | undefined> = []
+  /** Community time at each delivered event (by index), found when it is folded or first needed (§6). */
+  private times: Array<number | undefined> = []
+  /**
+   * After resuming from a checkpoint: the full members before each covered fold position,
+   * as the positions where the count changes and the count from there on (from the
+   * restored membership histories), for the community time of covered events.
+   */
+  private counted: { readonly positions: ReadonlyArray<number>; readonly counts: ReadonlyArray<number> } | undefined
   /** Full members of each membership state the fold made, counted once per state. */
   private readonly fullCounts = new WeakMap<Membership.State, number>()
   /** Removals in force. */
@@ -337,7 +345,10 @@ export class Replica {
 
   /** Restore the state before fold position `from` (or the nearest snapshot before it). */
   private rewind(from: number): void {
-    for (let p = from; p < this.folded; p++) this.lists[this.order[p]!] = undefined
+    for (let p = from; p < this.folded; p++) {
+      this.lists[this.order[p]!] = undefined
+      this.times[this.order[p]!] = undefined
+    }
     // Snapshots after `from` hold states of the order as it was: made again when the fold passes.
     while (this.snapshots.length > 0 && this.snapshots[this.snapshots.length - 1]!.position > from) this.snapshots.pop()
     if (from >= this.trailStart && from - this.trailStart < this.trail.length) {
@@ -371,6 +382,7 @@ export class Replica {
     }
     this.removedNow = []
     this.stepIdentity = null
+    this.times[i] = this.timeAt(i, this.fullCount(this.states["core"] as Membership.State))
     const outcome = this.step(i, event)
     this.outcomes[i] = outcome
     this.lists[i] = this.makeList(i, outcome._tag === "Rejected" ? null : this.stepIdentity)
@@ -514,18 +526,84 @@ export class Replica {
     for (const k of missing) {
       const o = this.outcomes[k]
       const applied = k === 0 || (o !== undefined && o._tag === "Applied")
+      if (this.times[k] === undefined) this.times[k] = this.timeAt(k, this.countBefore(k))
       this.lists[k] = this.makeList(k, applied ? (k === 0 ? this.log.author[0]! : (this.log.identityIn(this.log.author[k]!, k, "strong") ?? null)) : null)
     }
     return this.lists[i]!
   }
 
-  /** Community time at event `i`: judged on its causal past (`docs/protocol.md` §6). */
-  communityTimeAt(i: number): number {
+  /** Community time at a delivered event whose dependencies have their lists (see {@link listOf}). */
+  private timeOf(i: number): number {
+    const t = this.times[i]
+    if (t !== undefined) return t
+    this.listOf(i)
+    return this.times[i]!
+  }
+
+  /** Full members before the fold position of covered event `i` (see {@link counted}). */
+  private countBefore(i: number): number {
+    const counted = this.counted
+    if (counted === undefined) return this.fullCount(this.states["core"] as Membership.State)
+    const p = this.positionOf(i)
+    let lo = 0
+    let hi = counted.positions.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (counted.positions[mid]! <= p) lo = mid + 1
+      else hi = mid
+    }
+    return lo === 0 ? 0 : counted.counts[lo - 1]!
+  }
+
+  /**
+   * Community time at event `i` with `n` full members: the `w(n)`-th latest claim that
+   * counts among its dependencies' lists, and never less than a dependency's own community
+   * time, so that a deadline once passed stays passed along every causal path (§6).
+   */
+  private timeAt(i: number, n: number): number {
     const core = this.states["core"] as Membership.State
+    const deps = this.log.deps[i]!
+    if (deps.length === 0) return this.genesis.header.time
     const lists: Array<ReadonlyArray<Witnesses.Witness>> = []
-    for (const d of this.log.deps[i]!) lists.push(this.listOf(d))
-    const w = Witnesses.needed(core.community.params.timeWitnesses, this.fullCount(core))
-    return Witnesses.nth(lists, w, (id) => this.counts(core, id, i), this.genesis.header.time)
+    let floor = this.genesis.header.time
+    for (const d of deps) {
+      lists.push(this.listOf(d))
+      floor = Math.max(floor, this.timeOf(d))
+    }
+    const w = Witnesses.needed(core.community.params.timeWitnesses, n)
+    return Math.max(floor, Witnesses.nth(lists, w, (id) => this.counts(core, id, i), this.genesis.header.time))
+  }
+
+  /** The membership counts before each covered position, from the histories of a restored state (see {@link counted}). */
+  private countsFrom(core: Membership.State): { readonly positions: ReadonlyArray<number>; readonly counts: ReadonlyArray<number> } {
+    const changes: Array<readonly [number, number]> = []
+    for (const identity of Membership.identities(core)) {
+      let was = false
+      for (const h of Membership.identity(core, identity)!.history) {
+        const full = h.status === "full"
+        const at = this.log.index.get(h.at)
+        if (full !== was && at !== undefined) changes.push([this.positionOf(at) + 1, full ? 1 : -1])
+        was = full
+      }
+    }
+    changes.sort((a, b) => a[0] - b[0])
+    const positions: Array<number> = []
+    const counts: Array<number> = []
+    let n = 0
+    for (const [p, delta] of changes) {
+      n += delta
+      if (positions.length > 0 && positions[positions.length - 1] === p) counts[counts.length - 1] = n
+      else {
+        positions.push(p)
+        counts.push(n)
+      }
+    }
+    return { positions, counts }
+  }
+
+  /** Community time at a delivered event: judged on its causal past (`docs/protocol.md` §6). */
+  communityTimeAt(i: number): number {
+    return this.timeOf(i)
   }
 
   /**
@@ -535,9 +613,14 @@ export class Replica {
   communityTime(): number {
     const core = this.core
     const lists: Array<ReadonlyArray<Witnesses.Witness>> = []
-    for (const k of this.log.heads()) lists.push(this.listOf(this.log.index.get(k)!))
+    let floor = this.genesis.header.time
+    for (const k of this.log.heads()) {
+      const i = this.log.index.get(k)!
+      lists.push(this.listOf(i))
+      floor = Math.max(floor, this.timeOf(i))
+    }
     const w = Witnesses.needed(core.community.params.timeWitnesses, this.fullCount(core))
-    return Witnesses.nth(lists, w, (id) => Membership.identity(core, id)?.status === "full", this.genesis.header.time)
+    return Math.max(floor, Witnesses.nth(lists, w, (id) => Membership.identity(core, id)?.status === "full", this.genesis.header.time))
   }
 
   // ---------------------------------------------------------------------------------------
@@ -656,6 +739,7 @@ export class Replica {
     this.trailStart = size
     this.snapshots = [{ position: size, states: usable }]
     this.removals = this.removalsIn(usable["core"] as Membership.State)
+    this.counted = this.countsFrom(usable["core"] as Membership.State)
     this.attempts = new Map(this.removals.map((r) => [`${r.identity}/${r.at}`, 1]))
     if (later.length > 0) this.place(later)
     if (this.folded < size) {
@@ -673,6 +757,8 @@ export class Replica {
       this.removals = []
       this.attempts = new Map()
       this.lists = []
+      this.times = []
+      this.counted = undefined
       const all: Array<number> = []
       for (let i = 0; i < log.size; i++) all.push(i)
       this.place(all)
@@ -734,30 +820,46 @@ export class Replica {
     }
     const device = log.author[i]!
     const fork = log.equivocations.get(device)
-    if (fork !== undefined && h.seq >= fork)
+    if (fork !== undefined && h.seq >= fork) {
+      // A key that forked its chain acts no more: here it leaves the keys listed (§9).
+      this.retire(device)
       return rejected("Equivocated", `this key signed two events with sequence number ${fork}; its events from there on do not count`)
+    }
     const standing = log.standing(device, i)
-    const identity = standing._tag === "Acts" ? standing.identity : null
-    // A key that acts for no identity in the event's past may apply (the module judges it).
-    if (
-      standing._tag !== "Acts" &&
-      (standing._tag === "Revoked" || h.module !== "core" || h.type !== "member.apply" || log.identityIn(device, i, "past") !== undefined)
-    )
-      return { _tag: "Rejected", reason: log.refusal(standing) }
-    if (identity !== null) {
-      const removal = this.removalOf(identity, i)
+    // What the key registry makes of an event that adds a key, revokes one or leaves (§5, §9).
+    const claim = h.module === "core" && REGISTRY_TYPES.has(h.type) ? log.claim(i) : undefined
+    // A revocation or a departure that counts is applied for the identity it is by, even when
+    // its signer no longer acts (revoked or departed concurrently): it only takes power away.
+    const acting = claim !== undefined && claim.kind !== "add" && claim.counts !== undefined ? claim.counts : standing._tag === "Acts" ? standing.identity : null
+    if (acting === null) {
+      // A key that acts for no identity in the event's past may apply (the module judges it).
+      if (standing._tag === "Revoked" || h.module !== "core" || h.type !== "member.apply" || log.identityIn(device, i, "past") !== undefined)
+        return { _tag: "Rejected", reason: log.refusal(standing as Exclude<Standing, { readonly _tag: "Acts" }>) }
+    } else if (claim !== undefined && claim.counts === undefined) return refusedClaim(claim)
+    if (acting !== null) {
+      const removal = this.removalOf(acting, i)
       if (removal !== undefined)
         return rejected(
           "Removed",
           `this member was removed by the decision recorded in ${log.keys[removal.at]!.slice(0, 12)}…; events they signed that the removal had not seen do not count`
         )
     }
-    this.stepIdentity = identity
+    // The identity the author key itself acts for (its claim to community time, §6).
+    this.stepIdentity = standing._tag === "Acts" ? standing.identity : null
     const direct: Module.Warrant = { _tag: "Direct" }
-    const ctx = this.context(i, event, identity, direct)
+    const ctx = this.context(i, event, acting, direct)
     const r = this.run(h.module, h.type, event.body, ctx, 0)
     if (r._tag === "Failed") return { _tag: "Rejected", reason: r.reason }
+    // A key added after it forked its chain (an event of it rejected `Equivocated` folds first) is not listed.
+    if (claim?.kind === "add" && log.forkedBefore(claim.device!, i)) this.retire(claim.device!)
     return r.actions.length === 0 ? APPLIED : { _tag: "Applied", actions: r.actions }
+  }
+
+  /** Take a device key out of the keys the `core` state lists, when it is listed (a forked chain, §9). */
+  private retire(device: string): void {
+    const core = this.states["core"] as Membership.State
+    const next = Membership.retire(core, device)
+    if (next !== core) this.states = { ...this.states, core: next }
   }
 
   /** Judge and apply one event body or action, then the actions it carries. */
@@ -997,6 +1099,23 @@ const foldOrder = (log: Log, indexes: ReadonlyArray<number>): Array<number> => {
   }
   return out
 }
+
+/** `core` event types whose facts the key registry judges (`Log.claim`). */
+const REGISTRY_TYPES: ReadonlySet<string> = new Set(["device.add", "device.revoke", "member.leave"])
+
+/**
+ * The rejection of a registry event whose author key acts but whose fact does not count
+ * (`docs/protocol.md` §9).
+ */
+const refusedClaim = (claim: Claim): Outcome =>
+  claim.kind === "add"
+    ? rejected("DeviceKnown", "this device key was given to an identity before (an addition that counts comes first); it cannot be added again")
+    : claim.kind === "revoke"
+      ? rejected(
+          "NotYourDevice",
+          "a device key can only be revoked by its own identity, once its addition that counts is in the revocation's causal past"
+        )
+      : rejected("NotAMember", "this key acts for no member in the event's causal past, so its departure counts for no one")
 
 /** The outcome of every event applied without actions (shared: outcomes are read-only). */
 const APPLIED: Outcome = Object.freeze({ _tag: "Applied", actions: Object.freeze([]) })

@@ -638,6 +638,17 @@ const resign = D.eventType<State, Bodies.Resign>({
   validate: (state, body, ctx) => {
     const own = ownAct("prime.resign", ctx)
     if (own) return own
+    const current = termAt(state, ctx.params, ctx.communityTime)
+    if (body.term < current)
+      return reject(
+        "TermEnded",
+        `term ${body.term} ended at ${iso(termStart(state, ctx.params, body.term + 1))}; a seat can only be resigned during its term, and this is term ${current}`
+      )
+    if (body.term > current)
+      return reject(
+        "TermNotStarted",
+        `term ${body.term} starts at ${iso(termStart(state, ctx.params, body.term))}; community time here is ${iso(ctx.communityTime)}, in term ${current}: resign a seat of the current term only`
+      )
     return seatsAt(state, body.term, body.group, ctx).includes(ctx.identity!)
       ? undefined
       : reject("NotSeated", `you do not hold a seat in the ${body.group} prime group in term ${body.term}`)

@@ -10,7 +10,8 @@ const secretOf = (k: Key) => Bytes.concat(new Uint8Array(31).fill(0xaa), Uint8Ar
 
 /**
  * Five founders, prime groups of 2 seats, 1-day terms. Everyone commits, term 0 is drawn,
- * everyone but `withhold` reveals for term 1, and term 1 is drawn at its start.
+ * everyone but `withhold` reveals for term 1, and term 1 is drawn at its start (alice's and
+ * bob's clocks reach it: with five members, `timeWitnesses: 1` still needs two).
  */
 const drawn = (options: { readonly withhold?: ReadonlyArray<Key>; readonly primeSize?: number } = {}) => {
   const w = new World(people, { timeWitnesses: 1, primeSize: options.primeSize ?? 2, primeTerm: DAY })
@@ -20,7 +21,7 @@ const drawn = (options: { readonly withhold?: ReadonlyArray<Key>; readonly prime
   const reveals: Array<Event.Event> = []
   for (const k of people)
     if (!options.withhold?.includes(k)) reveals.push(w.send(k, Governance.reveal(1, Governance.Lot.layer(secretOf(k), LAYERS, 1))))
-  w.tick(alice, T0 + DAY)
+  w.witness(T0 + DAY)
   const draw1 = w.send(bob, Governance.draw(1))
   return { w, draw0, draw1, reveals }
 }
@@ -83,7 +84,7 @@ describe("the lot", () => {
     for (const k of [alice, bob, carol, dave]) w.send(k, Governance.reveal(1, Governance.Lot.layer(secretOf(k), LAYERS, 1)))
     const before = w.heads()
     const hidden = w.send(erin, Governance.reveal(1, Governance.Lot.layer(secretOf(erin), LAYERS, 1)))
-    const tick = w.tick(alice, T0 + DAY, { parents: before })
+    const tick = w.witness(T0 + DAY, [alice, bob], { parents: before })
     w.send(bob, Governance.draw(1), { parents: [tick] })
     const r = w.replica()
     expect(tagOf(r, hidden)).toBe("Applied")
@@ -100,7 +101,7 @@ describe("the lot", () => {
     const wrong = w.send(bob, Governance.reveal(1, Governance.Lot.layer(secretOf(bob), LAYERS, 2)))
     const ok = w.send(alice, Governance.reveal(1, Governance.Lot.layer(secretOf(alice), LAYERS, 1)))
     const twice = w.send(alice, Governance.reveal(1, Governance.Lot.layer(secretOf(alice), LAYERS, 2)))
-    w.tick(alice, T0 + 12 * HOUR)
+    w.witness(T0 + 12 * HOUR)
     const late = w.send(carol, Governance.reveal(1, Governance.Lot.layer(secretOf(carol), LAYERS, 1)))
     const r = w.replica()
     expect(tagOf(r, early)).toBe("RevealTooEarly")
@@ -118,7 +119,7 @@ describe("the lot", () => {
     const d0 = w.send(alice, Governance.draw(0))
     const again = w.send(bob, Governance.draw(0))
     const notYet = w.send(bob, Governance.draw(1))
-    w.tick(alice, T0 + DAY)
+    w.witness(T0 + DAY)
     const d1 = w.send(bob, Governance.draw(1))
     const r = w.replica()
     expect(tagOf(r, skip)).toBe("PreviousTermNotDrawn")
@@ -131,7 +132,7 @@ describe("the lot", () => {
   it("does not seat anyone in the same group two terms in a row", () => {
     const { w } = drawn()
     for (const k of people) w.send(k, Governance.reveal(2, Governance.Lot.layer(secretOf(k), LAYERS, 2)))
-    w.tick(alice, T0 + 2 * DAY)
+    w.witness(T0 + 2 * DAY)
     const d2 = w.send(carol, Governance.draw(2))
     const r = w.replica()
     expect(tagOf(r, d2)).toBe("Applied")
@@ -153,7 +154,7 @@ describe("prime decisions", () => {
     const seats = Governance.Records.seats(gov(w.replica()), 1, "economy")
     const open = w.send(alice, Governance.propose({ title: "Seed money", deadline: T0 + DAY + 3 * HOUR, body: { prime: "economy" }, action: seed("fund") }))
     for (const k of stancesBy(seats)) w.send(k, Governance.stance(open.key, "agree"))
-    w.tick(alice, T0 + DAY + 3 * HOUR)
+    w.witness(T0 + DAY + 3 * HOUR)
     const close = w.send(alice, Governance.close(open.key))
     return { w, open, close, seats, r: w.replica() }
   }
@@ -208,12 +209,13 @@ describe("prime decisions", () => {
     const seats = Governance.Records.seats(state, 1, "economy")
     const ranked = state.terms["1"]!.groups["economy"]!.ranked
     const gone = seats[0]!
+    const others = people.filter((k) => k.id !== gone)
     const remove = w.send(
-      people.find((k) => k.id !== gone)!,
+      others[0]!,
       Governance.propose({ title: "Remove", process: "consent", deadline: T0 + DAY + 2 * HOUR, action: Governance.remove(gone, "moved away") })
     )
-    w.tick(alice.id === gone ? bob : alice, T0 + DAY + 2 * HOUR)
-    w.send(alice.id === gone ? bob : alice, Governance.close(remove.key))
+    w.witness(T0 + DAY + 2 * HOUR, others.slice(0, 2))
+    w.send(others[0]!, Governance.close(remove.key))
     const r = w.replica()
     expect(r.core.identities[gone]!.status).toBe("left")
     const isFull = (id: string) => r.core.identities[id]?.status === "full"
@@ -232,5 +234,31 @@ describe("prime decisions", () => {
     expect(tagOf(r, ok)).toBe("Applied")
     expect(tagOf(r, notSeated)).toBe("NotSeated")
     expect(Governance.Records.seats(gov(r), 1, "economy")).toEqual([seats[1]!, ranked[2]!])
+  })
+
+  it("a seat can be resigned only during its term: after it ended, TermEnded, and the next draw is unchanged", () => {
+    const { w } = drawn()
+    const state = gov(w.replica())
+    const seats = Governance.Records.seats(state, 1, "economy")
+    const ranked = state.terms["1"]!.groups["economy"]!.ranked
+    const resigning = people.find((k) => k.id === seats[0])!
+    for (const k of people) w.send(k, Governance.reveal(2, Governance.Lot.layer(secretOf(k), LAYERS, 2)))
+    w.witness(T0 + 2 * DAY)
+    // Term 1 has ended: resigning from it now would move the next in line into the exclusions of term 2.
+    const ended = w.send(resigning, Governance.resign("economy", 1))
+    const notStarted = w.send(resigning, Governance.resign("economy", 3))
+    const d2 = w.send(carol, Governance.draw(2))
+    const afterDraw = w.send(resigning, Governance.resign("economy", 1))
+    const r = w.replica()
+    expect(tagOf(r, ended)).toBe("TermEnded")
+    expect((outcome(r, ended) as { reason: { message: string } }).reason.message).toContain("a seat can only be resigned during its term")
+    expect(tagOf(r, notStarted)).toBe("TermNotStarted")
+    expect(tagOf(r, d2)).toBe("Applied")
+    expect(tagOf(r, afterDraw)).toBe("TermEnded")
+    const after = gov(r)
+    expect(after.terms["1"]!.groups["economy"]!.resigned).toEqual([])
+    expect(Governance.Records.seats(after, 1, "economy")).toEqual(seats)
+    expect(after.terms["2"]!.groups["economy"]!.excluded).toEqual([...seats].sort())
+    expect(after.terms["2"]!.groups["economy"]!.excluded).not.toContain(ranked[2])
   })
 })

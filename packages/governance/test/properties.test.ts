@@ -96,7 +96,7 @@ describe("order independence", () => {
           w.send(people[s.who]!, Governance.stance(p.key, s.kind, reason), { parents })
           frontiers.push(w.heads())
         }
-        const tick = w.tick(alice, T0 + 2 * HOUR)
+        const tick = w.witness(T0 + 2 * HOUR)
         w.send(people[closer]!, Governance.close(p.key), { parents: [tick] })
         w.send(people[(closer + 1) % 4]!, Governance.close(p.key))
         const events = w.events.slice(1)
@@ -145,7 +145,7 @@ describe("outcome rules", () => {
             w.send(people[c.who]!, Governance.stance(p.key, c.kind, c.kind === "object" || c.kind === "block" ? "why" : undefined))
             latest[c.who] = c.kind
           }
-          w.tick(alice, T0 + 2 * HOUR)
+          w.witness(T0 + 2 * HOUR)
           w.send(bob, Governance.close(p.key))
           const d = gov(w.replica()).proposals[p.key]!.decision!
           expect(d.outcome).toBe(oracle(process, latest, quorumPercent))
@@ -220,7 +220,7 @@ describe("the draw", () => {
         if (i >= 0 && (mask & (1 << i)) === 0) continue
         w.send(k, Governance.reveal(1, Governance.Lot.layer(secretOf(k), 4, 1)))
       }
-      w.tick(alice, T0 + DAY)
+      w.witness(T0 + DAY)
       w.send(bob, Governance.draw(1))
       const term = gov(w.replica()).terms["1"]!
       seeds.add(term.seed)

@@ -7,7 +7,10 @@ const bob = key(2, "bob")
 const carol = key(3, "carol")
 const dave = key(4, "dave")
 
-/** Three founders; one founder's clock is enough to move community time. */
+/**
+ * Three founders. Even with `timeWitnesses: 1`, community time needs two of their clocks
+ * (`docs/protocol.md` §6): `w.witness(time)` has alice and bob attest it.
+ */
 const world = (params: Record<string, number> = {}) => new World([alice, bob, carol], { timeWitnesses: 1, ...params })
 
 const deadline = T0 + 2 * HOUR
@@ -19,7 +22,7 @@ describe("proposals: consensus", () => {
     const open = w.send(alice, Governance.propose({ title: "Admit dave", process: "consensus", deadline, action: Governance.admit(dave.id) }))
     w.send(alice, Governance.stance(open.key, "agree"))
     w.send(bob, Governance.stance(open.key, "agree"))
-    w.tick(alice, deadline)
+    w.witness(deadline)
     const close = w.send(bob, Governance.close(open.key))
     const r = w.replica()
     expect(tagOf(r, close)).toBe("Applied")
@@ -36,7 +39,7 @@ describe("proposals: consensus", () => {
     const w = world()
     const open = w.send(alice, Governance.propose({ title: "Paint the door", deadline }))
     w.send(alice, Governance.stance(open.key, "agree"))
-    w.tick(alice, deadline)
+    w.witness(deadline)
     const close = w.send(carol, Governance.close(open.key))
     const r = w.replica()
     expect(tagOf(r, close)).toBe("Applied")
@@ -52,7 +55,7 @@ describe("proposals: consensus", () => {
     const amended = w.send(alice, Governance.amend(open.key, { text: "Raise dues to 12, waived on request" }))
     w.send(alice, Governance.stance(open.key, "agree"))
     w.send(bob, Governance.stance(open.key, "agree"))
-    w.tick(alice, deadline)
+    w.witness(deadline)
     const close = w.send(carol, Governance.close(open.key))
     const r = w.replica()
     expect(tagOf(r, amended)).toBe("Applied")
@@ -69,7 +72,7 @@ describe("proposals: consensus", () => {
     const o2 = w2.send(alice, Governance.propose({ title: "Rent", text: "Raise dues to 20", deadline }))
     w2.send(bob, Governance.stance(o2.key, "block", "too much for some of us"))
     w2.send(alice, Governance.stance(o2.key, "agree"))
-    w2.tick(alice, deadline)
+    w2.witness(deadline)
     w2.send(carol, Governance.close(o2.key))
     const d2 = gov(w2.replica()).proposals[o2.key]!.decision!
     expect(d2).toMatchObject({ outcome: "failed", rule: "Blocked" })
@@ -81,10 +84,10 @@ describe("proposals: consensus", () => {
     const open = w.send(alice, Governance.propose({ title: "Share tools", deadline }))
     w.send(alice, Governance.stance(open.key, "agree"))
     const agree = w.send(bob, Governance.stance(open.key, "agree"))
-    const tick = w.tick(alice, deadline)
-    // carol blocks without having seen the tick; the close does not see the block.
+    const tick = w.witness(deadline)
+    // carol blocks without having seen the ticks; the close does not see the block.
     const block = w.send(carol, Governance.stance(open.key, "block", "not yet"), { parents: [agree] })
-    const close = w.send(bob, Governance.close(open.key), { parents: [tick, agree] })
+    const close = w.send(bob, Governance.close(open.key), { parents: [tick] })
     const r = w.replica()
     expect(tagOf(r, block)).toBe("Applied")
     const d = gov(r).proposals[open.key]!.decision!
@@ -96,7 +99,7 @@ describe("proposals: consensus", () => {
   it("refuses a stance whose community time is at or past the deadline", () => {
     const w = world()
     const open = w.send(alice, Governance.propose({ title: "Late", deadline }))
-    w.tick(alice, deadline)
+    w.witness(deadline)
     const late = w.send(bob, Governance.stance(open.key, "agree"))
     expect(tagOf(w.replica(), late)).toBe("DeadlinePassed")
   })
@@ -105,7 +108,7 @@ describe("proposals: consensus", () => {
     const w = world()
     const open = w.send(alice, Governance.propose({ title: "Early", deadline }))
     const early = w.send(bob, Governance.close(open.key))
-    const tick = w.tick(alice, deadline)
+    const tick = w.witness(deadline)
     const c1 = w.send(bob, Governance.close(open.key), { parents: [tick] })
     const c2 = w.send(carol, Governance.close(open.key), { parents: [tick] })
     const r = w.replica()
@@ -124,10 +127,10 @@ describe("proposals: consensus", () => {
     const p2 = w.send(alice, Governance.propose({ title: "Remove carol", deadline, action: Governance.remove(carol.id, "repeated harm") }))
     w.send(alice, Governance.stance(p2.key, "agree"))
     w.send(bob, Governance.stance(p2.key, "agree"))
-    w.tick(alice, deadline)
+    w.witness(deadline)
     const c2 = w.send(bob, Governance.close(p2.key))
     w.send(bob, Governance.stance(p1.key, "agree"))
-    w.tick(alice, T0 + 5 * HOUR)
+    w.witness(T0 + 5 * HOUR)
     w.send(alice, Governance.close(p1.key))
     const r = w.replica()
     expect(outcome(r, c2)).toEqual({ _tag: "Applied", actions: [{ _tag: "Applied", module: "core", type: "member.remove" }] })
@@ -185,7 +188,7 @@ describe("proposals: consensus", () => {
   it("an amendment close to the deadline must push the deadline", () => {
     const w = world()
     const open = w.send(alice, Governance.propose({ title: "Sneaky", deadline }))
-    w.tick(alice, deadline - 30 * 60 * 1000)
+    w.witness(deadline - 30 * 60 * 1000)
     const late = w.send(alice, Governance.amend(open.key, { text: "something else" }))
     const pushed = w.send(alice, Governance.amend(open.key, { text: "something else", deadline: deadline + 2 * HOUR }))
     const r = w.replica()
@@ -214,7 +217,7 @@ describe("proposals: consent and polls", () => {
     const loud = w.send(alice, Governance.propose({ title: "Loud", process: "consent", deadline }))
     w.send(bob, Governance.stance(loud.key, "object", "the budget is wrong"))
     w.send(carol, Governance.stance(loud.key, "abstain"))
-    w.tick(alice, deadline)
+    w.witness(deadline)
     w.send(bob, Governance.close(quiet.key))
     w.send(bob, Governance.close(loud.key))
     const r = w.replica()
@@ -228,7 +231,7 @@ describe("proposals: consent and polls", () => {
     const poll = w.send(alice, Governance.propose({ title: "Lunch?", process: "poll", deadline }))
     w.send(alice, Governance.stance(poll.key, "agree"))
     w.send(bob, Governance.stance(poll.key, "object", "prefer dinner"))
-    w.tick(alice, deadline)
+    w.witness(deadline)
     w.send(carol, Governance.close(poll.key))
     const r = w.replica()
     expect(tagOf(r, bad)).toBe("PollCarriesNoAction")
@@ -241,7 +244,7 @@ describe("proposals: consent and polls", () => {
     const w = world()
     const old = w.send(bob, Governance.propose({ title: "Meet Mondays", process: "consent", deadline: deadline + DAY }))
     const next = w.send(alice, Governance.propose({ title: "Meet Tuesdays", process: "consent", deadline, supersedes: old.key }))
-    w.tick(alice, deadline)
+    w.witness(deadline)
     const close = w.send(alice, Governance.close(next.key))
     const lateStance = w.send(carol, Governance.stance(old.key, "agree"))
     const r = w.replica()

@@ -12,6 +12,9 @@ import type { Browser, BrowserContext, Page } from "playwright-core"
 import { type AppServer, buildApp, serveApp } from "../../src/serve.ts"
 import { launchBrowser } from "@affinity/test-chromium"
 
+/** How far ahead of the relay's clock the tests' browsers may date events (they skip weeks ahead). */
+const RELAY_TOLERANCE = 60 * 24 * 60 * 60 * 1000
+
 /** The app, a relay and a browser for one test file. */
 export interface Rig {
   readonly app: AppServer
@@ -35,7 +38,8 @@ export const rig = async (): Promise<Rig> => {
   const dir = await buildApp({ outDir: join(scratch, "dist") })
   const app = await serveApp({ dir })
   const data = join(scratch, "relay")
-  let relay = await startRelay({ port: 0, data })
+  // The browsers' clocks are moved weeks ahead in some tests; the relay's is the machine's.
+  let relay = await startRelay({ port: 0, data, futureTolerance: RELAY_TOLERANCE })
   const port = relay.port
   const browser = await launchBrowser()
   const contexts: Array<BrowserContext> = []
@@ -47,7 +51,7 @@ export const rig = async (): Promise<Rig> => {
     relayUrl: relay.url,
     stopRelay: () => relay.stop(),
     startRelay: async () => {
-      relay = await startRelay({ port, data })
+      relay = await startRelay({ port, data, futureTolerance: RELAY_TOLERANCE })
       self.relay = relay
     },
     person: async () => {

@@ -115,6 +115,19 @@ export class World {
     return this.add(key, "core", "tick", {}, { ...options, time })
   }
 
+  /**
+   * `core/tick`s by each of `keys` (default: the first two founders) attesting `time`, one on
+   * top of the other; returns the last, which has them all in its causal past. From three full
+   * members on, community time needs the clocks of at least two of them (`docs/protocol.md`
+   * §6), so one member's tick moves nothing.
+   */
+  witness(time: number, keys: ReadonlyArray<Key> = this.founders.slice(0, 2), options: Omit<AddOptions, "time"> = {}): Event.Event {
+    let last: Event.Event | undefined
+    for (const k of keys) last = this.tick(k, time, last === undefined ? options : options.parents === undefined ? {} : { parents: [last] })
+    if (last === undefined) throw new Error("witness needs at least one key")
+    return last
+  }
+
   /** `core/member.apply` by a new key. */
   apply(key: Key, options: AddOptions = {}): Event.Event {
     return this.add(key, "core", "member.apply", { note: `I am ${key.name}` }, options)
