@@ -385,6 +385,47 @@ const primeSteps = (h: History): void => {
   h.add("close: a seat was silent", alice, close(one.key), "Applied")
 }
 
+/**
+ * A late competing draw (G8, G10): term 1 is published a little after its start; a prime
+ * decision is made under it and term 2 is revealed for and drawn. Then a draw of term 1 signed
+ * on the ticks that started the term arrives: it has fewer ancestors, so it sorts first and is
+ * recorded, with the same seats. Everything made under the published draw stands.
+ */
+const lateDraw = (): History => {
+  const five = [alice, bob, carol, dave, erin]
+  const h = new History("a late competing draw on old parents changes nothing for what the published draw seated", five, {
+    timeWitnesses: 1,
+    primeSize: 2,
+    primeTerm: DAY
+  })
+  for (const k of five) h.add(`${k.name} commits`, k, Governance.commit(anchorOf(k)), "Applied")
+  h.add("draw term 0", alice, Governance.draw(0), "Applied")
+  for (const k of five) h.add(`${k.name} reveals for term 1`, k, Governance.reveal(1, layerOf(k, 1)), "Applied")
+  const start = h.witness("term 1 starts", [alice, bob], T0 + DAY)
+  h.tick("alice's clock a second later", alice, T0 + DAY + 1000)
+  h.add("bob publishes the draw of term 1 (a competing draw once the late one is in)", bob, Governance.draw(1), "Applied")
+  const state = replicaOf(h, h.steps.map((s) => s.event)).state<Governance.State>(Governance.module)
+  const seats = Governance.Records.seats(state, 1, "governance")
+  const byId = (id: string) => KEYS.find((k) => k.id === id)!
+  // The late drawer is not seated and sends nothing after the start ticks.
+  const drawer = [carol, dave, erin].find((k) => !seats.includes(k.id))!
+  const d = T0 + DAY + 3 * HOUR
+  const p = h.add("prime proposal under the published draw", byId(seats[0]!), propose({ title: "Prime: keep it", deadline: d, body: { prime: "governance" } }), "Applied")
+  for (const s of seats) h.add(`seat ${byId(s).name} agrees`, byId(s), stance(p.key, "agree"), "Applied")
+  h.witness("deadline", [alice, bob], d)
+  h.add("close: every seat agreed", alice, close(p.key), "Applied")
+  for (const k of five) if (k !== drawer) h.add(`${k.name} reveals for term 2`, k, Governance.reveal(2, layerOf(k, 2)), "Applied")
+  h.witness("term 2 starts", [alice, bob], T0 + 2 * DAY)
+  h.add("carol draws term 2", carol, Governance.draw(2), "Applied")
+  const late = h.add(`${drawer.name} draws term 1 late, on the ticks that started it (recorded: it sorts first)`, drawer, Governance.draw(1), "Applied", {
+    parents: [start]
+  })
+  const after = replicaOf(h, h.steps.map((s) => s.event)).state<Governance.State>(Governance.module)
+  if (after.terms["1"]!.key !== late.key) throw new Error(`${h.name}: the late draw does not sort first`)
+  if (Governance.Records.seats(after, 1, "governance").join() !== seats.join()) throw new Error(`${h.name}: the late draw changed the seats`)
+  return h
+}
+
 // --- writing ----------------------------------------------------------------------------------------
 
 type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [k: string]: Json }
@@ -440,6 +481,7 @@ const vectorOf = (h: History): Json => {
     return {
       term: t.term,
       draw: label.get(t.key) ?? t.key,
+      draws: t.draws,
       seed: t.seed,
       reveals: t.reveals.map((x) => ({ member: name(x.member), value: x.value })),
       withheld: t.withheld.map(name),
@@ -494,8 +536,9 @@ const lotVectors = (): Json => {
 
 /** The file's text. */
 export const generate = (): string => {
-  const histories = scenarios()
+  const histories = [...scenarios()]
   primeSteps(histories[histories.length - 1]!)
+  histories.push(lateDraw())
   const file = {
     description:
       "Conformance vectors of the governance module (docs/protocol.md, section 12): proposals passing and failing with their stances and outcomes, working groups, prime groups and the lot, as signed events with the outcome of each, plus pure vectors of onions, seeds and rankings. Keys: secret seeds of 32 bytes 0x01 (alice), 0x02 (bob), 0x03 (carol), 0x04 (dave), 0x07 (erin). Onion secrets: 31 bytes 0xaa then the key's fill byte, 16 layers.",

@@ -54,12 +54,36 @@ interface Fact {
 }
 
 /**
+ * What a well-formed `core/device.add`, `device.revoke` or `member.leave` says: the key it
+ * adds or revokes (none for a departure), and the identity of the fact the registry recorded
+ * for it, judged on its causal past (`undefined` when it recorded none).
+ */
+interface Statement {
+  readonly kind: "add" | "revoke" | "leave"
+  readonly device: string | undefined
+  readonly identity: string | undefined
+}
+
+/**
+ * What the key registry makes of a `core/device.add`, `device.revoke` or `member.leave`
+ * event, judged on the whole log (`docs/protocol.md` §5, §9): the key it adds or revokes
+ * (none for a departure), and `counts`, the identity of the fact it states when that fact
+ * counts (the key's counting addition, a revocation or a departure that counts), else
+ * `undefined`.
+ */
+export interface Claim {
+  readonly kind: "add" | "revoke" | "leave"
+  readonly device: string | undefined
+  readonly counts: string | undefined
+}
+
+/**
  * Whether a device key acts for an identity at an event, and if not, why
  * (`docs/protocol.md` §5):
  *
  * - `Acts`: it acts for `identity`.
  * - `Revoked`: a revocation of the key that counts had not seen the event.
- * - `Left`: a departure of its identity had not seen the event.
+ * - `Left`: a departure of its identity that counts had not seen the event.
  * - `NotAdded`: the key was added in the event's past, but by no addition that took effect
  *   (the adding event did not count: its signer was revoked, had left or forked its chain),
  *   or another addition of it comes first.
@@ -148,6 +172,8 @@ export class Log {
   /** Per device key: the revocations naming it whose signer acted in their causal past. */
   private readonly revokes = new Map<string, Array<Fact>>()
   private readonly ends = new Map<string, Array<number>>()
+  /** Per event index: what it states, for the registry events whose body is well formed (see {@link claim}). */
+  private readonly statements = new Map<number, Statement>()
   private readonly founders = new Set<string>()
   /** Per key: the device keys its `device.add` events added. */
   private readonly children = new Map<string, Set<string>>()
@@ -648,7 +674,11 @@ export class Log {
         if (!body) return
         const identity = this.identityIn(author, i, "past")
         const device = Bytes.toHex(body.device)
-        if (identity === undefined || this.identityIn(device, i, "past") !== undefined) return
+        if (identity === undefined || this.identityIn(device, i, "past") !== undefined) {
+          this.statements.set(i, { kind: "add", device, identity: undefined })
+          return
+        }
+        this.statements.set(i, { kind: "add", device, identity })
         this.addAddition(device, { at: i, identity })
         let children = this.children.get(author)
         if (children === undefined) this.children.set(author, (children = new Set()))
@@ -662,8 +692,11 @@ export class Log {
         const device = Bytes.toHex(body.device)
         // A key added to the signer's identity in the revocation's past. Whether that is the
         // key's addition that counts is asked when the revocation is (see `revokedAt`).
-        if (identity === undefined || !(this.adds.get(device) ?? []).some((f) => f.identity === identity && this.isAncestor(f.at, i)))
+        if (identity === undefined || !(this.adds.get(device) ?? []).some((f) => f.identity === identity && this.isAncestor(f.at, i))) {
+          this.statements.set(i, { kind: "revoke", device, identity: undefined })
           return
+        }
+        this.statements.set(i, { kind: "revoke", device, identity })
         this.addFact(this.revokes, device, { at: i, identity })
         this.changed(device)
         return
@@ -671,6 +704,7 @@ export class Log {
       case "member.leave": {
         if (!decodeOr(CoreEvents.Leave, event.body)) return
         const identity = this.identityIn(author, i, "past")
+        this.statements.set(i, { kind: "leave", device: undefined, identity })
         if (identity === undefined) return
         this.addFact(this.ends, identity, i)
         this.changes++
@@ -736,9 +770,12 @@ export class Log {
    *
    * - `"strong"` (the fold's question): the key's addition that counts (the first in fold
    *   order of its additions that took effect) is `i` or in its past, and every revocation
-   *   of the key and every departure of its identity anywhere in the log has `i` in its
-   *   causal past. An addition takes effect when its event counts under the same rules: its
-   *   signer acts at it and has not forked its chain at or below its sequence number.
+   *   of the key and every departure of its identity that count, anywhere in the log, have
+   *   `i` in their causal past. An addition takes effect when its event counts under the
+   *   same rules: its signer acts at it and has not forked its chain at or below its
+   *   sequence number. A revocation counts when that addition is in its past and to its
+   *   signer's identity; a revocation or a departure, when its signer did not fork its
+   *   chain at or below it.
    * - `"past"`: the same rules applied to the strict causal past of `i` as if it were the
    *   whole log, so the answer never changes; a fact in that past (a revocation, a
    *   departure) counts against `i`.
@@ -842,25 +879,36 @@ export class Log {
   }
 
   /**
-   * Whether a revocation of `device` that counts had not seen event `i`. A revocation counts
-   * when the key's counting addition is in its past and to its signer's identity.
+   * Whether a revocation of `device` that counts had not seen event `i` (see {@link revocationCounts}).
    */
   private revokedAt(device: string, counting: Fact, i: number, scope: number | undefined): boolean {
     for (const r of this.revokes.get(device) ?? [])
-      if (
-        r.identity === counting.identity &&
-        this.inScope(r.at, scope) &&
-        this.isAncestor(counting.at, r.at) &&
-        !this.isAncestorOrSelf(i, r.at)
-      )
-        return true
+      if (this.inScope(r.at, scope) && !this.isAncestorOrSelf(i, r.at) && this.revocationCounts(r, counting, scope)) return true
     return false
   }
 
-  /** Whether a departure of `identity` had not seen event `i`. */
+  /**
+   * Whether a revocation counts against the key whose counting addition is `counting`: that
+   * addition is in its past and gives the key to the revoker's identity, and its signer did
+   * not fork its chain at or below its sequence number.
+   */
+  private revocationCounts(r: Fact, counting: Fact, scope: number | undefined): boolean {
+    return r.identity === counting.identity && this.isAncestor(counting.at, r.at) && this.unforked(r.at, scope)
+  }
+
+  /** Whether a departure of `identity` that counts (see {@link unforked}) had not seen event `i`. */
   private leftAt(identity: string, i: number, scope: number | undefined): boolean {
-    for (const l of this.ends.get(identity) ?? []) if (this.inScope(l, scope) && !this.isAncestorOrSelf(i, l)) return true
+    for (const l of this.ends.get(identity) ?? [])
+      if (this.inScope(l, scope) && !this.isAncestorOrSelf(i, l) && this.unforked(l, scope)) return true
     return false
+  }
+
+  /**
+   * Whether the event `x` counts as its signer's fact: the signer did not fork its chain at
+   * or below `x`'s sequence number (the fold rejects such events `Equivocated`).
+   */
+  private unforked(x: number, scope: number | undefined): boolean {
+    return !this.forkedIn(this.author[x]!, this.seq[x]!, scope)
   }
 
   /** Whether `author` forked its chain at or below `seq` (in the causal past of `scope` when given). */
@@ -959,35 +1007,69 @@ export class Log {
     return this.founders.has(identity)
   }
 
-  /** Whether a departure of this identity is in the causal past of event `i`. */
+  /** Whether a departure of this identity that counts is in the causal past of event `i`. */
   hasLeftBefore(identity: string, i: number): boolean {
-    return (this.ends.get(identity) ?? []).some((l) => this.isAncestor(l, i))
+    return (this.ends.get(identity) ?? []).some((l) => this.isAncestor(l, i) && this.unforked(l, undefined))
   }
 
   /**
-   * Revocations (indexes) counted against a device key: those whose signer acted in their
-   * causal past for the identity the key's counting addition (in their past) gave it.
+   * Revocations (indexes) that count against a device key: those whose signer acted in their
+   * causal past for the identity the key's counting addition (in their past) gave it, and
+   * did not fork its chain at or below them.
    */
   revocationsOf(device: string): ReadonlyArray<number> {
     const revokes = this.revokes.get(device)
     if (revokes === undefined) return []
-    const j = this.wholeLog()
-    let counting: Fact | undefined
-    for (const f of this.adds.get(device) ?? []) {
-      const identity = this.worth(device, f, j)
-      if (identity !== undefined) {
-        counting = { at: f.at, identity }
-        break
-      }
-    }
-    if (counting === undefined) return []
-    const c = counting
-    return revokes.filter((r) => r.identity === c.identity && this.isAncestor(c.at, r.at)).map((r) => r.at)
+    const c = this.countingAddition(device)
+    if (c === undefined) return []
+    return revokes.filter((r) => this.revocationCounts(r, c, undefined)).map((r) => r.at)
   }
 
-  /** Departures (indexes) counted for an identity. */
+  /** Departures (indexes) that count for an identity: their signers did not fork their chains at or below them. */
   departuresOf(identity: string): ReadonlyArray<number> {
-    return this.ends.get(identity) ?? []
+    return (this.ends.get(identity) ?? []).filter((l) => this.unforked(l, undefined))
+  }
+
+  /** A device key's counting addition in the whole log (the first in fold order of its additions that take effect), if any. */
+  private countingAddition(device: string): Fact | undefined {
+    const j = this.wholeLog()
+    for (const f of this.adds.get(device) ?? []) {
+      const identity = this.worth(device, f, j)
+      if (identity !== undefined) return { at: f.at, identity }
+    }
+    return undefined
+  }
+
+  /**
+   * What the key registry makes of event `i` when it is a well-formed `core/device.add`,
+   * `device.revoke` or `member.leave`, judged on the whole log (see {@link Claim}); else
+   * `undefined`. The fold applies such an event exactly when its fact counts.
+   */
+  claim(i: number): Claim | undefined {
+    const s = this.statements.get(i)
+    if (s === undefined) return undefined
+    let counts: string | undefined
+    if (s.identity !== undefined && this.unforked(i, undefined)) {
+      if (s.kind === "leave") counts = s.identity
+      else {
+        const c = this.countingAddition(s.device!)
+        if (s.kind === "add") counts = c?.at === i ? c.identity : undefined
+        else counts = c !== undefined && this.revocationCounts({ at: i, identity: s.identity }, c, undefined) ? s.identity : undefined
+      }
+    }
+    return { kind: s.kind, device: s.device, counts }
+  }
+
+  /**
+   * Whether `author` forked its chain and one of its events at or above the first forked
+   * sequence number (events the fold rejects `Equivocated`) sorts before event `i` in fold order.
+   */
+  forkedBefore(author: string, i: number): boolean {
+    const first = this.equivocations.get(author)
+    if (first === undefined) return false
+    for (const [seq, e] of this.chains.get(author) ?? []) if (seq >= first && this.before(e, i)) return true
+    for (const [seq, events] of this.forksOf(author)) if (seq >= first) for (const e of events) if (this.before(e, i)) return true
+    return false
   }
 
   /** Total order used by the fold: by depth, then by id. */

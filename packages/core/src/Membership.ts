@@ -15,9 +15,12 @@ import * as Module from "./Module.ts"
 /** One identity: a person (or a member community) holding one or more device keys. */
 export type Identity = {
   readonly status: Module.MemberStatus
-  /** Device keys (hex) that currently act for this identity, sorted. */
+  /**
+   * Device keys (hex) that act for this identity, sorted: none once it has left, and none
+   * revoked or whose chain forked (`docs/protocol.md` §9).
+   */
   readonly devices: ReadonlyArray<string>
-  /** Device keys (hex) revoked, sorted. */
+  /** Device keys (hex) this identity revoked by a revocation that counts (§5), sorted. */
   readonly revoked: ReadonlyArray<string>
   /** Every status change: the event key (hex) that caused it and the new status. */
   readonly history: ReadonlyArray<{ readonly at: string; readonly status: Module.MemberStatus }>
@@ -35,7 +38,7 @@ export type State = {
     readonly created: number
   }
   readonly identities: { readonly [identity: string]: Identity }
-  /** Which identity each current device key acts for. */
+  /** Which identity each device key that acts is acting for (the union of the identities' `devices`). */
   readonly devices: { readonly [device: string]: string }
   /** Authors proven to have forked their chain, with the first forked sequence number. */
   readonly equivocations: { readonly [author: string]: number }
@@ -148,6 +151,42 @@ const setStatus = (state: State, id: string, status: Module.MemberStatus, at: st
   return withIdentity(state, id, { ...current, status, reason, history: [...current.history, { at, status }] })
 }
 
+/**
+ * The identity `id` has left (a departure, or a removal by decision with its reason): its
+ * keys act no more, so none of them stays listed.
+ */
+const depart = (state: State, id: string, at: string, reason: string | null): State => {
+  const current = identity(state, id)!
+  const i = innerOf(state)
+  let devices = i.devices
+  for (const d of current.devices) if (lookup(devices, d) === id) devices = put(devices, d, undefined)
+  return makeState(
+    state.community,
+    put(i.identities, id, { ...current, status: "left", reason, devices: [], history: [...current.history, { at, status: "left" }] }),
+    devices,
+    state.equivocations
+  )
+}
+
+/**
+ * `state` without `device` among the keys that act, because its chain forked (the fold does
+ * this, `docs/protocol.md` §9); `state` itself when the key is not listed.
+ *
+ * @internal
+ */
+export const retire = (state: State, device: string): State => {
+  const id = deviceOwner(state, device)
+  if (id === undefined) return state
+  const current = identity(state, id)!
+  const i = innerOf(state)
+  return makeState(
+    state.community,
+    put(i.identities, id, { ...current, devices: current.devices.filter((d) => d !== device) }),
+    put(i.devices, device, undefined),
+    state.equivocations
+  )
+}
+
 /** Initial state of a community from its genesis. */
 export const init = (genesis: Module.Genesis): State => {
   let identities = emptyBuckets<Identity>()
@@ -198,16 +237,17 @@ export const module: Module.Module<State> = Module.make<State>({
         )
       }
     }),
+    // The fold applies a departure exactly when it counts (§5), even when another departure
+    // of the identity, concurrent with it, was applied first: that one changes nothing.
     "member.leave": Module.eventType<State, CoreEvents.Leave>({
       body: CoreEvents.Leave,
       authority: "anyone",
       validate: (state, _body, ctx) =>
         ctx.identity === null || identity(state, ctx.identity) === undefined
           ? Module.reject("NotAMember", "only a member or applicant can leave")
-          : identity(state, ctx.identity)!.status === "left"
-            ? Module.reject("AlreadyLeft", "this member has already left")
-            : undefined,
-      apply: (state, _body, ctx) => setStatus(state, ctx.identity!, "left", ctx.key)
+          : undefined,
+      apply: (state, _body, ctx) =>
+        identity(state, ctx.identity!)!.status === "left" ? state : depart(state, ctx.identity!, ctx.key, null)
     }),
     "member.admit": Module.eventType<State, CoreEvents.Admit>({
       body: CoreEvents.Admit,
@@ -230,7 +270,7 @@ export const module: Module.Module<State> = Module.make<State>({
           ? undefined
           : Module.reject("NotAMember", `identity ${id.slice(0, 12)}… is not a member`)
       },
-      apply: (state, body, ctx) => setStatus(state, Bytes.toHex(body.identity), "left", ctx.key, body.reason)
+      apply: (state, body, ctx) => depart(state, Bytes.toHex(body.identity), ctx.key, body.reason)
     }),
     "device.add": Module.eventType<State, CoreEvents.DeviceAdd>({
       body: CoreEvents.DeviceAdd,
@@ -255,15 +295,16 @@ export const module: Module.Module<State> = Module.make<State>({
         )
       }
     }),
+    // Whether a revocation counts is the key registry's question (§5): the fold applies one
+    // exactly when it counts, and refuses the others `NotYourDevice` before they get here.
+    // The key may have stopped acting already (its identity left, its chain forked).
     "device.revoke": Module.eventType<State, CoreEvents.DeviceRevoke>({
       body: CoreEvents.DeviceRevoke,
       authority: "anyone",
-      validate: (state, body, ctx) => {
-        const device = Bytes.toHex(body.device)
-        return ctx.identity === null || (deviceOwner(state, device) !== ctx.identity && !revokedBy(state, ctx.identity, device))
+      validate: (state, _body, ctx) =>
+        ctx.identity === null || identity(state, ctx.identity) === undefined
           ? Module.reject("NotYourDevice", "a device key can only be revoked by its own identity, once it was added to it")
-          : undefined
-      },
+          : undefined,
       apply: (state, body, ctx) => {
         const device = Bytes.toHex(body.device)
         const id = ctx.identity!
@@ -274,7 +315,7 @@ export const module: Module.Module<State> = Module.make<State>({
         return makeState(
           state.community,
           put(i.identities, id, { ...current, devices: current.devices.filter((d) => d !== device), revoked: insertSorted(current.revoked, device) }),
-          put(i.devices, device, undefined),
+          lookup(i.devices, device) === id ? put(i.devices, device, undefined) : i.devices,
           state.equivocations
         )
       }

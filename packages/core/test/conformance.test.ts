@@ -70,6 +70,8 @@ describe("conformance vectors", () => {
       "UnknownAuthor",
       "DeviceRevoked",
       "DeviceNotAdded",
+      "DeviceKnown",
+      "NotYourDevice",
       "ForeignProof",
       "MemberLeft",
       "Equivocated",

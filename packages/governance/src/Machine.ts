@@ -14,6 +14,7 @@ import {
   type Action,
   actionName,
   type Decision,
+  drawnAt,
   groupActive,
   groupMembersAt,
   type Group,
@@ -115,7 +116,7 @@ const checkBody = (
       )
     const term = termAt(state, ctx.params, ctx.communityTime)
     const drawn = state.terms[String(term)]
-    const seats = drawn && ctx.happenedBefore(drawn.key) ? seatsAt(state, term, scope.module, ctx) : []
+    const seats = drawnAt(state, term, ctx) ? seatsAt(state, term, scope.module, ctx) : []
     const size = drawn?.size ?? ctx.params.primeSize
     if (seats.length < size || seats.length === 0)
       return reject(
@@ -532,9 +533,9 @@ const reveal = D.eventType<State, Bodies.Reveal>({
     const own = ownAct("lot.reveal", ctx)
     if (own) return own
     const member = ctx.identity!
-    const previous = state.terms[String(body.term - 1)]
-    if (!previous || !ctx.happenedBefore(previous.key))
-      return reject("RevealTooEarly", `reveals for term ${body.term} open once the draw of term ${body.term - 1} is in the reveal's past`)
+    const previous = drawnAt(state, body.term - 1, ctx)
+    if (!previous)
+      return reject("RevealTooEarly", `reveals for term ${body.term} open once a draw of term ${body.term - 1} is in the reveal's past`)
     const cutoff = revealCutoff(state, ctx.params, body.term)
     if (ctx.communityTime >= cutoff)
       return reject("RevealTooLate", `reveals for term ${body.term} closed at ${iso(cutoff)}; community time here is ${iso(ctx.communityTime)}`)
@@ -580,18 +581,25 @@ const draw = D.eventType<State, Bodies.Draw>({
   validate: (state, body, ctx) => {
     const own = ownAct("term.draw", ctx)
     if (own) return own
-    if (body.term <= state.lastTerm) return reject("AlreadyDrawn", `term ${body.term} was already drawn by ${short(state.terms[String(body.term)]!.key)}`)
+    const recorded = state.terms[String(body.term)]
+    // A draw that has a draw of its term in its past repeats it: refused. One concurrent with
+    // every draw of its term that passes the other checks competes (see apply).
+    if (recorded && drawnAt(state, body.term, ctx))
+      return reject("AlreadyDrawn", `term ${body.term} was already drawn by ${short(recorded.key)}`)
     if (body.term > state.lastTerm + 1) return reject("PreviousTermNotDrawn", `draw term ${state.lastTerm + 1} first`)
     const start = termStart(state, ctx.params, body.term)
     if (ctx.communityTime < start)
       return reject("TermNotStarted", `term ${body.term} starts at ${iso(start)}; community time here is ${iso(ctx.communityTime)}`)
-    const previous = state.terms[String(body.term - 1)]
-    if (previous && !ctx.happenedBefore(previous.key))
-      return reject("PreviousDrawNotSeen", `the draw of term ${body.term - 1} must be in this event's past`)
+    if (body.term >= 1 && !drawnAt(state, body.term - 1, ctx))
+      return reject("PreviousDrawNotSeen", `a draw of term ${body.term - 1} must be in this event's past`)
     return undefined
   },
   apply: (state, body, ctx) => {
     const t = body.term
+    const recorded = state.terms[String(t)]
+    // A competing draw: the term stays as the first draw in fold order recorded it (seed,
+    // seats); the competing draw only counts as having drawn the term for events after it.
+    if (recorded) return { state: { ...state, terms: { ...state.terms, [String(t)]: { ...recorded, draws: insertSorted(recorded.draws, ctx.key) } } } }
     const previous = state.terms[String(t - 1)]
     const full = ctx.fullMembers()
     // Reveals in the draw's causal past (the cutoff was checked when each was recorded).
@@ -618,6 +626,7 @@ const draw = D.eventType<State, Bodies.Draw>({
     const term: Term = {
       term: t,
       key: ctx.key,
+      draws: [ctx.key],
       by: ctx.identity!,
       at: ctx.communityTime,
       size: ctx.params.primeSize,

@@ -11,6 +11,7 @@ import {
   groupActive,
   groupMembersAt,
   type Decision,
+  drawnAt,
   type Proposal,
   type Rule,
   type Stance,
@@ -83,7 +84,7 @@ export const decide = (state: State, proposal: Proposal, ctx: Module.EventContex
   if (scope._tag === "Prime") {
     const term = termAt(state, ctx.params, ctx.communityTime)
     const drawn = state.terms[String(term)]
-    const seats = drawn && ctx.happenedBefore(drawn.key) ? seatsAt(state, term, scope.module, ctx) : []
+    const seats = drawnAt(state, term, ctx) ? seatsAt(state, term, scope.module, ctx) : []
     const stances = countedStances(proposal, version, seats, ctx)
     const size = drawn?.size ?? ctx.params.primeSize
     if (seats.length < size || seats.length === 0)

@@ -213,8 +213,14 @@ export type TermGroup = {
 /** The draw of one term. */
 export type Term = {
   readonly term: number
-  /** Key of the `term.draw` event. */
+  /** Key of the recorded `term.draw` event (the first in fold order): its seed and seats count. */
   readonly key: string
+  /**
+   * Keys of every `term.draw` event of this term that passed the checks, sorted: the recorded
+   * draw and each competing one (concurrent with it, applied later in fold order). The term is
+   * drawn at an event when any of them is the event or in its causal past (`drawnAt`).
+   */
+  readonly draws: ReadonlyArray<string>
   /** Identity that drew. */
   readonly by: string
   /** Community time of the draw. */
@@ -283,6 +289,16 @@ export const revealCutoff = (state: State, params: Module.Params, term: number):
   termStart(state, params, term) - revealLead(params)
 
 // --- seats -------------------------------------------------------------------------------------
+
+/**
+ * The recorded draw of `term` when the term is drawn at an event: some draw of that term that
+ * passed the checks (the recorded one or a competing one) is the event itself or in its causal
+ * past. `undefined` otherwise. The seats and seed are always the recorded draw's.
+ */
+export const drawnAt = (state: State, term: number, ctx: Module.EventContext): Term | undefined => {
+  const drawn = state.terms[String(term)]
+  return drawn && drawn.draws.some((k) => k === ctx.key || ctx.happenedBefore(k)) ? drawn : undefined
+}
 
 /**
  * The seated members of a prime group in a term, as judged at an event: the first

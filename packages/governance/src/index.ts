@@ -47,6 +47,7 @@ export {
   type Action,
   DAY,
   type Decision,
+  drawnAt,
   type Group,
   type GroupChange,
   HOUR,

@@ -16,6 +16,8 @@ interface Vectors {
       readonly terms: ReadonlyArray<{
         readonly term: number
         readonly seed: string
+        /** Keys of every draw of the term that passed the checks, sorted. */
+        readonly draws: ReadonlyArray<string>
         readonly reveals: ReadonlyArray<{ readonly value: string }>
         readonly withheld: ReadonlyArray<string>
         readonly groups: { readonly [g: string]: { readonly ranking: ReadonlyArray<{ readonly score: string }>; readonly seated: ReadonlyArray<string> } }
@@ -82,6 +84,7 @@ describe("governance conformance vectors", () => {
         for (const t of s.expected.terms) {
           const got = state.terms[String(t.term)]!
           expect(got.seed).toBe(t.seed)
+          expect(got.draws).toEqual(t.draws)
           expect(got.reveals.map((x) => x.value)).toEqual(t.reveals.map((x) => x.value))
           expect(got.withheld).toHaveLength(t.withheld.length)
           for (const g of Governance.PRIME_GROUPS) {

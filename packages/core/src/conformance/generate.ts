@@ -71,6 +71,7 @@ const carol = fixedKey("carol", 0x03)
 const dave = fixedKey("dave", 0x04)
 const phone = fixedKey("alice's phone", 0x05)
 const eve = fixedKey("eve", 0x06)
+const laptop = fixedKey("alice's laptop", 0x07)
 
 /** Genesis time of every community in the vectors: 2023-11-14T22:13:20Z. */
 const T0 = 1_700_000_000_000
@@ -1020,6 +1021,89 @@ const scenarioDefs = (): ReadonlyArray<ScenarioDef> => {
       ],
       outcomes: forked,
       sameStateAs: "forked key mints a successor"
+    })
+  }
+
+  // The state lists exactly the keys that act (§9).
+  {
+    const addPhone = c.event(alice, "device.add", c.deviceAdd(alice, phone), { prev: c.genesis })
+    const byAlice = c.event(alice, "device.revoke", { device: phone.publicKey }, { prev: addPhone })
+    const byPhone = c.event(phone, "device.revoke", { device: alice.publicKey }, { prev: null, parents: [addPhone] })
+    const later = c.tick(alice, { prev: byAlice, parents: [byPhone] })
+    const mutual = [...applied(addPhone, byAlice, byPhone), ...rejected("DeviceRevoked", later)]
+    add({
+      name: "devices revoke each other",
+      checks:
+        "Alice and her phone revoke each other concurrently: both revocations count and both apply (a revocation only takes power away, so it applies even though its signer was revoked concurrently); neither key is in devices any more, alice's revoked lists both, and her later tick does not count (DeviceRevoked).",
+      community: c,
+      steps: [
+        step("alice adds her phone", addPhone, valid),
+        step("alice revokes her phone", byAlice, valid),
+        step("the phone revokes alice's key, not seeing that", byPhone, valid),
+        step("alice ticks after both", later, valid)
+      ],
+      outcomes: mutual
+    })
+    add({
+      name: "devices revoke each other, other order",
+      checks: "The same events, the phone's revocation first: the same outcomes and state.",
+      community: c,
+      steps: [
+        step("the phone revokes alice's key", byPhone, pending),
+        step("alice ticks after both", later, pending),
+        step("alice adds her phone", addPhone, valid),
+        step("alice revokes her phone", byAlice, valid)
+      ],
+      outcomes: mutual,
+      sameStateAs: "devices revoke each other"
+    })
+
+    const leaveA = c.event(alice, "member.leave", { note: "Bye." }, { prev: addPhone })
+    const leaveP = c.event(phone, "member.leave", { note: "Bye from the phone." }, { prev: null, parents: [addPhone] })
+    add({
+      name: "concurrent departures",
+      checks:
+        "Alice and her phone each sign a departure, concurrently: both count and both apply (the second changes nothing); alice has left once, and none of her keys is in devices.",
+      community: c,
+      steps: [step("alice adds her phone", addPhone, valid), step("alice leaves", leaveA, valid), step("her phone leaves too", leaveP, valid)],
+      outcomes: applied(addPhone, leaveA, leaveP)
+    })
+
+    const revoke = c.event(alice, "device.revoke", { device: phone.publicKey }, { prev: addPhone })
+    const again = c.event(bob, "device.add", c.deviceAdd(bob, phone), { prev: null, parents: [revoke] })
+    const p1 = c.tick(phone, { prev: null, parents: [again] })
+    add({
+      name: "revoked key added again",
+      checks:
+        "Bob adds the key alice revoked: its counting addition is alice's, so bob's is refused (DeviceKnown) and the key acts for no one (DeviceRevoked); it is in no identity's devices.",
+      community: c,
+      steps: [
+        step("alice adds her phone", addPhone, valid),
+        step("alice revokes her phone", revoke, valid),
+        step("bob adds the phone's key", again, valid),
+        step("the phone ticks", p1, valid)
+      ],
+      outcomes: [...applied(addPhone, revoke), ...rejected("DeviceKnown", again), ...rejected("DeviceRevoked", p1)]
+    })
+
+    const addLaptop = c.event(alice, "device.add", c.deviceAdd(alice, laptop), { prev: c.genesis })
+    const lt = c.tick(laptop, { prev: null, parents: [addLaptop] })
+    const unseen = c.event(laptop, "device.revoke", { device: phone.publicKey }, { prev: lt })
+    const addLater = c.event(alice, "device.add", c.deviceAdd(alice, phone), { prev: addLaptop })
+    const pt = c.tick(phone, { prev: null, parents: [addLater, unseen] })
+    add({
+      name: "revocation that had not seen the addition",
+      checks:
+        "Alice's laptop revokes her phone's key without the phone's addition in its causal past; the addition comes first in fold order (depth 3, the revocation depth 4), but the revocation counts for nothing (NotYourDevice), and the phone goes on acting for alice.",
+      community: c,
+      steps: [
+        step("alice adds her laptop", addLaptop, valid),
+        step("the laptop ticks", lt, valid),
+        step("the laptop revokes the phone's key, not seeing its addition", unseen, valid),
+        step("alice adds her phone", addLater, valid),
+        step("the phone ticks, seeing both", pt, valid)
+      ],
+      outcomes: [...applied(addLaptop, lt, addLater, pt), ...rejected("NotYourDevice", unseen)]
     })
   }
 
