@@ -859,7 +859,11 @@ export class Replica {
   private retire(device: string): void {
     const core = this.states["core"] as Membership.State
     const next = Membership.retire(core, device)
-    if (next !== core) this.states = { ...this.states, core: next }
+    if (next === core) return
+    // Retiring a key changes no one's status: the count of full members carries over.
+    const n = this.fullCounts.get(core)
+    if (n !== undefined) this.fullCounts.set(next, n)
+    this.states = { ...this.states, core: next }
   }
 
   /** Judge and apply one event body or action, then the actions it carries. */
@@ -1027,10 +1031,8 @@ class Context implements Module.EventContext {
     this.warrant = warrant
   }
 
-  #communityTime: number | undefined
-
   get communityTime(): number {
-    return (this.#communityTime ??= this.#replica.communityTimeAt(this.#i))
+    return this.#replica.communityTimeAt(this.#i)
   }
 
   get params(): Module.Params {
