@@ -153,7 +153,8 @@ const pureContext = (replica: Replica.Replica, close: Event.Event, founders: Rea
     warrant: { _tag: "Direct" },
     statusOf: (id) => core.identities[id]?.status,
     fullMembers: () => full,
-    happenedBefore: (key) => past.has(key)
+    happenedBefore: (key) => past.has(key),
+    seenBefore: (key) => past.has(key)
   }
 }
 

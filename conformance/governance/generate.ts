@@ -248,16 +248,20 @@ const scenarios = (): ReadonlyArray<History> => {
     out.push(h)
   }
   {
-    const h = new History("a block concurrent with the close does not count; no quorum fails", three, w1)
+    // Seen before the deadline (G4, §6 "Seen before"): the closer cannot drop a block others saw.
+    const h = new History("a block the community saw before the deadline counts though the close leaves it out; one nobody else saw does not", three, w1)
     const p = h.add("alice proposes", alice, propose({ title: "Share tools", deadline }), "Applied")
     const q = h.add("alice proposes another", alice, propose({ title: "Paint the door", deadline }), "Applied")
+    h.add("alice agrees to the door", alice, stance(q.key, "agree"), "Applied")
+    h.add("bob agrees to the door", bob, stance(q.key, "agree"), "Applied")
     h.add("alice agrees", alice, stance(p.key, "agree"), "Applied")
     const agree = h.add("bob agrees", bob, stance(p.key, "agree"), "Applied")
-    h.add("alice agrees to the door", alice, stance(q.key, "agree"), "Applied")
     const tick = h.witness("deadline", [alice, bob], deadline, [agree])
-    h.add("carol blocks, unseen by the close", carol, stance(p.key, "block", "not yet"), "Applied", { parents: [agree] })
-    h.add("bob closes without seeing the block", bob, close(p.key), "Applied", { parents: [tick] })
-    h.add("carol closes the door proposal", carol, close(q.key), "Applied")
+    const block = h.add("carol blocks", carol, stance(p.key, "block", "not yet"), "Applied", { parents: [agree] })
+    h.tick("alice's device receives the block before community time passes the deadline", alice, deadline + 1000, [block])
+    h.add("bob closes on the deadline ticks, leaving the block out: Blocked all the same", bob, close(p.key), "Applied", { parents: [tick] })
+    h.add("carol blocks the door, on old parents, after the deadline", carol, stance(q.key, "block", "too late"), "Applied", { parents: [agree] })
+    h.add("bob closes the door on the deadline ticks: it passes, the late block counts for nothing", bob, close(q.key), "Applied", { parents: [tick] })
     out.push(h)
   }
   {

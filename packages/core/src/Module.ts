@@ -102,6 +102,18 @@ export interface EventContext {
   readonly fullMembers: () => ReadonlyArray<string>
   /** Whether the event with this key is in the causal past of the one being applied. */
   readonly happenedBefore: (key: string) => boolean
+  /**
+   * Whether the community had seen the event with this key before community time `time`, as
+   * the fold knows it at this event: at least `w(n)` full members (the number community time
+   * needs, `docs/protocol.md` §6) each have an applied event, folded before this one (or this
+   * one itself, for its author), that is that event or has it in its causal past, and whose
+   * community time is below `time` (`Infinity`: whether they had seen it at all). It
+   * does not depend on this event's causal past, so an event cannot leave out what the
+   * community saw by choosing its parents; and once community time has passed `time`, an
+   * event signed on old parents is seen before it only when `w(n)` members vouch for it by
+   * building on it with old parents too. See §6, "Seen before".
+   */
+  readonly seenBefore: (key: string, time: number) => boolean
 }
 
 /**

@@ -152,6 +152,15 @@ export class Replica {
   private removals: Array<Removal> = []
   /** How often each removal (`identity/at`) was put in force in this fold. */
   private attempts = new Map<string, number>()
+  /** The last {@link frontier} computed, for the fold position, membership state and time it was computed for. */
+  private frontierCache:
+    | {
+        readonly core: Membership.State
+        readonly time: number
+        readonly position: number
+        readonly list: ReadonlyArray<{ readonly identity: string; readonly events: ReadonlyArray<number> }>
+      }
+    | undefined = undefined
   /** Identities removed by actions of the event being folded. */
   private removedNow: Array<string> = []
   /** Identity the event being folded acts for (set by {@link step}). */
@@ -345,6 +354,7 @@ export class Replica {
 
   /** Restore the state before fold position `from` (or the nearest snapshot before it). */
   private rewind(from: number): void {
+    this.frontierCache = undefined
     for (let p = from; p < this.folded; p++) {
       this.lists[this.order[p]!] = undefined
       this.times[this.order[p]!] = undefined
@@ -599,6 +609,73 @@ export class Replica {
       }
     }
     return { positions, counts }
+  }
+
+  /**
+   * Whether `w(n)` full members had seen event `key` before community time `time`, as the
+   * fold knows it at its current position (`docs/protocol.md` §6, "Seen before"): each has
+   * an applied event, folded before this position, that is `key` or has it in its causal
+   * past, whose community time is below `time`; the event being judged (`at`, acting for
+   * `identity`) counts for its own identity on the same terms.
+   */
+  seenBefore(key: string, time: number, at: number, identity: string | null): boolean {
+    const log = this.log
+    const x = log.index.get(key)
+    if (x === undefined) return false
+    const core = this.states["core"] as Membership.State
+    const need = Witnesses.needed(core.community.params.timeWitnesses, this.fullCount(core))
+    let count = 0
+    const self =
+      identity !== null && Membership.identity(core, identity)?.status === "full" && this.timeOf(at) < time && log.isAncestorOrSelf(x, at)
+    if (self && ++count >= need) return true
+    for (const entry of this.frontier(core, time)) {
+      if (self && entry.identity === identity) continue
+      if (entry.events.some((e) => log.isAncestorOrSelf(x, e)) && ++count >= need) return true
+    }
+    return false
+  }
+
+  /**
+   * For each full member, the latest event of each of its devices that counts as having seen
+   * things before `time` at the current fold position (see {@link seenBefore}); members whose
+   * latest such event is deepest come first. Kept while the fold stays at one position.
+   */
+  private frontier(core: Membership.State, time: number): ReadonlyArray<{ readonly identity: string; readonly events: ReadonlyArray<number> }> {
+    const cached = this.frontierCache
+    if (cached !== undefined && cached.core === core && cached.time === time && cached.position === this.folded) return cached.list
+    const log = this.log
+    const p = this.folded
+    const list: Array<{ readonly identity: string; readonly events: ReadonlyArray<number>; readonly depth: number }> = []
+    for (const identity of Membership.members(core, "full")) {
+      const events: Array<number> = []
+      let depth = -1
+      for (const device of log.devicesOf(identity)) {
+        const chain = log.eventsBy(device)
+        // Position and community time grow along a chain: find the last event below both bounds,
+        // then step back past rejected events.
+        let lo = 0
+        let hi = chain.length
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1
+          const e = chain[mid]!
+          if (this.positionOf(e) < p && this.timeOf(e) < time) lo = mid + 1
+          else hi = mid
+        }
+        for (let k = lo - 1; k >= 0; k--) {
+          const e = chain[k]!
+          const o = this.outcomes[e]
+          if (e === 0 || (o !== undefined && o._tag === "Applied")) {
+            events.push(e)
+            depth = Math.max(depth, log.depth[e]!)
+            break
+          }
+        }
+      }
+      if (events.length > 0) list.push({ identity, events, depth })
+    }
+    list.sort((a, b) => b.depth - a.depth)
+    this.frontierCache = { core, time, position: p, list }
+    return list
   }
 
   /** Community time at a delivered event: judged on its causal past (`docs/protocol.md` §6). */
@@ -1064,6 +1141,10 @@ class Context implements Module.EventContext {
       const x = log.index.get(key)
       return x !== undefined && log.isAncestor(x, this.#i)
     }
+  }
+
+  get seenBefore(): (key: string, time: number) => boolean {
+    return (key, time) => this.#replica.seenBefore(key, time, this.#i, this.identity)
   }
 
   /** The same context under another warrant (an action a decision carries). */

@@ -9,7 +9,7 @@ import { Bytes, Module } from "@affinity/core"
 import * as Bodies from "./Bodies.ts"
 import * as D from "./internal/decode.ts"
 import * as Lot from "./Lot.ts"
-import { decide, versionSeen } from "./Outcome.ts"
+import { decide, versionDecided, versionSeen } from "./Outcome.ts"
 import {
   type Action,
   actionName,
@@ -29,6 +29,7 @@ import {
   revealCutoff,
   type Scope,
   seatsAt,
+  type Stance,
   type State,
   type Term,
   type TermGroup,
@@ -206,6 +207,7 @@ const proposalOpen = D.eventType<State, Bodies.Open>({
       supersedes: body.supersedes ? hex(body.supersedes) : null,
       versions: [{ key: ctx.key, text: body.text, action: body.action ?? null, deadline: body.deadline, at: ctx.communityTime }],
       stances: [],
+      late: [],
       status: "open",
       decision: null
     })
@@ -220,32 +222,29 @@ const stance = D.eventType<State, Bodies.Stance>({
     if (own) return own
     const p = known(state, body.proposal, ctx)
     if (isRejection(p)) return p
-    if (p.status !== "open") return notOpen(p)
-    if (ctx.communityTime >= p.deadline)
+    if (p.status !== "open" && (p.decision === null || ctx.happenedBefore(p.decision.key))) return notOpen(p)
+    const deadline = p.decision === null ? p.deadline : p.versions[p.decision.version]!.deadline
+    if (ctx.communityTime >= deadline)
       return reject(
         "DeadlinePassed",
-        `the deadline of "${p.title}" (${iso(p.deadline)}) has passed at community time ${iso(ctx.communityTime)}; stances are closed`
+        `the deadline of "${p.title}" (${iso(deadline)}) has passed at community time ${iso(ctx.communityTime)}; stances are closed`
       )
     return mayStance(state, p, ctx.identity!, ctx)
   },
   apply: (state, body, ctx) => {
     const p = state.proposals[hex(body.proposal)]!
-    return {
-      state: withProposal(state, {
-        ...p,
-        stances: [
-          ...p.stances,
-          {
-            member: ctx.identity!,
-            stance: body.stance,
-            reason: body.reason === undefined || body.reason === "" ? null : body.reason,
-            key: ctx.key,
-            version: versionSeen(p, ctx),
-            at: ctx.communityTime
-          }
-        ]
-      })
+    const entry: Stance = {
+      member: ctx.identity!,
+      stance: body.stance,
+      reason: body.reason === undefined || body.reason === "" ? null : body.reason,
+      key: ctx.key,
+      version: versionSeen(p, ctx),
+      at: ctx.communityTime
     }
+    // A stance made before the deadline by a member who had not seen the proposal end (a
+    // partition that healed after the close): recorded with the proposal as heard late; it
+    // does not change the decision (G4).
+    return { state: withProposal(state, p.status === "open" ? { ...p, stances: [...p.stances, entry] } : { ...p, late: [...p.late, entry] }) }
   }
 })
 
@@ -338,10 +337,11 @@ const close = D.eventType<State, Bodies.Close>({
     const p = known(state, body.proposal, ctx)
     if (isRejection(p)) return p
     if (p.status !== "open") return notOpen(p)
-    return ctx.communityTime < p.deadline
+    const deadline = p.versions[versionDecided(p, ctx)]!.deadline
+    return ctx.communityTime < deadline
       ? reject(
           "DeadlineNotReached",
-          `"${p.title}" closes at ${iso(p.deadline)}; community time here is ${iso(ctx.communityTime)}`
+          `"${p.title}" closes at ${iso(deadline)}; community time here is ${iso(ctx.communityTime)}, so wait until members' clocks pass it`
         )
       : undefined
   },
@@ -602,15 +602,19 @@ const draw = D.eventType<State, Bodies.Draw>({
     if (recorded) return { state: { ...state, terms: { ...state.terms, [String(t)]: { ...recorded, draws: insertSorted(recorded.draws, ctx.key) } } } }
     const previous = state.terms[String(t - 1)]
     const full = ctx.fullMembers()
-    // Reveals in the draw's causal past (the cutoff was checked when each was recorded).
+    // Reveals the community had seen before the reveal cutoff, whatever the draw cites (G8).
+    const cutoff = revealCutoff(state, ctx.params, t)
     const reveals = (state.reveals[String(t)] ?? [])
-      .filter((r) => ctx.happenedBefore(r.key))
+      .filter((r) => ctx.seenBefore(r.key, cutoff))
       .sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
     const revealed = new Set(reveals.map((r) => r.member))
     const withheld = (previous?.commits ?? []).map((c) => c.member).filter((m) => !revealed.has(m))
     const seedBytes = Lot.seed(Bytes.fromHex(state.community)!, t, reveals.map((r) => Bytes.fromHex(r.value)!))
+    // Commitments the community had seen by the draw (the drawer counts): every reveal for the
+    // next term comes after a draw of this term, so one signed on old parents after those
+    // reveals were seen counts only when w(n) members vouch for it (G8).
     const commits = Object.keys(state.onions)
-      .filter((m) => ctx.happenedBefore(state.onions[m]!.key))
+      .filter((m) => ctx.seenBefore(state.onions[m]!.key, Number.POSITIVE_INFINITY))
       .sort()
       .map((member) => ({ member, key: state.onions[member]!.key }))
     const groups: Record<string, TermGroup> = {}

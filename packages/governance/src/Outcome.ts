@@ -1,7 +1,7 @@
 /**
- * The outcome rules: how a close event decides a proposal from the stances in its causal
- * past and the members who decide at that point. Pure functions of the state and the close
- * event's context.
+ * The outcome rules: how a close event decides a proposal from the stances the community had
+ * seen before the deadline and the members who decide at that point. Pure functions of the
+ * state and the close event's context; they do not depend on which parents the close cites.
  *
  * @module
  */
@@ -31,23 +31,40 @@ export const versionSeen = (proposal: Proposal, ctx: Module.EventContext): numbe
 }
 
 /**
- * Each member's stance that counts at an event: the latest (in fold order) of their stances
- * that is in the event's causal past and was made on `version`, for members in `deciders`.
- * Sorted by member.
+ * The version a close decides: the latest whose amendment the community had seen before the
+ * deadline it replaced (`seenBefore`, `docs/protocol.md` §6); version 0 (the opening) always
+ * counts. An amendment signed after that deadline on old parents does not count, whatever
+ * the close cites.
+ */
+export const versionDecided = (proposal: Proposal, ctx: Module.EventContext): number => {
+  let v = 0
+  for (let k = 1; k < proposal.versions.length; k++)
+    if (ctx.seenBefore(proposal.versions[k]!.key, proposal.versions[v]!.deadline)) v = k
+  return v
+}
+
+/**
+ * Each member's stance that counts at a close: the latest (in fold order) of their stances
+ * on `version` that the community had seen before `deadline` (`ctx.seenBefore`), for members
+ * in `deciders`. Sorted by member. Stances the close's own causal past lacks count all the
+ * same, and a stance signed after the deadline on old parents counts only when `w(n)`
+ * members vouch for it (§6).
  */
 export const countedStances = (
   proposal: Proposal,
   version: number,
+  deadline: number,
   deciders: ReadonlyArray<string>,
   ctx: Module.EventContext
 ): ReadonlyArray<Stance> => {
-  const latest = new Map<string, Stance>()
-  for (const s of proposal.stances) {
-    if (s.version !== version || !ctx.happenedBefore(s.key)) continue
-    latest.set(s.member, s)
-  }
   const allowed = new Set(deciders)
-  return [...latest.values()].filter((s) => allowed.has(s.member)).sort((a, b) => (a.member < b.member ? -1 : a.member > b.member ? 1 : 0))
+  const latest = new Map<string, Stance>()
+  for (let k = proposal.stances.length - 1; k >= 0; k--) {
+    const s = proposal.stances[k]!
+    if (s.version !== version || latest.has(s.member) || !allowed.has(s.member)) continue
+    if (ctx.seenBefore(s.key, deadline)) latest.set(s.member, s)
+  }
+  return [...latest.values()].sort((a, b) => (a.member < b.member ? -1 : a.member > b.member ? 1 : 0))
 }
 
 const tallyOf = (stances: ReadonlyArray<Stance>, deciders: number): Tally => {
@@ -64,12 +81,14 @@ export type Verdict = Omit<Decision, "key" | "by" | "at" | "actionEvent">
 export const quorumNeeded = (percent: number, n: number): number => Math.ceil((percent * n) / 100)
 
 /**
- * Decide a proposal at its close event. `ctx` is the close's context: stances and
- * memberships are judged on its causal past.
+ * Decide a proposal at its close event. `ctx` is the close's context: the version and the
+ * stances are those the community had seen before the deadline (`versionDecided`,
+ * `countedStances`); memberships and seats are judged on the close's causal past.
  */
 export const decide = (state: State, proposal: Proposal, ctx: Module.EventContext): Verdict => {
-  const version = versionSeen(proposal, ctx)
+  const version = versionDecided(proposal, ctx)
   const current = proposal.versions[version]!
+  const deadline = current.deadline
   const base = { version, text: current.text, action: current.action }
   const verdict = (
     outcome: Verdict["outcome"],
@@ -85,7 +104,7 @@ export const decide = (state: State, proposal: Proposal, ctx: Module.EventContex
     const term = termAt(state, ctx.params, ctx.communityTime)
     const drawn = state.terms[String(term)]
     const seats = drawnAt(state, term, ctx) ? seatsAt(state, term, scope.module, ctx) : []
-    const stances = countedStances(proposal, version, seats, ctx)
+    const stances = countedStances(proposal, version, deadline, seats, ctx)
     const size = drawn?.size ?? ctx.params.primeSize
     if (seats.length < size || seats.length === 0)
       return verdict(
@@ -119,7 +138,7 @@ export const decide = (state: State, proposal: Proposal, ctx: Module.EventContex
     deciders = groupMembersAt(group, ctx).filter((m) => ctx.statusOf(m) === "full")
   } else deciders = ctx.fullMembers()
 
-  const stances = countedStances(proposal, version, deciders, ctx)
+  const stances = countedStances(proposal, version, deadline, deciders, ctx)
   const n = deciders.length
   const t = tallyOf(stances, n)
   const participants = stances.length

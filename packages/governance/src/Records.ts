@@ -252,6 +252,8 @@ export interface DecisionRecord {
   readonly deciders: number
   readonly seats: ReadonlyArray<string>
   readonly stances: ReadonlyArray<{ readonly member: string; readonly stance: string; readonly reason: string | null; readonly at: string; readonly event: string }>
+  /** Stances heard after the decision was taken (a partition that healed): recorded, never counted. */
+  readonly late: ReadonlyArray<{ readonly member: string; readonly stance: string; readonly reason: string | null; readonly at: string; readonly event: string }>
 }
 
 const jsonValue = (v: unknown): unknown => {
@@ -289,7 +291,8 @@ export const records = (state: State, options: ExportOptions = {}): ReadonlyArra
       tally: d.tally,
       deciders: d.deciders,
       seats: d.seats.map((s) => who(s, options)),
-      stances: d.stances.map((s) => ({ member: who(s.member, options), stance: s.stance, reason: s.reason, at: iso(s.at), event: s.key }))
+      stances: d.stances.map((s) => ({ member: who(s.member, options), stance: s.stance, reason: s.reason, at: iso(s.at), event: s.key })),
+      late: p.late.map((s) => ({ member: who(s.member, options), stance: s.stance, reason: s.reason, at: iso(s.at), event: s.key }))
     }
   })
 
@@ -369,6 +372,12 @@ export const toMarkdown = (state: State, options: ExportOptions = {}): string =>
     if (d.stances.length > 0) {
       lines.push("| member | stance | reason | when |", "|---|---|---|---|")
       for (const s of d.stances) lines.push(`| ${md(who(s.member, options))} | ${s.stance} | ${md(s.reason ?? "")} | ${iso(s.at)} |`)
+      lines.push("")
+    }
+    if (p.late.length > 0) {
+      lines.push("Heard after the decision was taken (made before the deadline, not counted):", "")
+      lines.push("| member | stance | reason | when |", "|---|---|---|---|")
+      for (const s of p.late) lines.push(`| ${md(who(s.member, options))} | ${s.stance} | ${md(s.reason ?? "")} | ${iso(s.at)} |`)
       lines.push("")
     }
   }

@@ -144,8 +144,13 @@ export type Proposal = {
   /** A proposal this one replaces when it passes. */
   readonly supersedes: string | null
   readonly versions: ReadonlyArray<Version>
-  /** Every stance event in fold order. */
+  /** Every stance event made while it was open, in fold order. */
   readonly stances: ReadonlyArray<Stance>
+  /**
+   * Stances heard late, in fold order: made before the deadline by members who had not seen
+   * the proposal end (a partition that healed after the close). They never count (G4).
+   */
+  readonly late: ReadonlyArray<Stance>
   readonly status: Status
   readonly decision: Decision | null
 }

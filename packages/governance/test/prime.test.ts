@@ -77,7 +77,7 @@ describe("the lot", () => {
     expect(term.seed).toBe(Bytes.toHex(Governance.Lot.seed(Bytes.fromHex(state.community)!, 1, values)))
   })
 
-  it("a reveal the draw did not have in its past does not count (withheld)", () => {
+  it("a reveal nobody else had seen before the cutoff does not count (withheld)", () => {
     const w = new World(people, { timeWitnesses: 1, primeSize: 2, primeTerm: DAY })
     for (const k of people) w.send(k, Governance.commit(Governance.Lot.anchor(secretOf(k), LAYERS)))
     w.send(alice, Governance.draw(0))
@@ -89,6 +89,26 @@ describe("the lot", () => {
     const r = w.replica()
     expect(tagOf(r, hidden)).toBe("Applied")
     expect(gov(r).terms["1"]!.withheld).toEqual([erin.id])
+  })
+
+  it("a reveal the community had seen before the cutoff counts even when the drawer leaves it out of its past", () => {
+    const w = new World(people, { timeWitnesses: 1, primeSize: 2, primeTerm: DAY })
+    for (const k of people) w.send(k, Governance.commit(Governance.Lot.anchor(secretOf(k), LAYERS)))
+    w.send(alice, Governance.draw(0))
+    for (const k of [alice, bob, carol, dave]) w.send(k, Governance.reveal(1, Governance.Lot.layer(secretOf(k), LAYERS, 1)))
+    const before = w.heads()
+    const seen = w.send(erin, Governance.reveal(1, Governance.Lot.layer(secretOf(erin), LAYERS, 1)))
+    w.tick(carol, T0 + 2 * HOUR) // carol builds on erin's reveal well before the cutoff
+    const tick = w.witness(T0 + DAY, [alice, bob], { parents: before })
+    const draw = w.send(bob, Governance.draw(1), { parents: [tick] })
+    for (const order of [w.events, [...w.events].reverse().sort((a, b) => (a === w.genesis ? -1 : b === w.genesis ? 1 : 0))]) {
+      const r = w.replica(order)
+      expect(r.outcome(draw.key)?._tag).toBe("Applied")
+      expect(tagOf(r, seen)).toBe("Applied")
+      const term = gov(r).terms["1"]!
+      expect(term.withheld).toEqual([])
+      expect(term.reveals.map((x) => x.member)).toContain(erin.id)
+    }
   })
 
   it("refuses reveals that are early, late, uncommitted, wrong or repeated", () => {
