@@ -1,36 +1,16 @@
-import { execFileSync } from "node:child_process"
-import { existsSync, readdirSync, readFileSync } from "node:fs"
+import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { pathToFileURL } from "node:url"
 import { beforeAll, describe, expect, it } from "vitest"
-
-const root = join(import.meta.dirname, "..")
-
-interface Entry {
-  readonly types: string
-  readonly import: string
-}
-
-const packages = readdirSync(join(root, "packages")).map((dir) => {
-  const manifest = JSON.parse(readFileSync(join(root, "packages", dir, "package.json"), "utf8")) as {
-    name: string
-    exports: Record<string, Entry | string>
-  }
-  return { dir: join(root, "packages", dir), manifest }
-})
+import { ensureBuilt, packages } from "./support/build.ts"
 
 /**
  * Every public entry point, imported from the built output (not from source), the way a
- * user's bundler or Node would load it. The build runs first when its output is missing
- * (CI builds right before the tests).
+ * user's bundler or Node would load it. The build runs first when its output is missing or
+ * stale (CI builds right before the tests).
  */
 describe("built entry points", () => {
-  beforeAll(() => {
-    const missing = packages.some(({ dir, manifest }) =>
-      Object.values(manifest.exports).some((e) => typeof e !== "string" && !existsSync(join(dir, e.import)))
-    )
-    if (missing) execFileSync("npx", ["-y", "pnpm@10", "build"], { cwd: root, stdio: "ignore" })
-  }, 300_000)
+  beforeAll(() => ensureBuilt(), 600_000)
 
   for (const { dir, manifest } of packages) {
     for (const [subpath, entry] of Object.entries(manifest.exports)) {

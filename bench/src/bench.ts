@@ -192,8 +192,10 @@ const sections = (s: Settings, history: History, best: string): ReadonlyArray<re
         `themselves (target for k = 1: ≤ 3 round trips and ≤ 2 KB). The detail gives the same with heads comparison turned off ` +
         `(reconciliation alone) and the size of a naive exchange of every id. *Full sync* sends a whole history to an empty ` +
         `replica (target ≤ 5% over the events' own bytes). *Relay* runs a relay in its own process on file storage with ` +
-        `concurrent WebSocket clients on loopback, each sending its events; it is then killed and restarted on the same folder, ` +
-        `and every acknowledged event must still be there (target: none lost).`
+        `concurrent WebSocket clients on loopback, each introducing its community and sending its events; it is then killed and ` +
+        `restarted on the same folder, and every acknowledged event must still be there (target: none lost). *Relay on SQLite* ` +
+        `runs the same right after with the relay on \`@affinity/storage-sqlite\` (its default store) and gives its rate as a ` +
+        `ratio of the file store's in that run (a comparison, not a target), with the same target on losses.`
     ],
     [
       "Governance",

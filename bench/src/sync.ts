@@ -5,7 +5,7 @@
  * @module
  */
 import { Sync } from "@affinity/core"
-import { measureRelay } from "@affinity/example-relay/bench"
+import { measureRelay, type RelayBenchResult } from "@affinity/example-relay/bench"
 import type { Target } from "./report.ts"
 
 /** One row of the sync section. */
@@ -55,12 +55,25 @@ export const measureSync = async (options: {
     target: { text: "≤ 5%", met: overhead <= 0.05 }
   })
   progress(`sync: relay with ${options.clients} clients…`)
-  const relay = await measureRelay({ clients: options.clients, events: options.perClient })
+  const relay = await measureRelay({ clients: options.clients, events: options.perClient, store: "fs" })
   rows.push({
     name: `Relay: ${options.clients} clients × ${count(options.perClient)} events`,
     result: `${count(Math.round(relay.eventsPerSecond))} events/s`,
     detail: `loopback WebSocket, relay in its own process on file storage; peak memory ${relay.peakRssMiB.toFixed(0)} MiB; ${count(relay.acknowledged)} acknowledged, ${relay.lost} lost after a kill and restart`,
     target: { text: "0 events lost", met: relay.lost === 0 }
   })
+  progress(`sync: relay on SQLite with ${options.clients} clients…`)
+  rows.push(relayOnSqlite(relay, await measureRelay({ clients: options.clients, events: options.perClient, store: "sqlite" })))
   return rows
 }
+
+/** The relay on SQLite beside the same run on the file store: its rate as a ratio of the file store's. */
+export const relayOnSqlite = (files: RelayBenchResult, sqlite: RelayBenchResult): SyncRow => ({
+  name: `Relay on SQLite: ${sqlite.clients} clients × ${count(sqlite.sent / sqlite.clients)} events`,
+  result: `${(sqlite.eventsPerSecond / files.eventsPerSecond).toFixed(2)}× the file store`,
+  detail:
+    `the row above with the relay on @affinity/storage-sqlite (its default store): ${count(Math.round(sqlite.eventsPerSecond))} events/s ` +
+    `against ${count(Math.round(files.eventsPerSecond))}; peak memory ${sqlite.peakRssMiB.toFixed(0)} MiB against ${files.peakRssMiB.toFixed(0)} MiB; ` +
+    `${count(sqlite.acknowledged)} acknowledged, ${sqlite.lost} lost after a kill and restart`,
+  target: { text: "0 events lost", met: sqlite.lost === 0 }
+})

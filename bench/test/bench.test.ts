@@ -50,6 +50,8 @@ it("pnpm bench --quick prints and writes every row", async () => {
     expect(written).toContain("1,500 events")
     // Ingest is held to the fastest verification of the run, raw primitive included.
     expect(report.rows.find((r) => r.name === "Ingest: node")!.detail).toMatch(/% of the fastest verify rate of this run \(/)
+    // The relay on SQLite is given as a ratio of the same run on the file store.
+    expect(report.rows.find((r) => r.name.startsWith("Relay on SQLite: "))!.result).toMatch(/^\d+\.\d\d× the file store$/)
     // Holding and releasing is held to receiving the same events on time, in the same run.
     expect(report.rows.find((r) => r.name === "Ingest: held ahead of the clock, then released")!.result).toMatch(/^\d+\.\d\d× on-time ingest$/)
     // Where ingest's CPU went, thread by thread (Linux's /proc tells it).

@@ -11,5 +11,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "es2023",
+  removeNodeProtocol: false,
   external: ["vitest"]
 })

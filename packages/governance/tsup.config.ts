@@ -6,5 +6,6 @@ export default defineConfig({
   dts: { compilerOptions: { composite: false, customConditions: [] } },
   sourcemap: true,
   clean: true,
-  target: "es2023"
+  target: "es2023",
+  removeNodeProtocol: false
 })

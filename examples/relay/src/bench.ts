@@ -1,11 +1,12 @@
 /**
  * Benchmark material: a relay in a child process (so its memory is its own), many clients
  * on loopback, each sending its own events at once. Measures how fast the relay takes
- * them, its peak memory, and, after a `SIGKILL` and a restart, how many it lost.
+ * them, its peak memory, and, after a `SIGKILL` and a restart, how many it lost. Each
+ * client introduces its community with a signed introduction, so the relay keeps it.
  *
  * ```sh
- * node --conditions=@affinity/source examples/relay/src/bench.ts            # 50 clients × 1,000 events
- * node --conditions=@affinity/source examples/relay/src/bench.ts 10 200     # smaller
+ * node --conditions=@affinity/source examples/relay/src/bench.ts              # 50 clients × 1,000 events, SQLite
+ * node --conditions=@affinity/source examples/relay/src/bench.ts 10 200 fs    # smaller, on the file store
  * ```
  *
  * @module
@@ -14,9 +15,10 @@ import { type ChildProcess, fork } from "node:child_process"
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Bytes, Community, Crypto, Event, Hash, Storage } from "@affinity/core"
+import { Bytes, Community, Crypto, Event, Hash, type Keys, Storage } from "@affinity/core"
 import { connect } from "@affinity/sync-websocket"
 import { Effect, Layer } from "effect"
+import * as Introduction from "./Introduction.ts"
 import { Sync, type SyncHub } from "./sync.ts"
 
 /** What {@link measureRelay} runs. */
@@ -29,10 +31,13 @@ export interface RelayBenchOptions {
   readonly perCommunity?: number
   /** Also wait until every client holds every event of its community (default true). */
   readonly fanOut?: boolean
+  /** The relay's store (default `"sqlite"`, the relay's own default). */
+  readonly store?: "sqlite" | "fs"
 }
 
 /** What {@link measureRelay} finds. */
 export interface RelayBenchResult {
+  readonly store: "sqlite" | "fs"
   readonly clients: number
   readonly communities: number
   /** Events the clients sent (genesis events not counted). */
@@ -58,8 +63,8 @@ interface Stats {
   readonly counts: Record<string, number>
 }
 
-const startChild = async (data: string): Promise<{ child: ChildProcess; url: string }> => {
-  const child = fork(new URL("./main.ts", import.meta.url).pathname, ["--port", "0", "--data", data, "--quiet", "--ipc"], {
+const startChild = async (data: string, store: "sqlite" | "fs"): Promise<{ child: ChildProcess; url: string }> => {
+  const child = fork(new URL("./main.ts", import.meta.url).pathname, ["--port", "0", "--data", data, "--store", store, "--quiet", "--ipc"], {
     execArgv: ["--conditions=@affinity/source"],
     stdio: ["ignore", "ignore", "inherit", "ipc"]
   })
@@ -92,6 +97,7 @@ const stop = (child: ChildProcess, signal: NodeJS.Signals) =>
 const history = async (crypto: Crypto.CryptoShape, community: number, founders: number, n: number) => {
   const secrets = Array.from({ length: founders }, (_, i) => Hash.sha256(Bytes.utf8(`affinity/relay-bench/${community}/${i}`)))
   const keys = await Promise.all(secrets.map((s) => Effect.runPromise(crypto.publicKey(s))))
+  const devices: Array<Keys.DeviceKey> = secrets.map((secret, i) => ({ secret, publicKey: keys[i]!, id: Bytes.toHex(keys[i]!) }))
   const sign = async (i: number, draft: Omit<Event.Draft, "author">) => {
     const prepared = Event.prepare({ ...draft, author: keys[i]! })
     if (!prepared.ok) throw new Error(prepared.error.message)
@@ -119,7 +125,7 @@ const history = async (crypto: Crypto.CryptoShape, community: number, founders: 
     }
     chains.push(chain)
   }
-  return { genesis: genesis.bytes, id: Bytes.toHex(genesis.id), chains }
+  return { genesis: genesis.bytes, id: Bytes.toHex(genesis.id), chains, devices }
 }
 
 /** Run the relay benchmark (see the module documentation). */
@@ -133,25 +139,32 @@ export const measureRelay = async (options: RelayBenchOptions = {}): Promise<Rel
   for (let c = 0; c < communities; c++) histories.push(await history(crypto, c, Math.min(per, clients - c * per), n))
 
   // Each client opens its community from memory holding the genesis and its own events.
-  const members: Array<{ community: Community.Community; hub: SyncHub; total: number }> = []
+  const store = options.store ?? "sqlite"
+  const members: Array<{ community: Community.Community; hub: SyncHub; total: number; device: Keys.DeviceKey }> = []
   for (const h of histories) {
-    for (const chain of h.chains) {
-      const store = Storage.makeMemory()
-      await Effect.runPromise(store.append(h.id, [h.genesis, ...chain]))
-      const layer = Layer.mergeAll(Layer.succeed(Crypto.Crypto, crypto), Layer.succeed(Storage.Storage, store))
+    for (const [i, chain] of h.chains.entries()) {
+      const memory = Storage.makeMemory()
+      await Effect.runPromise(memory.append(h.id, [h.genesis, ...chain]))
+      const layer = Layer.mergeAll(Layer.succeed(Crypto.Crypto, crypto), Layer.succeed(Storage.Storage, memory))
       const community = await Effect.runPromise(Effect.provide(Community.open(h.id), layer))
       const hub = Sync.makeHub()
       hub.add(community)
-      members.push({ community, hub, total: 1 + h.chains.length * n })
+      members.push({ community, hub, total: 1 + h.chains.length * n, device: h.devices[i]! })
     }
   }
 
   const data = await mkdtemp(join(tmpdir(), "affinity-relay-bench-"))
-  let relay = await startChild(data)
+  let relay = await startChild(data, store)
   try {
     const expected = new Map(histories.map((h) => [h.id, 1 + h.chains.length * n]))
+    // Each founder introduces its community, signed before the clock starts.
+    const introduce = (m: (typeof members)[number]) =>
+      Effect.runPromise(Effect.provideService(Introduction.sign(m.device, m.community.id), Crypto.Crypto, crypto))
+    const introductions = await Promise.all(members.map(introduce))
     const started = performance.now()
-    const peers = await Promise.all(members.map(async (m) => m.hub.connect(await connect(relay.url))))
+    const peers = await Promise.all(
+      members.map(async (m, i) => m.hub.connect(await connect(Introduction.url(relay.url, [introductions[i]!]))))
+    )
     const closedEarly: Array<string> = []
     for (const p of peers) void p.closed.then((r) => closedEarly.push(`${r.by} ${r.reason}: ${r.message}`))
     let stats = await statsOf(relay.child)
@@ -177,12 +190,13 @@ export const measureRelay = async (options: RelayBenchOptions = {}): Promise<Rel
     for (const m of members) await m.hub.close()
     // Pull the plug, start again on the same folder, and count what is there.
     await stop(relay.child, "SIGKILL")
-    relay = await startChild(data)
+    relay = await startChild(data, store)
     const after = await statsOf(relay.child)
     let lost = 0
     for (const [id, total] of expected) lost += Math.max(0, total - (after.counts[id] ?? 0))
     const sent = clients * n
     return {
+      store,
       clients,
       communities,
       sent,
@@ -201,7 +215,8 @@ export const measureRelay = async (options: RelayBenchOptions = {}): Promise<Rel
 }
 
 if (import.meta.main) {
-  const [clients, events] = process.argv.slice(2).map(Number)
-  const r = await measureRelay({ ...(clients ? { clients } : {}), ...(events ? { events } : {}) })
+  const [clients, events] = process.argv.slice(2, 4).map(Number)
+  const store = process.argv[4] === "fs" ? "fs" : "sqlite"
+  const r = await measureRelay({ ...(clients ? { clients } : {}), ...(events ? { events } : {}), store })
   console.log(JSON.stringify(r, null, 2))
 }

@@ -1,11 +1,14 @@
 /**
- * `@affinity/example-relay`: a relay that stores and forwards events for any number of
- * communities, with no power in any of them. Start it with `pnpm --filter
- * @affinity/example-relay start -- --port 8787 --data ./relay-data`, or from code with
- * {@link startRelay}; {@link startDemoRelay} runs one on loopback in a temporary folder.
+ * `@affinity/example-relay`: a relay that stores and forwards events for the communities
+ * its operator allows or members introduce, with no power in any of them. Start it with
+ * `pnpm --filter @affinity/example-relay start -- --port 8787 --data ./relay-data`, or from
+ * code with {@link startRelay}; {@link startDemoRelay} runs one on loopback in a temporary
+ * folder. Members introduce a community with a signed request ({@link Introduction}).
  *
  * @module
  */
 export { startRelay, type Relay, type RelayOptions } from "./relay.ts"
 export { startDemoRelay, type DemoRelay } from "./demo.ts"
+export * as Admission from "./Admission.ts"
+export * as Introduction from "./Introduction.ts"
 export { Sync } from "./sync.ts"

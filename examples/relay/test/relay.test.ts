@@ -1,66 +1,14 @@
 import { fork, type ChildProcess } from "node:child_process"
-import { mkdtemp, rm } from "node:fs/promises"
-import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Effect, Layer } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import WebSocket from "ws"
-import { Bytes, Cbor, Community, Crypto, Event, Keys, Storage } from "@affinity/core"
-import * as StorageFs from "@affinity/storage-fs"
+import { Bytes, Cbor, Community, Event } from "@affinity/core"
 import { connect } from "@affinity/sync-websocket"
 import { fromWs } from "@affinity/sync-websocket/server"
 import { startDemoRelay, startRelay, Sync } from "../src/index.ts"
+import { founding, introducing, memory, removeTemporaries, run, sameLog, tempDir, ticks, until } from "./support/members.ts"
 
-const crypto = await Crypto.makeBest()
-const memory = () => Layer.mergeAll(Layer.succeed(Crypto.Crypto, crypto), Layer.succeed(Storage.Storage, Storage.makeMemory()))
-type L = ReturnType<typeof memory>
-const run = <A, E>(effect: Effect.Effect<A, E, Crypto.Crypto | Storage.Storage>, layer: L) => Effect.runPromise(Effect.provide(effect, layer))
-const keyOf = (n: number) => Effect.runPromise(Effect.provide(Keys.fromSecret(new Uint8Array(32).fill(n)), Layer.succeed(Crypto.Crypto, crypto)))
-
-const roots: Array<string> = []
-const tempDir = async () => {
-  const d = await mkdtemp(join(tmpdir(), "affinity-relay-test-"))
-  roots.push(d)
-  return d
-}
-afterAll(async () => {
-  for (const d of roots) await rm(d, { recursive: true, force: true })
-})
-
-/** Poll (bounded) until `check` holds. */
-const until = async (check: () => boolean, what: string, rounds = 2_000) => {
-  for (let i = 0; i < rounds && !check(); i++) await new Promise((r) => setTimeout(r, 5))
-  if (!check()) throw new Error(`gave up waiting: ${what}`)
-}
-
-/** A member: a community replica in memory, a hub, and the key it signs with. */
-const member = async (community: Community.Community, layer: L, key: Keys.DeviceKey) => {
-  const hub = Sync.makeHub()
-  hub.add(community)
-  return { community, layer, key, hub }
-}
-
-const founding = async () => {
-  const [alice, bob, carol] = await Promise.all([keyOf(1), keyOf(2), keyOf(3)])
-  const la = memory()
-  const c = await run(Community.create({ name: "Relayed", author: alice, founders: [bob.publicKey, carol.publicKey] }), la)
-  const genesis = c.export()[0]!
-  const lb = memory()
-  const lc = memory()
-  return {
-    genesis,
-    alice: await member(c, la, alice),
-    bob: await member(await run(Community.join(genesis), lb), lb, bob),
-    carol: await member(await run(Community.join(genesis), lc), lc, carol)
-  }
-}
-
-const ticks = async (m: Awaited<ReturnType<typeof member>>, n: number) => {
-  for (let i = 0; i < n; i++) await run(m.community.append(m.key, "core", "tick", {}), m.layer)
-}
-
-const sameLog = (...cs: Array<Community.Community>) =>
-  cs.every((c) => c.replica.log.heads().join() === cs[0]!.replica.log.heads().join() && c.replica.stateHashHex() === cs[0]!.replica.stateHashHex())
+afterAll(removeTemporaries)
 
 describe("the relay", () => {
   it("stores and forwards between members that never meet, and signs nothing", async () => {
@@ -77,6 +25,8 @@ describe("the relay", () => {
     )
     const held = relay.relay.hub.community(alice.community.id)!
     expect(held.replica.log.size).toBe(21)
+    // Nobody introduced it: served from memory.
+    expect(relay.relay.standing(alice.community.id)).toBe("memory")
     expect(held.replica.stateHashHex()).toBe(alice.community.replica.stateHashHex())
     // Every stored event is signed by a member's key: the relay has none.
     const authors = new Set(held.export().map((b) => { const d = Event.decode(b); return d.ok ? Bytes.toHex(d.event.header.author) : "?" }))
@@ -85,17 +35,19 @@ describe("the relay", () => {
     await relay.stop()
   })
 
-  it("keeps communities on disk: a restart reopens them", async () => {
+  it.each(["sqlite", "fs"] as const)("keeps a community a founder introduces: a restart reopens it (%s store)", async (store) => {
     const data = await tempDir()
-    const first = await startRelay({ port: 0, data })
+    const first = await startRelay({ port: 0, data, store })
     const { alice, bob } = await founding()
     await ticks(alice, 30)
-    alice.hub.connect(await connect(first.url))
+    alice.hub.connect(await connect(await introducing(first.url, alice.key, alice.community.id)))
     await until(() => first.counts().get(alice.community.id) === 31, "relay holds everything")
+    await until(() => first.standing(alice.community.id) === "introduced", "relay keeps it")
     await alice.hub.close()
     await first.stop()
-    const second = await startRelay({ port: 0, data })
+    const second = await startRelay({ port: 0, data, store })
     expect(second.counts().get(alice.community.id)).toBe(31)
+    expect(second.standing(alice.community.id)).toBe("introduced")
     bob.hub.connect(await connect(second.url))
     await until(() => sameLog(alice.community, bob.community), "a new member catches up from the restarted relay")
     await bob.hub.close()
@@ -127,7 +79,7 @@ describe("the relay", () => {
     const hub = Sync.makeHub()
     hub.add(bulk)
     const one = await start()
-    const peer = hub.connect(await connect(one.url))
+    const peer = hub.connect(await connect(await introducing(one.url, alice.key, bulk.id)))
     await until(() => peer.stats.eventsAcked >= 1, "some events acknowledged", 4_000)
     one.child.kill("SIGKILL")
     const acked = peer.stats.eventsAcked
@@ -138,7 +90,7 @@ describe("the relay", () => {
     const stored = (await stats(two.child))[bulk.id] ?? 0
     // Every acknowledged event (the genesis among them) survived the kill.
     expect(stored).toBeGreaterThanOrEqual(acked)
-    const again = hub.connect(await connect(two.url))
+    const again = hub.connect(await connect(await introducing(two.url, alice.key, bulk.id)))
     await until(() => again.synced(bulk.id), "the rest arrives after the restart", 4_000)
     expect((await stats(two.child))[bulk.id]).toBe(3001)
     await hub.close()

@@ -82,10 +82,11 @@ export interface HubOptions {
   readonly announce?: boolean
   /**
    * Called when a peer opens a community this hub does not carry, with its genesis
-   * (which the hub asks the peer for). Return the community to start carrying it, or
-   * `undefined` to decline. Without it, unknown communities are declined.
+   * (which the hub asks the peer for) and the peer that sent it. Return the community to
+   * start carrying it, or `undefined` or a {@link Declined} to decline (the peer is told
+   * the declined message). Without it, unknown communities are declined.
    */
-  readonly learn?: (genesis: Uint8Array) => Promise<Community | undefined>
+  readonly learn?: (genesis: Uint8Array, peer: Peer) => Promise<Community | Declined | undefined>
   /**
    * Whether a side that holds all of the peer's heads sends the difference at once instead
    * of reconciling (default `true`; turn off only to measure reconciliation alone).
@@ -103,6 +104,12 @@ export interface HubOptions {
    * Verification is CPU-bound: more at once only holds more frames in memory.
    */
   readonly concurrentBatches?: number
+}
+
+/** A `learn` hook's refusal to carry a community, with a reason the peer is told in its `unknown`. */
+export interface Declined {
+  readonly _tag: "Declined"
+  readonly message: string
 }
 
 /** Counters of one peer, for diagnostics and benchmarks. */
@@ -245,7 +252,7 @@ export const makeHub = (options: HubOptions = {}): Hub => {
   const slots = new Map<string, Slot>()
   const peers = new Set<PeerState>()
   const active = new Set<Promise<unknown>>()
-  const learning = new Map<string, Promise<Slot | undefined>>()
+  const learning = new Map<string, Promise<Slot | Declined | undefined>>()
   let nextPeer = 1
   let closed = false
 
@@ -349,7 +356,7 @@ export const makeHub = (options: HubOptions = {}): Hub => {
   }
 
   /** Learn a community from its genesis, once even when several peers offer it. */
-  const learn = (id: string, genesis: Uint8Array): Promise<Slot | undefined> => {
+  const learn = (id: string, genesis: Uint8Array, peer: Peer): Promise<Slot | Declined | undefined> => {
     const existing = slots.get(id)
     if (existing) return Promise.resolve(existing)
     let p = learning.get(id)
@@ -358,8 +365,9 @@ export const makeHub = (options: HubOptions = {}): Hub => {
       p = track(
         (async () => {
           if (!learnFn || closed) return undefined
-          const community = await learnFn(genesis).catch(() => undefined)
-          if (!community || community.id !== id) return undefined
+          const community = await learnFn(genesis, peer).catch(() => undefined)
+          if (!community || "_tag" in community) return community
+          if (community.id !== id) return undefined
           return addSlot(community)
         })()
       )
@@ -916,10 +924,11 @@ export const makeHub = (options: HubOptions = {}): Hub => {
         const first = events[0]!
         const d = Event.decode(first)
         if (!d.ok || d.event.key !== id) return this.done(m.seq, frameBytes)
-        const slot = await learn(id, first)
-        if (!slot) {
+        const slot = await learn(id, first, this)
+        if (!slot || "_tag" in slot) {
           s.learning = false
-          this.send({ _tag: "Unknown", community: m.community, message: `this peer declined community ${id}` })
+          const message = slot?.message ?? `this peer declined community ${id}`
+          this.send({ _tag: "Unknown", community: m.community, message: message.slice(0, Message.MessageLimits.maxText) })
           return this.done(m.seq, frameBytes)
         }
         s = this.session(id, slot)

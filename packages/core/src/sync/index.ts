@@ -11,6 +11,8 @@
  *
  * @module
  */
+import type * as Transport from "./Connection.ts"
+
 export * as Connection from "./Connection.ts"
 export * as Hub from "./Hub.ts"
 export * as Limits from "./Limits.ts"
@@ -19,6 +21,10 @@ export * as Memory from "./Memory.ts"
 export * as Message from "./Message.ts"
 export * as Reconcile from "./Reconcile.ts"
 export { makeHub, VERSIONS } from "./Hub.ts"
-export type { Hub as SyncHub, HubOptions, Peer, PeerStats } from "./Hub.ts"
-export type { CloseReason, Reason } from "./Connection.ts"
+export type { Declined, Hub as SyncHub, HubOptions, Peer, PeerStats } from "./Hub.ts"
 export type { Clock, DisconnectReason } from "./Limits.ts"
+
+/** How a connection ended, as seen from one side: {@link Connection.CloseReason}. */
+export type CloseReason = Transport.CloseReason
+/** A reason to close a connection: {@link Connection.Reason}. */
+export type Reason = Transport.Reason

@@ -1,0 +1,321 @@
+/**
+ * Governance records in plain words for people, and as JSON for scripts: proposals,
+ * stances with their reasons, decisions and what became of their actions, working groups.
+ * People see names and dates; only JSON carries ids (hex) and ISO dates.
+ *
+ * @module
+ */
+import { Bytes, type Cbor } from "@affinity/core"
+import * as Governance from "@affinity/governance"
+import * as CommunityTime from "./CommunityTime.ts"
+import type { Json } from "./Context.ts"
+import * as Dates from "./Dates.ts"
+import * as Explain from "./Explain.ts"
+import * as Lookup from "./Lookup.ts"
+import * as Names from "./Names.ts"
+import * as Reads from "./Reads.ts"
+import type { Room } from "./Session.ts"
+
+/** A stance as a person says it: `agrees`, `stands aside`, `objects`, `blocks`. */
+export const stanceWord = (kind: Governance.StanceKind): string =>
+  kind === "agree" ? "agrees" : kind === "abstain" ? "stands aside" : kind === "object" ? "objects" : "blocks"
+
+/** A stance said of someone, before the proposal: `agrees with`, `stands aside on`, `objects to`, `blocks`. */
+export const stanceOn = (kind: Governance.StanceKind): string =>
+  kind === "agree" ? "agrees with" : kind === "abstain" ? "stands aside on" : kind === "object" ? "objects to" : "blocks"
+
+/** A stance as one says it of oneself: `agree`, `stand aside`, `object`, `block`. */
+export const stanceVerb = (kind: Governance.StanceKind): string => (kind === "abstain" ? "stand aside" : kind)
+
+/** A stance in the past: `agreed`, `stood aside`, `objected`, `blocked`. */
+export const stancePast = (kind: Governance.StanceKind): string =>
+  kind === "agree" ? "agreed" : kind === "abstain" ? "stood aside" : kind === "object" ? "objected" : "blocked"
+
+/** The text with its first letter in upper case. */
+export const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1)
+
+/** How a process decides, in a sentence. */
+export const processText = (process: Governance.Process, quorumPercent: number): string =>
+  process === "consensus"
+    ? `consensus: it passes when at least ${quorumPercent}% of the members take a stance, at least one agrees and nobody blocks`
+    : process === "consent"
+      ? "consent: it passes unless someone objects or blocks; silence is consent"
+      : "poll: it records where people stand and decides nothing"
+
+/** Who decides a proposal, in words. */
+export const decidedBy = (room: Room, scope: Governance.Scope): string =>
+  scope._tag === "Community"
+    ? "the community"
+    : scope._tag === "Prime"
+      ? `the ${scope.module} prime group`
+      : `working group “${Governance.Records.group(room.gov(), scope.group)?.name ?? "unknown"}”`
+
+const isMap = (v: Cbor.Value): v is { readonly [key: string]: Cbor.Value } =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array)
+
+const hexOf = (v: Cbor.Value | undefined): string | undefined => (v instanceof Uint8Array ? Bytes.toHex(v) : undefined)
+
+/** What an action does, in words. */
+export const actionText = (room: Room, action: Governance.Action): string => {
+  const body = isMap(action.body) ? action.body : {}
+  const who = (v: Cbor.Value | undefined) => {
+    const id = hexOf(v)
+    return id === undefined ? "someone" : room.nameOf(id)
+  }
+  switch (`${action.module}/${action.type}`) {
+    case "core/member.admit":
+      return `admit ${who(body["identity"])} as a full member`
+    case "core/member.remove":
+      return `remove ${who(body["identity"])} from the community (“${String(body["reason"] ?? "")}”)`
+    case "governance/group.create": {
+      const members = Array.isArray(body["members"]) ? (body["members"] as ReadonlyArray<Cbor.Value>).map(who) : []
+      const mandate = Array.isArray(body["mandate"]) ? (body["mandate"] as ReadonlyArray<Cbor.Value>).map(String) : []
+      const expiry = typeof body["expiry"] === "number" ? `, until ${room.date(body["expiry"])}` : ""
+      return `create the working group “${String(body["name"] ?? "")}” (members: ${Names.list(members)}; may decide: ${mandate.length === 0 ? "nothing on its own" : mandate.join(", ")}${expiry})`
+    }
+    case "governance/group.disband":
+      return `disband working group “${Governance.Records.group(room.gov(), hexOf(body["group"]) ?? "")?.name ?? "unknown"}”`
+    default:
+      return `${action.module}/${action.type}`
+  }
+}
+
+/** Whether a decision's action applied: `"applied"`, `"failed"` with why, or `"none"`. */
+export const actionResult = (room: Room, d: Governance.Decision): { readonly result: "applied" | "failed" | "none" | "unknown"; readonly why?: string } => {
+  if (d.action === null || d.actionEvent === null) return { result: "none" }
+  const o = Reads.outcome(room.handle, d.actionEvent)
+  if (!o) return { result: "unknown" }
+  if (o._tag === "Rejected") return { result: "failed", why: Explain.actionFailure(o.reason) }
+  const a = o.actions.find((x) => x.module === d.action!.module && x.type === d.action!.type)
+  if (!a) return { result: "unknown" }
+  return a._tag === "Applied" ? { result: "applied" } : { result: "failed", why: Explain.actionFailure(a.reason) }
+}
+
+const quorumNeeded = (percent: number, n: number) => Math.max(1, Math.ceil((percent * n) / 100))
+
+const withReasons = (room: Room, stances: ReadonlyArray<Governance.Stance>) =>
+  Names.list(stances.map((s) => `${room.nameOf(s.member)}${s.reason ? ` (“${s.reason}”)` : ""}`))
+
+/** End a sentence with a full stop, unless it ends with one already (inside a closing quote too). */
+export const sentence = (text: string): string => (/[.!?]”?$/.test(text) ? text : `${text}.`)
+
+/** How a proposal ended, as the start of a sentence: `Passed`, `Did not pass`, `Recorded`, `Withdrawn`, `Replaced`. */
+export const outcomeWord = (outcome: Governance.OutcomeKind): string =>
+  outcome === "passed" ? "Passed" : outcome === "failed" ? "Did not pass" : outcome === "recorded" ? "Recorded" : outcome === "withdrawn" ? "Withdrawn" : "Replaced"
+
+/** Why a proposal ended as it did, in words, with names. */
+export const outcomeText = (room: Room, p: Governance.Proposal, d: Governance.Decision): string => {
+  const t = d.tally
+  const took = t.agree + t.abstain + t.object + t.block
+  const parts = [
+    [t.agree, "agreed"],
+    [t.abstain, "stood aside"],
+    [t.object, "objected"],
+    [t.block, "blocked"],
+    [t.silent, "said nothing"]
+  ] as const
+  const counts = parts.filter(([k]) => k > 0).map(([k, what]) => `${k} ${what}`).join(", ") || "nobody took a stance"
+  switch (d.rule) {
+    case "ConsensusReached":
+      return `consensus reached: ${took} of ${d.deciders} members took part; ${counts}`
+    case "NoQuorum": {
+      const needed = quorumNeeded(room.core().community.params.quorumPercent, d.deciders)
+      return `no quorum: ${took} of ${d.deciders} members took part and ${needed} ${needed === 1 ? "was" : "were"} needed`
+    }
+    case "Blocked":
+      return `blocked by ${withReasons(room, d.stances.filter((s) => s.stance === "block"))}`
+    case "NoAgreement":
+      return `nobody agreed (${counts})`
+    case "ConsentGiven":
+      return `consent given: nobody objected or blocked (${counts})`
+    case "Objected":
+      return `${withReasons(room, d.stances.filter((s) => s.stance === "object" || s.stance === "block"))} objected`
+    case "PollRecorded":
+      return `poll recorded: ${counts}`
+    case "AllSeatsAgreed":
+      return `every one of the ${d.seats.length} seated members agreed`
+    case "SeatMissingAgreement": {
+      const missing = d.seats.filter((m) => !d.stances.some((s) => s.member === m && s.stance === "agree"))
+      return `a prime group decides only when every seat agrees, and ${Names.list(missing.map(room.nameOf))} did not`
+    }
+    case "PrimeShortOfSeats":
+      return "the prime group had seats empty, so it could not decide; the community decides instead"
+    case "GroupGone":
+      return "the working group was disbanded or had expired, so it could no longer decide"
+    case "OutsideMandate":
+      return "the action is outside the working group's mandate"
+    case "NoDecidingMembers":
+      return "nobody was able to decide"
+    case "Withdrawn":
+      return d.reason.startsWith("withdrawn by the proposer: ")
+        ? `withdrawn by ${room.nameOf(p.proposer)}: “${d.reason.slice("withdrawn by the proposer: ".length)}”`
+        : `withdrawn by ${room.nameOf(p.proposer)}`
+    case "Superseded": {
+      const by = Governance.Records.proposals(room.gov()).find((q) => q.decision?.key === d.key && q.id !== p.id)
+      return by ? `replaced by proposal ${Lookup.numberOf(room.gov(), by.id)} (“${by.title}”), which passed` : "replaced by a proposal that passed"
+    }
+  }
+}
+
+/** A member for JSON: id (hex), label, and the name given on this device (or `null`). */
+export type MemberJson = { readonly id: string; readonly label: string; readonly name: string | null }
+
+/** A member for JSON (see {@link MemberJson}). */
+export const memberJson = (room: Room, identity: string): MemberJson => ({
+  id: identity,
+  label: Names.label(identity),
+  name: room.settings.names[identity] ?? null
+})
+
+/** A CBOR value as JSON: byte strings as hex. */
+export const cborJson = (v: Cbor.Value): Json => {
+  if (v instanceof Uint8Array) return Bytes.toHex(v)
+  if (Array.isArray(v)) return (v as ReadonlyArray<Cbor.Value>).map(cborJson)
+  if (isMap(v)) {
+    const out: Record<string, Json> = {}
+    for (const k of Object.keys(v).sort()) out[k] = cborJson(v[k]!)
+    return out
+  }
+  return v as Json
+}
+
+const scopeJson = (room: Room, scope: Governance.Scope): Json =>
+  scope._tag === "Community"
+    ? { kind: "community" }
+    : scope._tag === "Prime"
+      ? { kind: "prime", module: scope.module }
+      : { kind: "group", id: scope.group, name: Governance.Records.group(room.gov(), scope.group)?.name ?? null }
+
+const stanceJson = (room: Room, s: Governance.Stance): Json => ({
+  member: memberJson(room, s.member),
+  stance: s.stance,
+  reason: s.reason,
+  at: Dates.iso(s.at),
+  version: s.version,
+  event: s.key
+})
+
+const actionJson = (a: Governance.Action | null): Json => (a === null ? null : { module: a.module, type: a.type, body: cborJson(a.body) })
+
+/** A decision for JSON. */
+export const decisionJson = (room: Room, p: Governance.Proposal, d: Governance.Decision): Json => {
+  const r = actionResult(room, d)
+  return {
+    outcome: d.outcome,
+    rule: d.rule,
+    reason: outcomeText(room, p, d),
+    at: Dates.iso(d.at),
+    by: memberJson(room, d.by),
+    event: d.key,
+    version: d.version,
+    text: d.text,
+    action: actionJson(d.action),
+    actionResult: r.result,
+    actionFailure: r.why ?? null,
+    tally: { ...d.tally },
+    deciders: d.deciders,
+    seats: d.seats.map((m) => memberJson(room, m)),
+    stances: d.stances.map((s) => stanceJson(room, s))
+  }
+}
+
+/** A proposal for JSON: its current version, its current stances, and its decision once it ended. */
+export const proposalJson = (room: Room, p: Governance.Proposal): Json => {
+  const v = p.versions[p.versions.length - 1]!
+  return {
+    number: Lookup.numberOf(room.gov(), p.id),
+    id: p.id,
+    title: p.title,
+    text: v.text,
+    process: p.process,
+    decidedBy: scopeJson(room, p.scope),
+    proposer: memberJson(room, p.proposer),
+    opened: Dates.iso(p.opened),
+    deadline: Dates.iso(p.deadline),
+    status: p.status,
+    version: p.versions.length - 1,
+    action: actionJson(v.action),
+    supersedes: p.supersedes,
+    stances: Governance.Records.stances(room.gov(), p.id).map((s) => stanceJson(room, s)),
+    decision: p.decision ? decisionJson(room, p, p.decision) : null
+  }
+}
+
+/** A proposal's one-line summary: `2. Admit Bo — open until …` */
+export const proposalLine = (room: Room, p: Governance.Proposal): string => {
+  const n = Lookup.numberOf(room.gov(), p.id)
+  const d = p.decision
+  const state =
+    p.status === "open"
+      ? p.deadline <= room.communityTime()
+        ? `deadline passed on ${room.date(p.deadline)}: ready to close`
+        : `open until ${room.when(p.deadline)}`
+      : `${p.status} on ${room.date(d?.at ?? p.deadline)}`
+  return `${n}. ${p.title} — ${state}`
+}
+
+/** Print a proposal in full, for people. */
+export const printProposal = (room: Room, p: Governance.Proposal): void => {
+  const say = room.ctx.say
+  const gov = room.gov()
+  const v = p.versions[p.versions.length - 1]!
+  const quorum = room.core().community.params.quorumPercent
+  say(`Proposal ${Lookup.numberOf(gov, p.id)}: ${p.title}`)
+  say(`  Proposed by ${room.nameOf(p.proposer)} on ${room.date(p.opened)}.`)
+  say(`  ${capitalized(decidedBy(room, p.scope))} decides by ${processText(p.process, quorum)}.`)
+  if (p.supersedes !== null) {
+    const old = Governance.Records.proposal(gov, p.supersedes)
+    if (old) say(`  If it passes, it replaces proposal ${Lookup.numberOf(gov, old.id)} (“${old.title}”).`)
+  }
+  const d = p.decision
+  const version = d ? d.version : p.versions.length - 1
+  const text = d ? d.text : v.text
+  const action = d ? d.action : v.action
+  if (action && !d) say(`  If it passes: ${actionText(room, action)}.`)
+  if (action && d && d.outcome !== "passed") say(`  It would have carried out: ${actionText(room, action)}.`)
+  if (version > 0) say(`  The text was amended ${version === 1 ? "once" : `${version} times`}; stances on earlier versions no longer count.`)
+  if (text !== "") {
+    say("")
+    for (const line of text.split("\n")) say(`    ${line}`)
+  }
+  say("")
+  if (!d) {
+    const ct = room.communityTime()
+    say(
+      p.deadline <= ct
+        ? `  The deadline (${room.date(p.deadline)}) has passed: anyone can close it now (\`affinity close ${Lookup.numberOf(gov, p.id)}\`).`
+        : p.deadline <= room.ctx.now()
+          ? `  Its deadline (${room.date(p.deadline)}) has passed on your clock but not yet in community time, which ${CommunityTime.whoMovesTime(room.core())}; \`affinity sync\` adds your clock's witness.`
+          : `  Open until ${room.when(p.deadline)} in community time; stances can change until then.`
+    )
+    const stances = Governance.Records.stances(gov, p.id)
+    if (stances.length === 0) say("  Nobody has taken a stance yet.")
+    else {
+      say("  Stances so far:")
+      for (const s of stances) say(`    ${room.nameOf(s.member)} ${stanceWord(s.stance)}${s.reason ? `: “${s.reason}”` : ""} (${room.date(s.at)})`)
+    }
+    if (p.scope._tag === "Community" && stances.length > 0) {
+      const taken = stances.map((s) => s.member)
+      const waiting = Object.entries(room.core().identities)
+        .filter(([id, i]) => i.status === "full" && !taken.includes(id))
+        .map(([id]) => room.nameOf(id))
+      if (waiting.length > 0) say(`  No stance yet from: ${Names.list(waiting)}.`)
+    }
+    return
+  }
+  say(`  ${outcomeWord(d.outcome)} on ${room.date(d.at)}: ${sentence(outcomeText(room, p, d))}`)
+  if (d.outcome === "passed" && d.action) {
+    const r = actionResult(room, d)
+    say(
+      r.result === "applied"
+        ? `  Done: ${actionText(room, d.action)}.`
+        : r.result === "failed"
+          ? `  The decision stands, but its action could not be carried out: ${r.why ?? "unknown reason"}.`
+          : "  Whether its action was carried out is not known on this device."
+    )
+  }
+  if (d.stances.length > 0) {
+    say("  Stances that counted:")
+    for (const s of d.stances) say(`    ${room.nameOf(s.member)} ${stancePast(s.stance)}${s.reason ? `: “${s.reason}”` : ""} (${room.date(s.at)})`)
+  }
+}
