@@ -12,7 +12,10 @@
  * - {@link skipBrowserTests} is true when `AFFINITY_SKIP_BROWSER=1`.
  *
  * Playwright's own browser downloads are never used: `playwright-core` installs no browser.
- * `AFFINITY_CHROMIUM` names another Chromium executable (a machine that is not Debian).
+ * `AFFINITY_CHROMIUM` names another Chromium executable (a machine that is not Debian). When
+ * neither is there, or `AFFINITY_CHROMIUM=registry`, the Chromium that the
+ * `@sparticuz/chromium` package ships inside its npm tarball is unpacked to the temporary
+ * directory and used instead (Linux x64; nothing is downloaded at install).
  *
  * ```ts
  * import { launchChromium, serveDirectory, skipBrowserTests } from "@affinity/test-chromium"
@@ -41,6 +44,7 @@ import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
 import { extname, join, resolve, sep } from "node:path"
+import { fileURLToPath } from "node:url"
 import { build } from "esbuild"
 import { type Browser, chromium, type BrowserContext, type Page } from "playwright-core"
 
@@ -66,6 +70,28 @@ export const skipBrowserTests: boolean = process.env["AFFINITY_SKIP_BROWSER"] ==
 /** The Chromium executable: `AFFINITY_CHROMIUM` when set, else {@link DEBIAN_CHROMIUM}. */
 export const chromiumPath = (): string => process.env["AFFINITY_CHROMIUM"] || DEBIAN_CHROMIUM
 
+/** An executable to launch, the flags it needs besides {@link CHROMIUM_FLAGS}, and its environment. */
+interface Executable {
+  readonly path: string
+  readonly flags: ReadonlyArray<string>
+  readonly env?: Readonly<Record<string, string>>
+}
+
+/** The Chromium shipped in the `@sparticuz/chromium` npm package, unpacked on first use. */
+const registryChromium = async (): Promise<Executable> => {
+  const { default: packaged, inflate } = await import("@sparticuz/chromium")
+  const path = await packaged.executablePath()
+  // The shared libraries it needs beyond glibc (NSS, NSPR), which a machine without a browser
+  // lacks: the package carries them too.
+  const bin = fileURLToPath(new URL("../bin/", import.meta.resolve("@sparticuz/chromium")))
+  const libraries = join(await inflate(join(bin, "al2023.tar.br")), "lib")
+  const env = { ...process.env, LD_LIBRARY_PATH: [libraries, process.env["LD_LIBRARY_PATH"]].filter(Boolean).join(":") }
+  // Its own flags, except the headless mode (Playwright sets it) and one process for
+  // everything (several pages and contexts crash it).
+  const flags = packaged.args.filter((flag) => !flag.startsWith("--headless") && flag !== "--single-process")
+  return { path, flags, env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)) }
+}
+
 /** Options of {@link launchChromium}. */
 export interface LaunchOptions {
   /** The executable; {@link chromiumPath} when not given. */
@@ -86,18 +112,32 @@ export interface Chromium {
   readonly close: () => Promise<void>
 }
 
-/** The executable to launch, or an error saying how to install Chromium. */
-const executable = (options: LaunchOptions): string => {
-  const executablePath = options.executablePath ?? chromiumPath()
-  if (!existsSync(executablePath)) {
-    throw new Error(
-      `Chromium is not installed at ${executablePath}; the browser tests need it. ` +
-        "On Debian or Ubuntu: `sudo apt-get install -y chromium` (.ci/run installs it in CI). " +
-        "Elsewhere set AFFINITY_CHROMIUM to a Chromium or Chrome executable, " +
-        "or set AFFINITY_SKIP_BROWSER=1 to skip the browser tests."
-    )
+/**
+ * The executable to launch: the one given, `AFFINITY_CHROMIUM`, Debian's, or else the
+ * registry's; an error saying how to install Chromium when none can run.
+ */
+const executable = async (options: LaunchOptions): Promise<Executable> => {
+  const named = options.executablePath ?? process.env["AFFINITY_CHROMIUM"]
+  if (named === "registry") return registryChromium()
+  const path = named || DEBIAN_CHROMIUM
+  if (existsSync(path)) return { path, flags: [] }
+  if (named === undefined || named === "") {
+    try {
+      return await registryChromium()
+    } catch (cause) {
+      throw new Error(
+        `Chromium is not installed at ${path}, and the one in @sparticuz/chromium could not be unpacked (${String(cause)}); ` +
+          "the browser tests need one. On Debian or Ubuntu: `sudo apt-get install -y chromium` (.ci/run installs it in CI). " +
+          "Elsewhere set AFFINITY_CHROMIUM to a Chromium or Chrome executable, or set AFFINITY_SKIP_BROWSER=1 to skip the browser tests."
+      )
+    }
   }
-  return executablePath
+  throw new Error(
+    `Chromium is not installed at ${path}; the browser tests need it. ` +
+      "On Debian or Ubuntu: `sudo apt-get install -y chromium` (.ci/run installs it in CI). " +
+      "Elsewhere set AFFINITY_CHROMIUM to a Chromium or Chrome executable (or `registry` for the one in @sparticuz/chromium), " +
+      "or set AFFINITY_SKIP_BROWSER=1 to skip the browser tests."
+  )
 }
 
 /**
@@ -105,22 +145,30 @@ const executable = (options: LaunchOptions): string => {
  * isolated from each other (each `browser.newContext()` has its own storage, in memory).
  * Rejects with a message saying how to install Chromium when the executable is missing.
  */
-export const launchBrowser = async (options: LaunchOptions = {}): Promise<Browser> =>
-  chromium.launch({ executablePath: executable(options), headless: true, args: [...CHROMIUM_FLAGS, ...(options.extraFlags ?? [])] })
+export const launchBrowser = async (options: LaunchOptions = {}): Promise<Browser> => {
+  const { path, flags, env } = await executable(options)
+  return chromium.launch({
+    executablePath: path,
+    headless: true,
+    args: [...CHROMIUM_FLAGS, ...flags, ...(options.extraFlags ?? [])],
+    ...(env ? { env } : {})
+  })
+}
 
 /**
  * Starts Chromium headless with {@link CHROMIUM_FLAGS} and a fresh temporary profile.
  * Rejects with a message saying how to install Chromium when the executable is missing.
  */
 export const launchChromium = async (options: LaunchOptions = {}): Promise<Chromium> => {
-  const executablePath = executable(options)
+  const { path, flags, env } = await executable(options)
   const userDataDir = await mkdtemp(join(tmpdir(), "affinity-chromium-"))
   let context: BrowserContext
   try {
     context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath,
+      executablePath: path,
       headless: true,
-      args: [...CHROMIUM_FLAGS, ...(options.extraFlags ?? [])]
+      args: [...CHROMIUM_FLAGS, ...flags, ...(options.extraFlags ?? [])],
+      ...(env ? { env } : {})
     })
   } catch (cause) {
     await rm(userDataDir, { recursive: true, force: true })
