@@ -158,7 +158,23 @@ export class Log {
   private readonly tips = new Map<string, number>()
   /** Per author: id of that event (one buffer per author, rewritten). */
   private readonly tipIds = new Map<string, Uint8Array>()
-  private readonly known = new Map<string, { table: Int32Array; filled: number }>()
+  /**
+   * Per author: {@link knownSeq} of each event from the author's first event on
+   * (`table[i - base]`), filled in index order as far as asked.
+   */
+  private readonly known = new Map<string, { table: Int32Array; readonly base: number; filled: number }>()
+  /**
+   * Per event: how many of the first events (by index) are certainly in its causal past or
+   * the event itself. Every index below it is an ancestor, so most questions about old
+   * events are answered without a table (see {@link isAncestor}).
+   */
+  private readonly covered: Array<number> = []
+  /** Per event: index of its first child edge in {@link edgeChild}, or -1. */
+  private readonly firstChild: Array<number> = []
+  /** Per child edge: the child's index. */
+  private readonly edgeChild: Array<number> = []
+  /** Per child edge: the next edge of the same parent, or -1. */
+  private readonly edgeNext: Array<number> = []
   private readonly childCount: Array<number> = []
   private readonly headSet = new Set<number>()
 
@@ -172,6 +188,8 @@ export class Log {
   /** Per device key: the revocations naming it whose signer acted in their causal past. */
   private readonly revokes = new Map<string, Array<Fact>>()
   private readonly ends = new Map<string, Array<number>>()
+  /** Per identity: every device key an addition gave to it (see {@link devicesOf}). */
+  private readonly devicesByIdentity = new Map<string, Set<string>>()
   /** Per event index: what it states, for the registry events whose body is well formed (see {@link claim}). */
   private readonly statements = new Map<number, Statement>()
   private readonly founders = new Set<string>()
@@ -409,6 +427,18 @@ export class Log {
     this.author.push(author)
     this.deps.push(deps)
     this.childCount.push(0)
+    this.firstChild.push(-1)
+    let covered = 0
+    for (const d of deps) if (this.covered[d]! > covered) covered = this.covered[d]!
+    for (let grew = true; grew; ) {
+      grew = false
+      for (const d of deps)
+        if (d === covered) {
+          covered = d + 1
+          grew = true
+        }
+    }
+    this.covered.push(covered === i ? i + 1 : covered)
     if (indexed) this.index.set(key, i)
     const slot = i % DIGEST_SEGMENT
     if (this.segment.length < 32 * (slot + 1)) {
@@ -428,6 +458,9 @@ export class Log {
     for (const d of deps) {
       if (this.childCount[d]! === 0) this.headSet.delete(d)
       this.childCount[d]! += 1
+      this.edgeNext.push(this.firstChild[d]!)
+      this.firstChild[d] = this.edgeChild.length
+      this.edgeChild.push(i)
     }
     this.headSet.add(i)
 
@@ -594,9 +627,18 @@ export class Log {
   // ---------------------------------------------------------------------------------------
   // Ancestry
 
+  /**
+   * Calls `f` with the index of each event that names event `i` as a parent or prev (each
+   * once per dependency it names), newest first.
+   */
+  forEachChild(i: number, f: (child: number) => void): void {
+    for (let e = this.firstChild[i]!; e !== -1; e = this.edgeNext[e]!) f(this.edgeChild[e]!)
+  }
+
   /** Whether event `x` is in the strict causal past of event `y` (indexes). */
   isAncestor(x: number, y: number): boolean {
     if (x === y || this.depth[x]! >= this.depth[y]!) return false
+    if (x < this.covered[y]!) return true
     const author = this.author[x]!
     if (!this.equivocations.has(author)) {
       // Along one author's unforked chain, earlier is an ancestor: no table needed.
@@ -620,6 +662,15 @@ export class Log {
     return false
   }
 
+  /**
+   * How many of the first delivered events (by index) are certainly `i` or in its causal
+   * past: every event with a lower index is (a lower bound, found from its dependencies'
+   * bounds when it was delivered).
+   */
+  coveredBy(i: number): number {
+    return this.covered[i]!
+  }
+
   /** Whether `x` is `y` or in its causal past. */
   isAncestorOrSelf(x: number, y: number): boolean {
     return x === y || this.isAncestor(x, y)
@@ -628,22 +679,30 @@ export class Log {
   /** Greatest sequence number of `author` in the causal past of `y`, `y` included. */
   knownSeq(y: number, author: string): number {
     let memo = this.known.get(author)
-    if (!memo) this.known.set(author, (memo = { table: new Int32Array(Math.max(1024, this.size * 2)), filled: 0 }))
+    if (!memo) {
+      // No event delivered before the author's first one can have the author's events in its past.
+      const chain = this.chains.get(author)
+      let base = this.size
+      if (chain !== undefined) for (const i of chain.values()) if (i < base) base = i
+      this.known.set(author, (memo = { table: new Int32Array(Math.max(64, this.size - base)), base, filled: base }))
+    }
+    const base = memo.base
+    if (y < base) return 0
     if (y >= memo.filled) {
-      if (memo.table.length <= y) {
-        const grown = new Int32Array(Math.max(y + 1, memo.table.length * 2))
+      if (memo.table.length <= y - base) {
+        const grown = new Int32Array(Math.max(y + 1 - base, memo.table.length * 2))
         grown.set(memo.table)
         memo.table = grown
       }
       const t = memo.table
       for (let i = memo.filled; i <= y; i++) {
         let s = this.author[i] === author ? this.seq[i]! : 0
-        for (const d of this.deps[i]!) if (t[d]! > s) s = t[d]!
-        t[i] = s
+        for (const d of this.deps[i]!) if (d >= base && t[d - base]! > s) s = t[d - base]!
+        t[i - base] = s
       }
       memo.filled = y + 1
     }
-    return memo.table[y]!
+    return memo.table[y - base]!
   }
 
   // ---------------------------------------------------------------------------------------
@@ -727,6 +786,9 @@ export class Log {
    */
   private addAddition(device: string, fact: Fact): void {
     this.settled.delete(device)
+    let devices = this.devicesByIdentity.get(fact.identity)
+    if (devices === undefined) this.devicesByIdentity.set(fact.identity, (devices = new Set()))
+    devices.add(device)
     const list = this.adds.get(device)
     if (list === undefined) {
       this.adds.set(device, [fact])
@@ -970,9 +1032,16 @@ export class Log {
 
   /** Every device key ever added to an identity, sorted. */
   devicesOf(identity: string): ReadonlyArray<string> {
-    const out: Array<string> = []
-    for (const [device, facts] of this.adds) if (facts.some((f) => f.identity === identity)) out.push(device)
-    return out.sort()
+    const devices = this.devicesByIdentity.get(identity)
+    return devices === undefined ? [] : [...devices].sort()
+  }
+
+  /** The identities additions gave device key `device` to (usually one), in the order they were recorded. */
+  identitiesOf(device: string): ReadonlyArray<string> {
+    const facts = this.adds.get(device)
+    if (facts === undefined) return []
+    if (facts.length === 1) return [facts[0]!.identity]
+    return [...new Set(facts.map((f) => f.identity))]
   }
 
   /**

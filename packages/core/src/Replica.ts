@@ -152,15 +152,10 @@ export class Replica {
   private removals: Array<Removal> = []
   /** How often each removal (`identity/at`) was put in force in this fold. */
   private attempts = new Map<string, number>()
-  /** The last {@link frontier} computed, for the fold position, membership state and time it was computed for. */
-  private frontierCache:
-    | {
-        readonly core: Membership.State
-        readonly time: number
-        readonly position: number
-        readonly list: ReadonlyArray<{ readonly identity: string; readonly events: ReadonlyArray<number> }>
-      }
-    | undefined = undefined
+  /** Full members of membership states the fold made, sorted (made when first asked for, then carried from state to state). */
+  private readonly fullLists = new WeakMap<Membership.State, ReadonlyArray<string>>()
+  /** `prefixMax[p]`: the highest event index among fold positions `0 … p` (kept as far as asked). */
+  private prefixMax: Array<number> = []
   /** Identities removed by actions of the event being folded. */
   private removedNow: Array<string> = []
   /** Identity the event being folded acts for (set by {@link step}). */
@@ -293,6 +288,7 @@ export class Replica {
       }
       from = Math.min(from, this.firstAffected())
       this.order = merged
+      if (this.prefixMax.length > from) this.prefixMax.length = from
     } else {
       from = Math.min(from, this.firstAffected())
       for (const f of fresh) this.order.push(f)
@@ -354,7 +350,6 @@ export class Replica {
 
   /** Restore the state before fold position `from` (or the nearest snapshot before it). */
   private rewind(from: number): void {
-    this.frontierCache = undefined
     for (let p = from; p < this.folded; p++) {
       this.lists[this.order[p]!] = undefined
       this.times[this.order[p]!] = undefined
@@ -480,12 +475,15 @@ export class Replica {
     const named = (body as { readonly identity?: unknown }).identity
     if (named instanceof Uint8Array) touched.add(Bytes.toHex(named))
     let delta = 0
+    let list = this.fullLists.get(before)
     for (const id of touched) {
       const was = Membership.identity(before, id)?.status === "full" ? 1 : 0
       const is = Membership.identity(after, id)?.status === "full" ? 1 : 0
       delta += is - was
+      if (list !== undefined && was !== is) list = is === 1 ? withSorted(list, id) : list.filter((m) => m !== id)
     }
     this.fullCounts.set(after, n + delta)
+    if (list !== undefined) this.fullLists.set(after, list)
   }
 
   /** Full members in a membership state (counted once per state object, then kept). */
@@ -496,6 +494,42 @@ export class Replica {
       this.fullCounts.set(core, n)
     }
     return n
+  }
+
+  /** Full members in a membership state, sorted (found once per state, or carried from the state before). */
+  private fullList(core: Membership.State): ReadonlyArray<string> {
+    let list = this.fullLists.get(core)
+    if (list === undefined) {
+      list = Membership.members(core, "full")
+      this.fullLists.set(core, list)
+    }
+    return list
+  }
+
+  /** The highest event index among fold positions `0 … p`. */
+  private highestUpTo(p: number): number {
+    const m = this.prefixMax
+    for (let q = m.length; q <= p; q++) {
+      const i = this.order[q]!
+      m.push(q === 0 || i > m[q - 1]! ? i : m[q - 1]!)
+    }
+    return m[p]!
+  }
+
+  /**
+   * Full members as of the causal past of event `i`, the event being folded, sorted (what
+   * `EventContext.fullMembers` answers). When every event folded before it is in its causal
+   * past, as in a community whose members build on what they have seen, that is every full
+   * member of the current membership state, kept from state to state; otherwise each
+   * identity's history is read on the event's past.
+   *
+   * @internal
+   */
+  fullMembersAt(i: number): ReadonlyArray<string> {
+    const core = this.states["core"] as Membership.State
+    const p = this.folded
+    if (this.order[p] === i && (p === 0 || this.log.coveredBy(i) > this.highestUpTo(p - 1))) return this.fullList(core)
+    return Membership.identities(core).filter((id) => this.statusAt(core, id, i) === "full")
   }
 
   /** Whether an identity found in a witness list still counts at event `i` (it has not left or been removed in its past). */
@@ -617,6 +651,12 @@ export class Replica {
    * an applied event, folded before this position, that is `key` or has it in its causal
    * past, whose community time is below `time`; the event being judged (`at`, acting for
    * `identity`) counts for its own identity on the same terms.
+   *
+   * The events that can vouch are found from `key` forwards: they are its descendants, and
+   * fold position and community time only grow along a causal path, so the walk stops at
+   * any event folded from this position on or whose community time has reached `time`, and
+   * as soon as `w(n)` members are found. Its cost follows what happened after `key`, not
+   * the size of the community.
    */
   seenBefore(key: string, time: number, at: number, identity: string | null): boolean {
     const log = this.log
@@ -624,58 +664,33 @@ export class Replica {
     if (x === undefined) return false
     const core = this.states["core"] as Membership.State
     const need = Witnesses.needed(core.community.params.timeWitnesses, this.fullCount(core))
-    let count = 0
     const self =
       identity !== null && Membership.identity(core, identity)?.status === "full" && this.timeOf(at) < time && log.isAncestorOrSelf(x, at)
-    if (self && ++count >= need) return true
-    for (const entry of this.frontier(core, time)) {
-      if (self && entry.identity === identity) continue
-      if (entry.events.some((e) => log.isAncestorOrSelf(x, e)) && ++count >= need) return true
+    if (self && need <= 1) return true
+    const counted = new Set<string>()
+    if (self) counted.add(identity)
+    const seen = new Set<number>([x])
+    const stack = [x]
+    const visit = (child: number) => {
+      if (!seen.has(child)) {
+        seen.add(child)
+        stack.push(child)
+      }
     }
-    return false
-  }
-
-  /**
-   * For each full member, the latest event of each of its devices that counts as having seen
-   * things before `time` at the current fold position (see {@link seenBefore}); members whose
-   * latest such event is deepest come first. Kept while the fold stays at one position.
-   */
-  private frontier(core: Membership.State, time: number): ReadonlyArray<{ readonly identity: string; readonly events: ReadonlyArray<number> }> {
-    const cached = this.frontierCache
-    if (cached !== undefined && cached.core === core && cached.time === time && cached.position === this.folded) return cached.list
-    const log = this.log
-    const p = this.folded
-    const list: Array<{ readonly identity: string; readonly events: ReadonlyArray<number>; readonly depth: number }> = []
-    for (const identity of Membership.members(core, "full")) {
-      const events: Array<number> = []
-      let depth = -1
-      for (const device of log.devicesOf(identity)) {
-        const chain = log.eventsBy(device)
-        // Position and community time grow along a chain: find the last event below both bounds,
-        // then step back past rejected events.
-        let lo = 0
-        let hi = chain.length
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1
-          const e = chain[mid]!
-          if (this.positionOf(e) < p && this.timeOf(e) < time) lo = mid + 1
-          else hi = mid
-        }
-        for (let k = lo - 1; k >= 0; k--) {
-          const e = chain[k]!
-          const o = this.outcomes[e]
-          if (e === 0 || (o !== undefined && o._tag === "Applied")) {
-            events.push(e)
-            depth = Math.max(depth, log.depth[e]!)
-            break
-          }
+    while (stack.length > 0) {
+      const e = stack.pop()!
+      if (e === at || !log.before(e, at) || this.timeOf(e) >= time) continue
+      const o = this.outcomes[e]
+      if (e === 0 || (o !== undefined && o._tag === "Applied")) {
+        for (const m of log.identitiesOf(log.author[e]!)) {
+          if (counted.has(m) || Membership.identity(core, m)?.status !== "full") continue
+          counted.add(m)
+          if (counted.size >= need) return true
         }
       }
-      if (events.length > 0) list.push({ identity, events, depth })
+      log.forEachChild(e, visit)
     }
-    list.sort((a, b) => b.depth - a.depth)
-    this.frontierCache = { core, time, position: p, list }
-    return list
+    return false
   }
 
   /** Community time at a delivered event: judged on its causal past (`docs/protocol.md` §6). */
@@ -808,6 +823,7 @@ export class Replica {
     for (let i = 0; i < size; i++) this.outcomes[i] = APPLIED
     for (const [i, o] of checkpoint.outcomes) this.outcomes[i] = o
     this.order = ordered
+    this.prefixMax = []
     this.states = usable
     this.published = usable
     this.hashCache = checkpoint.stateHash.slice()
@@ -823,6 +839,7 @@ export class Replica {
       // An event delivered after the checkpoint sorts before its end, or a fact learned
       // since touches an event it covers: start again from the genesis.
       this.order = []
+      this.prefixMax = []
       this.outcomes.length = 0
       this.states = this.initial
       this.published = this.initial
@@ -940,6 +957,8 @@ export class Replica {
     // Retiring a key changes no one's status: the count of full members carries over.
     const n = this.fullCounts.get(core)
     if (n !== undefined) this.fullCounts.set(next, n)
+    const list = this.fullLists.get(core)
+    if (list !== undefined) this.fullLists.set(next, list)
     this.states = { ...this.states, core: next }
   }
 
@@ -1129,10 +1148,7 @@ class Context implements Module.EventContext {
   }
 
   get fullMembers(): () => ReadonlyArray<string> {
-    return () => {
-      const core = this.#replica.foldingCore()
-      return Membership.identities(core).filter((id) => this.#replica.statusAt(core, id, this.#i) === "full")
-    }
+    return () => this.#replica.fullMembersAt(this.#i)
   }
 
   get happenedBefore(): (key: string) => boolean {
@@ -1181,6 +1197,18 @@ const foldOrder = (log: Log, indexes: ReadonlyArray<number>): Array<number> => {
     }
   }
   return out
+}
+
+/** A sorted list with `item` inserted where it sorts (a copy). */
+const withSorted = (list: ReadonlyArray<string>, item: string): ReadonlyArray<string> => {
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (list[mid]! < item) lo = mid + 1
+    else hi = mid
+  }
+  return [...list.slice(0, lo), item, ...list.slice(lo)]
 }
 
 /** `core` event types whose facts the key registry judges (`Log.claim`). */

@@ -25,6 +25,7 @@ import {
   PRIME_GROUPS,
   type PrimeGroup,
   type Proposal,
+  proposalOf,
   type Reveal,
   revealCutoff,
   type Scope,
@@ -34,7 +35,9 @@ import {
   type Term,
   type TermGroup,
   termAt,
-  termStart
+  termStart,
+  withFields,
+  withProposal
 } from "./State.ts"
 
 const reject = Module.reject
@@ -84,7 +87,7 @@ const scopeText = (scope: Scope): string =>
 /** The proposal a body names, when it exists and is in the event's causal past. */
 const known = (state: State, id: Uint8Array, ctx: Module.EventContext): Proposal | Module.Rejection => {
   const key = hex(id)
-  const p = state.proposals[key]
+  const p = proposalOf(state, key)
   return p && ctx.happenedBefore(key)
     ? p
     : reject("UnknownProposal", `no proposal ${short(key)} in this event's past; sync with the community and try again`)
@@ -151,9 +154,7 @@ const checkDeadline = (deadline: number, ctx: Module.EventContext): Module.Rejec
       ? reject("DeadlineTooLate", `the deadline ${iso(deadline)} is more than 90 days after community time ${iso(ctx.communityTime)}`)
       : undefined
 
-const withProposal = (state: State, p: Proposal): State => ({ ...state, proposals: { ...state.proposals, [p.id]: p } })
-
-const withGroup = (state: State, g: Group): State => ({ ...state, groups: { ...state.groups, [g.id]: g } })
+const withGroup = (state: State, g: Group): State => withFields(state, { groups: { ...state.groups, [g.id]: g } })
 
 type DecidingBody = Extract<Module.Warrant, { readonly _tag: "Decision" }>["body"]
 
@@ -232,7 +233,7 @@ const stance = D.eventType<State, Bodies.Stance>({
     return mayStance(state, p, ctx.identity!, ctx)
   },
   apply: (state, body, ctx) => {
-    const p = state.proposals[hex(body.proposal)]!
+    const p = proposalOf(state, hex(body.proposal))!
     const entry: Stance = {
       member: ctx.identity!,
       stance: body.stance,
@@ -271,7 +272,7 @@ const amend = D.eventType<State, Bodies.Amend>({
     return checkBody(state, p.scope, p.process, body.action ?? null, ctx)
   },
   apply: (state, body, ctx) => {
-    const p = state.proposals[hex(body.proposal)]!
+    const p = proposalOf(state, hex(body.proposal))!
     const deadline = body.deadline ?? p.deadline
     return {
       state: withProposal(state, {
@@ -301,7 +302,7 @@ const withdraw = D.eventType<State, Bodies.Withdraw>({
       : undefined
   },
   apply: (state, body, ctx) => {
-    const p = state.proposals[hex(body.proposal)]!
+    const p = proposalOf(state, hex(body.proposal))!
     const version = versionSeen(p, ctx)
     const v = p.versions[version]!
     return {
@@ -346,13 +347,13 @@ const close = D.eventType<State, Bodies.Close>({
       : undefined
   },
   apply: (state, body, ctx) => {
-    const p = state.proposals[hex(body.proposal)]!
+    const p = proposalOf(state, hex(body.proposal))!
     const verdict = decide(state, p, ctx)
     const carries = verdict.outcome === "passed" && verdict.action !== null
     const decision: Decision = { ...verdict, key: ctx.key, by: ctx.identity!, at: ctx.communityTime, actionEvent: carries ? ctx.key : null }
     let next = withProposal(state, ended(p, decision))
     if (verdict.outcome === "passed" && p.supersedes !== null) {
-      const old = next.proposals[p.supersedes]
+      const old = proposalOf(next, p.supersedes)
       if (old && old.status === "open") {
         const v = old.versions.length - 1
         next = withProposal(
@@ -522,7 +523,7 @@ const commit = D.eventType<State, Bodies.Commit>({
   validate: (_state, _body, ctx) => ownAct("lot.commit", ctx),
   apply: (state, body, ctx) => {
     const anchor = hex(body.anchor)
-    return { state: { ...state, onions: { ...state.onions, [ctx.identity!]: { anchor, key: ctx.key, last: anchor, revealed: 0 } } } }
+    return { state: withFields(state, { onions: { ...state.onions, [ctx.identity!]: { anchor, key: ctx.key, last: anchor, revealed: 0 } } }) }
   }
 })
 
@@ -559,11 +560,10 @@ const reveal = D.eventType<State, Bodies.Reveal>({
     const term = String(body.term)
     const entry: Reveal = { member, value, key: ctx.key, at: ctx.communityTime }
     return {
-      state: {
-        ...state,
+      state: withFields(state, {
         onions: { ...state.onions, [member]: { ...onion, last: value, revealed: onion.revealed + 1 } },
         reveals: { ...state.reveals, [term]: [...(state.reveals[term] ?? []), entry] }
-      }
+      })
     }
   }
 })
@@ -599,7 +599,7 @@ const draw = D.eventType<State, Bodies.Draw>({
     const recorded = state.terms[String(t)]
     // A competing draw: the term stays as the first draw in fold order recorded it (seed,
     // seats); the competing draw only counts as having drawn the term for events after it.
-    if (recorded) return { state: { ...state, terms: { ...state.terms, [String(t)]: { ...recorded, draws: insertSorted(recorded.draws, ctx.key) } } } }
+    if (recorded) return { state: withFields(state, { terms: { ...state.terms, [String(t)]: { ...recorded, draws: insertSorted(recorded.draws, ctx.key) } } }) }
     const previous = state.terms[String(t - 1)]
     const full = ctx.fullMembers()
     // Reveals the community had seen before the reveal cutoff, whatever the draw cites (G8).
@@ -641,7 +641,7 @@ const draw = D.eventType<State, Bodies.Draw>({
       commits,
       groups
     }
-    return { state: { ...state, terms: { ...state.terms, [String(t)]: term }, lastTerm: t } }
+    return { state: withFields(state, { terms: { ...state.terms, [String(t)]: term }, lastTerm: t }) }
   }
 })
 
@@ -670,13 +670,12 @@ const resign = D.eventType<State, Bodies.Resign>({
     const term = state.terms[String(body.term)]!
     const g = term.groups[body.group]!
     return {
-      state: {
-        ...state,
+      state: withFields(state, {
         terms: {
           ...state.terms,
           [String(body.term)]: { ...term, groups: { ...term.groups, [body.group]: { ...g, resigned: insertSorted(g.resigned, ctx.identity!) } } }
         }
-      }
+      })
     }
   }
 })

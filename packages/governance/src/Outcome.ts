@@ -58,13 +58,36 @@ export const countedStances = (
   ctx: Module.EventContext
 ): ReadonlyArray<Stance> => {
   const allowed = new Set(deciders)
+  return counted(proposal, version, deadline, (m) => allowed.has(m), ctx)
+}
+
+/** {@link countedStances} for the deciders `decides` accepts. */
+const counted = (
+  proposal: Proposal,
+  version: number,
+  deadline: number,
+  decides: (member: string) => boolean,
+  ctx: Module.EventContext
+): ReadonlyArray<Stance> => {
   const latest = new Map<string, Stance>()
   for (let k = proposal.stances.length - 1; k >= 0; k--) {
     const s = proposal.stances[k]!
-    if (s.version !== version || latest.has(s.member) || !allowed.has(s.member)) continue
+    if (s.version !== version || latest.has(s.member) || !decides(s.member)) continue
     if (ctx.seenBefore(s.key, deadline)) latest.set(s.member, s)
   }
   return [...latest.values()].sort((a, b) => (a.member < b.member ? -1 : a.member > b.member ? 1 : 0))
+}
+
+/** Whether `item` is in a sorted list (a binary search: the list may be every full member). */
+const inSorted = (list: ReadonlyArray<string>, item: string): boolean => {
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (list[mid]! < item) lo = mid + 1
+    else hi = mid
+  }
+  return lo < list.length && list[lo] === item
 }
 
 const tallyOf = (stances: ReadonlyArray<Stance>, deciders: number): Tally => {
@@ -138,7 +161,9 @@ export const decide = (state: State, proposal: Proposal, ctx: Module.EventContex
     deciders = groupMembersAt(group, ctx).filter((m) => ctx.statusOf(m) === "full")
   } else deciders = ctx.fullMembers()
 
-  const stances = countedStances(proposal, version, deadline, deciders, ctx)
+  // Both lists of deciders are sorted: full members, and a group's members (sorted, filtered).
+  const list = deciders
+  const stances = counted(proposal, version, deadline, (m) => inSorted(list, m), ctx)
   const n = deciders.length
   const t = tallyOf(stances, n)
   const participants = stances.length

@@ -7,6 +7,7 @@
  * @module
  */
 import type { Cbor, Module } from "@affinity/core"
+import { type Buckets, bucketsFrom, flatten, lookup, put } from "./internal/keyed.ts"
 
 /** The modules that each have a prime working group, in sorted order. */
 export const PRIME_GROUPS = ["administration", "defense", "economy", "expression", "governance", "justice"] as const
@@ -276,6 +277,63 @@ export const init = (genesis: Module.Genesis): State => ({
   terms: {},
   lastTerm: -1
 })
+
+// --- keeping the map of proposals cheap to change ---------------------------------------------
+//
+// A community decides many proposals, and every open, stance and close changes one of them;
+// copying a plain object of every proposal for each of those cost more than the rest of the
+// fold. States the module makes keep `proposals` in buckets (see `internal/keyed.ts`) and show
+// it as a plain object built on first read, so a state reads, encodes and hashes exactly as a
+// plain one. A state made elsewhere (`init`, a checkpoint, a test) gets its buckets when first
+// needed.
+
+const proposalBuckets = new WeakMap<State, Buckets<Proposal>>()
+
+const bucketsOf = (state: State): Buckets<Proposal> => {
+  let found = proposalBuckets.get(state)
+  if (found === undefined) {
+    found = bucketsFrom(state.proposals)
+    proposalBuckets.set(state, found)
+  }
+  return found
+}
+
+/** The fields of a state besides its proposals. */
+export type Fields = Omit<State, "proposals">
+
+/** A state over buckets of proposals, its fields in the order `init` gives them. */
+const makeState = (fields: Fields, proposals: Buckets<Proposal>): State => {
+  let view: State["proposals"] | undefined
+  const state = { version: fields.version, community: fields.community, genesisTime: fields.genesisTime } as Record<string, unknown>
+  Object.defineProperty(state, "proposals", { enumerable: true, get: () => (view ??= flatten(proposals)) })
+  state["groups"] = fields.groups
+  state["onions"] = fields.onions
+  state["reveals"] = fields.reveals
+  state["terms"] = fields.terms
+  state["lastTerm"] = fields.lastTerm
+  proposalBuckets.set(state as State, proposals)
+  return state as State
+}
+
+const fieldsOf = (state: State): Fields => ({
+  version: state.version,
+  community: state.community,
+  genesisTime: state.genesisTime,
+  groups: state.groups,
+  onions: state.onions,
+  reveals: state.reveals,
+  terms: state.terms,
+  lastTerm: state.lastTerm
+})
+
+/** The proposal opened by event `id`, or `undefined` (without building the state's map of proposals). */
+export const proposalOf = (state: State, id: string): Proposal | undefined => lookup(bucketsOf(state), id)
+
+/** `state` with the proposal `p` (added or replaced): one bucket of proposals copied. */
+export const withProposal = (state: State, p: Proposal): State => makeState(fieldsOf(state), put(bucketsOf(state), p.id, p))
+
+/** `state` with some fields other than its proposals changed; the proposals are shared. */
+export const withFields = (state: State, changed: Partial<Fields>): State => makeState({ ...fieldsOf(state), ...changed }, bucketsOf(state))
 
 // --- time --------------------------------------------------------------------------------------
 
