@@ -1,6 +1,7 @@
 /**
  * The sync part of the demo: three members, each with a replica of their own, meet only
  * through a relay on loopback that stores and forwards signed events and holds no power.
+ * Each connection introduces the community, signed by the member, so the relay keeps it.
  * They write concurrently and converge to the same state.
  *
  * @module
@@ -13,6 +14,8 @@ import { connect } from "@affinity/sync-websocket"
 export interface SyncResult {
   readonly hashes: ReadonlyArray<string>
   readonly events: ReadonlyArray<number>
+  /** How the relay holds the community at the end (`"introduced"`: kept across restarts). */
+  readonly standing: string | undefined
 }
 
 /** Run the sync demo, printing through `say`. */
@@ -40,9 +43,10 @@ export const runSync = async (say: (line: string) => void = console.log): Promis
     say(`   Ada founds "Neighbourhood Pantry" with Bo and Cy and sends them the invitation.`)
     for (const [n, m] of members.entries()) {
       m.hub.add(handles[n]!.community)
-      m.hub.connect(await connect(relay.url))
+      m.hub.connect(await connect(relay.url, { introduce: { device: m.key, communities: [founded.id] } }))
     }
-    say("2. Each connects to the relay and writes on their own device at the same time:")
+    say("2. Each connects to the relay, asking it to keep the community (a signed introduction),")
+    say("   and writes on their own device at the same time:")
     await Promise.all(
       members.map(async (m, n) => {
         for (let k = 0; k < 5; k++) await handles[n]!.append(m.key, "core", "tick", {})
@@ -56,7 +60,13 @@ export const runSync = async (say: (line: string) => void = console.log): Promis
     for (const [n, m] of members.entries())
       say(`   ${m.name.padEnd(4)} ${handles[n]!.export().length} events, state hash ${handles[n]!.stateHash().slice(0, 16)}…`)
     say(converged() ? "   All three replicas hold the same events and the same state." : "   THE REPLICAS DID NOT CONVERGE")
-    return { hashes: handles.map((h) => h.stateHash()), events: handles.map((h) => h.export().length) }
+    const standing = relay.relay.standing(founded.id)
+    say(
+      standing === "introduced"
+        ? `4. The relay keeps the community (${relay.relay.counts().get(founded.id)} events): a restart would reopen it.`
+        : `4. The relay serves the community from memory only (${standing ?? "not carried"}).`
+    )
+    return { hashes: handles.map((h) => h.stateHash()), events: handles.map((h) => h.export().length), standing }
   } finally {
     for (const m of members) await m.hub.close()
     for (const m of members) await m.client.close()

@@ -1,11 +1,12 @@
 /**
  * Which new communities a relay takes on, and from whom: the caps per connection and per
- * address, and the relay-wide bounds. The bookkeeping only; the relay asks it before it
- * learns a community and tells it when it did.
+ * address, the relay-wide bounds, and which introductions it honours (fresh ones, by a
+ * member's key). The bookkeeping only; the relay asks it before it learns a community and
+ * tells it when it did.
  *
  * @module
  */
-import type { Sync } from "@affinity/core"
+import { type Community, Membership, type Sync } from "@affinity/core"
 
 /**
  * How the relay holds a community it carries.
@@ -104,6 +105,22 @@ export interface Connection {
   readonly address: string
   /** New communities the relay learned from it (allowed ones aside). */
   learned: number
+}
+
+/** How far an introduction's time may be from the relay's clock, either way: ten minutes. */
+export const TOLERANCE = 10 * 60 * 1000
+
+/** Whether `at` (milliseconds) is within {@link TOLERANCE} of the introduction's time. */
+export const isFresh = (introduction: Sync.Introduction.Introduction, at: number): boolean => Math.abs(at - introduction.time) <= TOLERANCE
+
+/**
+ * Whether the introduction's key acts for a full member in the state `community` has
+ * folded so far (founders are from the genesis on).
+ */
+export const byMember = (introduction: Sync.Introduction.Introduction, community: Community.Community): boolean => {
+  const core = community.replica.core
+  const owner = Membership.deviceOwner(core, introduction.key)
+  return owner !== undefined && Membership.identity(core, owner)?.status === "full"
 }
 
 /** A refusal, with the reason the peer is told (in its `unknown`). */

@@ -18,7 +18,6 @@ import { join } from "node:path"
 import { Bytes, Community, Crypto, Event, Hash, type Keys, Storage } from "@affinity/core"
 import { connect } from "@affinity/sync-websocket"
 import { Effect, Layer } from "effect"
-import * as Introduction from "./Introduction.ts"
 import { Sync, type SyncHub } from "./sync.ts"
 
 /** What {@link measureRelay} runs. */
@@ -159,11 +158,11 @@ export const measureRelay = async (options: RelayBenchOptions = {}): Promise<Rel
     const expected = new Map(histories.map((h) => [h.id, 1 + h.chains.length * n]))
     // Each founder introduces its community, signed before the clock starts.
     const introduce = (m: (typeof members)[number]) =>
-      Effect.runPromise(Effect.provideService(Introduction.sign(m.device, m.community.id), Crypto.Crypto, crypto))
+      Effect.runPromise(Effect.provideService(Sync.Introduction.sign(m.device, m.community.id), Crypto.Crypto, crypto))
     const introductions = await Promise.all(members.map(introduce))
     const started = performance.now()
     const peers = await Promise.all(
-      members.map(async (m, i) => m.hub.connect(await connect(Introduction.url(relay.url, [introductions[i]!]))))
+      members.map(async (m, i) => m.hub.connect(await connect(Sync.Introduction.url(relay.url, [introductions[i]!]))))
     )
     const closedEarly: Array<string> = []
     for (const p of peers) void p.closed.then((r) => closedEarly.push(`${r.by} ${r.reason}: ${r.message}`))

@@ -6,9 +6,9 @@
  *   a member, and an event of a community it keeps is acknowledged to the sender only once
  *   it is stored durably (on SQLite by default, `@affinity/storage-sqlite`).
  * - It keeps the communities its operator allows and those a member introduces with a
- *   signed request ({@link Introduction}); a restart reopens them. A community a peer opens
- *   without an introduction is served from memory while it is in use, forgotten after a
- *   while, and never kept across a restart.
+ *   signed request (`Sync.Introduction` of `@affinity/core`); a restart reopens them. A
+ *   community a peer opens without an introduction is served from memory while it is in
+ *   use, forgotten after a while, and never kept across a restart.
  * - It caps the new communities one connection and one address may bring, the communities
  *   it keeps and those it serves from memory, and the connections from one address.
  * - It holds no power in any community: it has no key and never signs anything.
@@ -40,9 +40,10 @@ import { Effect, Layer } from "effect"
 import { readdir } from "node:fs/promises"
 import { join } from "node:path"
 import * as Admission from "./Admission.ts"
-import * as Introduction from "./Introduction.ts"
 import * as Provisional from "./Provisional.ts"
 import { type Limits, Sync, type SyncHub } from "./sync.ts"
+
+type Introduction = Sync.Introduction.Introduction
 
 /** Options of {@link startRelay}; the admission settings are those of {@link Admission.AdmissionOptions}. */
 export interface RelayOptions extends Admission.AdmissionOptions {
@@ -101,7 +102,7 @@ interface Carried {
   /** Set while the community is served from memory. */
   readonly provisional: Provisional.Provisional | undefined
   /** Verified introductions whose key is not (yet) a member's, checked again as events arrive. */
-  pending: Array<Introduction.Introduction>
+  pending: Array<Introduction>
   /** When an event last arrived, or a peer was last seen in sync on it (ms). */
   lastActive: number
   promoting: boolean
@@ -143,7 +144,7 @@ export const startRelay = async (options: RelayOptions): Promise<Relay> => {
 
   const carried = new Map<string, Carried>()
   /** Verified, fresh introductions of communities not carried yet. */
-  const waiting = new Map<string, Array<Introduction.Introduction>>()
+  const waiting = new Map<string, Array<Introduction>>()
   const peers = new WeakMap<CoreSync.Peer, PeerState>()
   let keptCount = 0
   let inMemory = 0
@@ -172,7 +173,7 @@ export const startRelay = async (options: RelayOptions): Promise<Relay> => {
   }
 
   /** Move a community served from memory to the store, for a member's `introduction`. */
-  const keep = async (record: Carried, introduction: Introduction.Introduction): Promise<void> => {
+  const keep = async (record: Carried, introduction: Introduction): Promise<void> => {
     if (record.standing !== "memory" || record.promoting || record.provisional === undefined) return
     if (keptCount >= settings.maxCommunities) {
       log(`could not keep community ${record.id}: already keeping ${keptCount}`)
@@ -192,19 +193,19 @@ export const startRelay = async (options: RelayOptions): Promise<Relay> => {
     record.pending = []
     log(`keeping community ${record.id}, introduced by ${introduction.key}`)
     // The signed request is kept beside the events: who asked for the community to be kept.
-    await run(store.set(record.id, INTRODUCTION_KEY, Introduction.encode(introduction))).catch((e: unknown) =>
+    await run(store.set(record.id, INTRODUCTION_KEY, Sync.Introduction.encode(introduction))).catch((e: unknown) =>
       log(`could not store the introduction of ${record.id}: ${message(e)}`)
     )
   }
 
   /** Keep the community when one of its waiting introductions is now a member's. */
   const checkPending = (record: Carried): void => {
-    const by = record.pending.find((i) => Introduction.byMember(i, record.community))
+    const by = record.pending.find((i) => Admission.byMember(i, record.community))
     if (by !== undefined) void keep(record, by)
   }
 
   /** A verified, fresh introduction: keep its community now, or when it is learned, or when its key becomes a member's. */
-  const note = (introduction: Introduction.Introduction): void => {
+  const note = (introduction: Introduction): void => {
     const record = carried.get(introduction.community)
     if (record === undefined) {
       const list = waiting.get(introduction.community) ?? []
@@ -218,13 +219,13 @@ export const startRelay = async (options: RelayOptions): Promise<Relay> => {
   }
 
   /** Check a connection's introductions: stale ones are ignored, a forged one ends the connection. */
-  const accept = async (peer: CoreSync.Peer, introductions: ReadonlyArray<Introduction.Introduction>): Promise<void> => {
+  const accept = async (peer: CoreSync.Peer, introductions: ReadonlyArray<Introduction>): Promise<void> => {
     for (const introduction of introductions) {
-      if (!Introduction.isFresh(introduction, Date.now())) {
+      if (!Admission.isFresh(introduction, Date.now())) {
         log(`peer ${peer.id}: ignored an introduction of ${introduction.community} signed at ${new Date(introduction.time).toISOString()}, more than ten minutes from this clock`)
         continue
       }
-      if (!(await Effect.runPromise(Introduction.verify(crypto, introduction)))) {
+      if (!(await Sync.Introduction.check(introduction, crypto))) {
         peer.close({
           reason: "InvalidIntroduction",
           message: `the introduction of community ${introduction.community} does not carry a valid signature by key ${introduction.key}`
@@ -244,13 +245,13 @@ export const startRelay = async (options: RelayOptions): Promise<Relay> => {
     if (!introduced) {
       if (settings.unintroduced === "decline")
         return declined(
-          `this relay serves only the communities its operator allows or a member introduces: connect with a signed introduction (?${Introduction.PARAMETER}=…)`
+          `this relay serves only the communities its operator allows or a member introduces: connect with a signed introduction (?${Sync.Introduction.PARAMETER}=…)`
         )
       if (settings.unintroduced === "keep" && keptCount >= settings.maxCommunities)
         return declined(`this relay already keeps ${keptCount} communities, its most`)
       if (settings.unintroduced === "memory" && inMemory >= settings.maxInMemory)
         return declined(
-          `this relay already serves ${inMemory} communities nobody introduced, its most; introduce yours with a signed introduction (?${Introduction.PARAMETER}=…)`
+          `this relay already serves ${inMemory} communities nobody introduced, its most; introduce yours with a signed introduction (?${Sync.Introduction.PARAMETER}=…)`
         )
     }
     return connection === undefined ? undefined : admission.refusal(connection, now)
@@ -265,7 +266,7 @@ export const startRelay = async (options: RelayOptions): Promise<Relay> => {
     if (stopped) return undefined
     const now = Date.now()
     const allowed = settings.allow.has(id)
-    const introductions = (waiting.get(id) ?? []).filter((i) => Introduction.isFresh(i, now))
+    const introductions = (waiting.get(id) ?? []).filter((i) => Admission.isFresh(i, now))
     waiting.delete(id)
     const introduced = introductions.length > 0
     const keepAll = settings.unintroduced === "keep" && !introduced
@@ -294,7 +295,7 @@ export const startRelay = async (options: RelayOptions): Promise<Relay> => {
       if (community === undefined) return undefined
       // An introduction lets a community past the bound on those served from memory only
       // when a member signed it, as far as its genesis tells.
-      if (!keepAll && inMemory >= settings.maxInMemory && !introductions.some((i) => Introduction.byMember(i, community)))
+      if (!keepAll && inMemory >= settings.maxInMemory && !introductions.some((i) => Admission.byMember(i, community)))
         return declined(
           `this relay already serves ${inMemory} communities nobody introduced, its most, and no introduction of ${id} is signed by a founder`
         )
@@ -332,7 +333,7 @@ export const startRelay = async (options: RelayOptions): Promise<Relay> => {
     const now = Date.now()
     admission.prune(now)
     for (const [id, list] of waiting) {
-      const fresh = list.filter((i) => Introduction.isFresh(i, now))
+      const fresh = list.filter((i) => Admission.isFresh(i, now))
       if (fresh.length === 0) waiting.delete(id)
       else waiting.set(id, fresh)
     }
@@ -362,7 +363,7 @@ export const startRelay = async (options: RelayOptions): Promise<Relay> => {
       maxFrameBytes: Sync.Limits.resolveLimits(options.limits).maxFrameBytes,
       maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? 64,
       onConnection: (connection, info) => {
-        const introductions = Introduction.fromUrl(info.url)
+        const introductions = Sync.Introduction.fromUrl(info.url)
         if (!introductions.ok) {
           log(`refused a connection from ${info.remoteAddress ?? "?"}: ${introductions.error.message}`)
           connection.close({ reason: introductions.error._tag, message: introductions.error.message })
@@ -371,8 +372,9 @@ export const startRelay = async (options: RelayOptions): Promise<Relay> => {
         const peer = hub.connect(connection)
         const state: PeerState = { address: info.remoteAddress ?? "?", learned: 0, ready: Promise.resolve() }
         peers.set(peer, state)
-        if (introductions.value.length > 0) state.ready = accept(peer, introductions.value).catch(() => undefined)
-        log(`peer ${peer.id} connected from ${state.address}${introductions.value.length > 0 ? ` with ${introductions.value.length} introductions` : ""}`)
+        const given = introductions.introductions
+        if (given.length > 0) state.ready = accept(peer, given).catch(() => undefined)
+        log(`peer ${peer.id} connected from ${state.address}${given.length > 0 ? ` with ${given.length} introductions` : ""}`)
         void peer.closed.then((r) => log(`peer ${peer.id} closed (${r.by}): ${r.reason}: ${r.message}`))
       }
     })

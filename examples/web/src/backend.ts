@@ -8,6 +8,11 @@
  * does, so one device key never signs two different events with one sequence number, and
  * IndexedDB never holds an event twice.
  *
+ * Every connection to a relay introduces the communities this device carries there,
+ * signed by its key (`Sync.Introduction`), so the relay keeps them across its restarts;
+ * when the device starts carrying another community on a relay it is already connected
+ * to, it reconnects once to introduce it.
+ *
  * @module
  */
 import { Bytes, type Cbor, Client, type Community, Crypto, type Keys, type Module, type Replica, Storage, Sync } from "@affinity/core"
@@ -44,6 +49,20 @@ export interface Backend {
   readonly setValue: (community: string, key: string, value: Uint8Array) => Promise<void>
   /** Call `listener` when relay links change; returns the unsubscribe function. */
   readonly onStatus: (listener: () => void) => () => void
+}
+
+/** The link to one relay. */
+interface Link {
+  status: RelayStatus
+  attempt: number
+  /** Communities carried to this relay. */
+  readonly communities: Set<string>
+  /** Communities a connection to it has introduced since the page opened. */
+  readonly introduced: Set<string>
+  /** The peer on the open connection, if any. */
+  peer: Sync.Peer | undefined
+  /** Whether the connection is being closed to dial again at once, with more introductions. */
+  redial: boolean
 }
 
 /** What became of an appended event. */
@@ -161,7 +180,24 @@ export const make = async (options: BackendOptions = {}): Promise<Backend> => {
   const notify = () => {
     for (const l of listeners) l()
   }
-  const links = new Map<string, { status: RelayStatus; attempt: number }>()
+  const links = new Map<string, Link>()
+
+  /**
+   * The communities a new connection to `link` introduces: those not introduced there yet
+   * first, then the others, at most as many as one connection carries.
+   */
+  const toIntroduce = (link: Link): ReadonlyArray<string> => {
+    const all = [...link.communities]
+    const fresh = all.filter((id) => !link.introduced.has(id))
+    return [...fresh, ...all.filter((id) => link.introduced.has(id))].slice(0, Sync.Introduction.MAX_PER_CONNECTION)
+  }
+
+  /** Reconnect `link` when it carries a community no connection introduced yet. */
+  const reintroduce = (link: Link) => {
+    if (link.peer === undefined || link.redial || [...link.communities].every((id) => link.introduced.has(id))) return
+    link.redial = true
+    link.peer.close({ reason: "Closed", message: "reconnecting to introduce another community" })
+  }
 
   const dial = (url: string) => {
     const link = links.get(url)!
@@ -172,13 +208,22 @@ export const make = async (options: BackendOptions = {}): Promise<Backend> => {
       notify()
       setTimeout(() => dial(url), backoff(link.attempt++))
     }
-    connect(url).then(
+    const communities = toIntroduce(link)
+    connect(url, { introduce: { device: key, communities, crypto } }).then(
       (connection) => {
         const peer = hub.connect(connection)
+        for (const id of communities) link.introduced.add(id)
+        link.peer = peer
         link.status = "online"
         link.attempt = 0
         notify()
-        void peer.closed.then(retry)
+        void peer.closed.then(() => {
+          link.peer = undefined
+          if (!link.redial) return retry()
+          link.redial = false
+          dial(url)
+        })
+        reintroduce(link)
       },
       retry
     )
@@ -231,11 +276,16 @@ export const make = async (options: BackendOptions = {}): Promise<Backend> => {
     relays: () => new Map([...links].map(([url, l]) => [url, l.status])),
     carry: (community, urls) => {
       hub.add(community)
-      for (const url of urls)
-        if (!links.has(url)) {
-          links.set(url, { status: "connecting", attempt: 0 })
+      for (const url of urls) {
+        const link = links.get(url)
+        if (link === undefined) {
+          links.set(url, { status: "connecting", attempt: 0, communities: new Set([community.id]), introduced: new Set(), peer: undefined, redial: false })
           dial(url)
+        } else {
+          link.communities.add(community.id)
+          reintroduce(link)
         }
+      }
     },
     getValue: (community, k) => Effect.runPromise(device.get(community, k)),
     setValue: (community, k, value) => (writer ? Effect.runPromise(device.set(community, k, value)) : Promise.resolve()),

@@ -104,13 +104,14 @@ describe.skipIf(skipBrowserTests)("examples/web in Chromium", () => {
       await expect.poll(() => stateHash(p)).toBe(hash)
       expect(await p.locator("[data-testid=record-item][data-outcome=passed]").count()).toBe(2)
     }
-    // And the relay holds every event too.
+    // And the relay holds every event too: it kept the community Ada's device introduced.
     expect(r.relay.counts().get(id)).toBe(Number.parseInt(await a.getByTestId("event-count").innerText()))
+    expect(r.relay.standing(id)).toBe("introduced")
   })
 
   test("bad invitations, links and forms get a clear message and change nothing", async () => {
     const { page: p } = await r.person()
-    await createCommunity(p, r.app.url, "Kiln", r.relayUrl)
+    const kiln = await createCommunity(p, r.app.url, "Kiln", r.relayUrl)
     const link = await invite(p)
     const events = await p.getByTestId("event-count").innerText()
     const hash = await stateHash(p)
@@ -153,6 +154,18 @@ describe.skipIf(skipBrowserTests)("examples/web in Chromium", () => {
     expect(await p.getByTestId("event-count").innerText()).toBe(opened)
     expect(Number.parseInt(opened)).toBe(Number.parseInt(events) + 1)
     expect(await stateHash(p)).not.toBe(hash)
+
+    // A second community on the same relay, without leaving the page: the device
+    // reconnects once to introduce it too, and the relay keeps both.
+    await p.locator("a.brand").click()
+    await p.getByTestId("create-name").fill("Glaze")
+    await p.getByTestId("create-relay").fill(r.relayUrl)
+    await p.getByTestId("create-submit").click()
+    await expect.poll(() => p.getByTestId("community").getAttribute("data-community")).not.toBe(kiln)
+    const glaze = (await p.getByTestId("community").getAttribute("data-community"))!
+    await expect.poll(() => r.relay.standing(glaze)).toBe("introduced")
+    expect(r.relay.standing(kiln)).toBe("introduced")
+    await p.locator('[data-testid=sync-status][data-status=online]').waitFor()
   })
 
   test("a second device of the same person is added as a device key", async () => {

@@ -2,7 +2,8 @@
  * A bridge: one member's device key and one community, made available to other programs.
  * It reads the folded state, signs that member's acts (one at a time, so the device's chain
  * never forks), follows the community to feed Server-Sent Events and webhooks, and keeps
- * relays connected so that it hears what other members write.
+ * relays connected so that it hears what other members write; each connection introduces
+ * the community, so that a relay keeps it.
  *
  * The HTTP side is `App.makeApp`; `Serve.serve` puts both together from a data directory.
  *
@@ -35,7 +36,11 @@ export interface BridgeOptions {
   readonly webhooks?: Omit<Webhooks.WebhookOptions, "feed">
   /** Relays to stay connected to. */
   readonly relays?: ReadonlyArray<string>
-  /** How to dial a relay (default: a WebSocket, as `@affinity/sync-websocket` frames it). */
+  /**
+   * How to dial a relay. Default: a WebSocket (`@affinity/sync-websocket`) whose URL
+   * introduces the community, signed afresh by the bridge's device key for each
+   * connection, so that the relay keeps it across restarts.
+   */
   readonly dial?: Relays.Dial
   /** Options of the sync hub (e.g. a shorter `resyncInterval` in tests). */
   readonly sync?: Sync.HubOptions
@@ -117,7 +122,11 @@ export const make = async (options: BridgeOptions): Promise<Bridge> => {
   hub.add(community.community)
   const relays =
     options.relays !== undefined && options.relays.length > 0
-      ? Relays.keep({ hub, urls: options.relays, dial: options.dial ?? ((url: string) => connect(url)) })
+      ? Relays.keep({
+          hub,
+          urls: options.relays,
+          dial: options.dial ?? ((url: string) => connect(url, { introduce: { device, communities: [community.id] } }))
+        })
       : undefined
   let tail: Promise<unknown> = Promise.resolve()
   const closing = new AbortController()

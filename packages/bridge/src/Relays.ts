@@ -3,7 +3,9 @@
  * holds no power; through it the bridge receives what other members write and passes on
  * what it signs. Each relay is dialled, handed to the sync hub, and dialled again when the
  * connection ends or cannot be made, after a delay that doubles from one second up to a
- * minute (and starts over after a connection that worked).
+ * minute (and starts over after a connection that worked). Each dial is a new
+ * connection, so a dial that signs an introduction (the bridge's default) signs a fresh
+ * one every time.
  *
  * @module
  */

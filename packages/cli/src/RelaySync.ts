@@ -2,12 +2,14 @@
  * One round of sync through relays: connect to each, exchange what either side lacks until
  * both hold the same events (or time runs out), then disconnect. A relay stores and
  * forwards signed events and holds no power; members who are never online together reach
- * each other through it.
+ * each other through it. Each connection carries an introduction of the community signed
+ * by this device (`Sync.Introduction`), so that a relay keeps it across restarts rather
+ * than serving it from memory and forgetting it.
  *
  * @module
  */
-import { Sync } from "@affinity/core"
-import { type Connection, connect } from "@affinity/sync-websocket"
+import { type Keys, Sync } from "@affinity/core"
+import { type Connection, connect, type ConnectOptions } from "@affinity/sync-websocket"
 import * as CommunityTime from "./CommunityTime.ts"
 import type { Room } from "./Session.ts"
 
@@ -35,14 +37,14 @@ export interface SyncReport {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
-const connectWithin = (url: string, ms: number): Promise<Connection> =>
+const connectWithin = (url: string, ms: number, options: ConnectOptions): Promise<Connection> =>
   new Promise((resolve, reject) => {
     let done = false
     const timer = setTimeout(() => {
       done = true
       reject(new Error(`no answer from ${url} within ${Math.round(ms / 1000)} s`))
     }, ms)
-    connect(url).then(
+    connect(url, options).then(
       (c) => {
         clearTimeout(timer)
         if (done) c.close()
@@ -63,16 +65,21 @@ const connectWithin = (url: string, ms: number): Promise<Connection> =>
  */
 export const resyncInterval = (connectMs: ReadonlyArray<number>): number => Math.min(1000, Math.max(50, 4 * Math.max(0, ...connectMs)))
 
+/** Ask each relay to keep the community, signed by this device, when it has a key. */
+const introduction = (key: Keys.DeviceKey | undefined, community: string): ConnectOptions =>
+  key === undefined ? {} : { introduce: { device: key, communities: [community] } }
+
 /** Sync the room's community through `relays`, giving up on each after `timeoutMs`. */
 export const syncOnce = async (room: Room, relays: ReadonlyArray<string>, options: { readonly timeoutMs: number }): Promise<SyncReport> => {
   const community = room.handle.community
   const before = room.handle.export().length
   const deadline = Date.now() + options.timeoutMs
+  const introduce = introduction(room.key, community.id)
   const connections = await Promise.all(
     relays.map(async (url) => {
       const started = Date.now()
       try {
-        const connection = await connectWithin(url, options.timeoutMs)
+        const connection = await connectWithin(url, options.timeoutMs, introduce)
         return { url, connection, ms: Date.now() - started, failure: null }
       } catch (e) {
         return { url, connection: undefined, ms: 0, failure: e instanceof Error ? e.message : String(e) }

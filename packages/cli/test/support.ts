@@ -1,9 +1,11 @@
 /**
  * Helpers for driving the CLI as people would: a data directory per person, a clock the
- * test moves forward, and a relay in this process.
+ * test moves forward, a relay in this process, and the example relay in a process of its
+ * own.
  *
  * @module
  */
+import { fork } from "node:child_process"
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -98,6 +100,59 @@ export const startRelay = async (): Promise<{ readonly url: string; readonly sto
       await server.close()
       await hub.close()
     }
+  }
+}
+
+/** What the example relay reports of the communities it carries. */
+export interface RelayStats {
+  /** Events held per community (hex id). */
+  readonly counts: Readonly<Record<string, number>>
+  /** How it holds each: `"introduced"`, `"memory"`, … (see `examples/relay`, Admission). */
+  readonly standings: Readonly<Record<string, string>>
+}
+
+/** The example relay (`examples/relay`) in a process of its own, with its default admission. */
+export interface RelayProcess {
+  readonly url: string
+  readonly port: number
+  readonly stats: () => Promise<RelayStats>
+  /** Stop it (SIGTERM, as an operator would) and wait until it has exited. */
+  readonly stop: () => Promise<void>
+}
+
+/** Start the example relay on `data` (and `port`, default any free one). */
+export const startRelayProcess = async (data: string, port = 0): Promise<RelayProcess> => {
+  const main = join(import.meta.dirname, "..", "..", "..", "examples", "relay", "src", "main.ts")
+  const child = fork(main, ["--port", String(port), "--data", data, "--quiet", "--ipc"], {
+    execArgv: ["--conditions=@affinity/source"],
+    stdio: ["ignore", "ignore", "inherit", "ipc"]
+  })
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))
+  const ready = await new Promise<{ readonly url: string; readonly port: number }>((resolve, reject) => {
+    child.once("message", (m) => resolve(m as { url: string; port: number }))
+    child.once("exit", (code) => reject(new Error(`the relay exited before it listened (${code})`)))
+  })
+  return {
+    url: ready.url,
+    port: ready.port,
+    stats: () =>
+      new Promise((resolve) => {
+        child.once("message", (m) => resolve(m as RelayStats))
+        child.send("stats")
+      }),
+    stop: async () => {
+      child.kill("SIGTERM")
+      await exited
+    }
+  }
+}
+
+/** Poll (every 20 ms, at most `ms`) until `check` resolves true. */
+export const eventually = async (check: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> => {
+  const end = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`gave up waiting: ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }
 

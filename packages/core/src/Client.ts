@@ -8,24 +8,35 @@
  * const me = await client.generateKey()
  * const community = await client.create({ name: "Allotment", author: me })
  * const stop = community.subscribe((change) => console.log(change.stateHash))
- * await community.append(me, "core", "tick", {})
+ * const { key } = await community.append(me, "core", "tick", {})
+ * console.log(community.event(key)?.time === community.communityTime()) // true: the only member's clock is community time
  * console.log(community.members())
  * stop()
  * await client.close()
  * ```
  *
+ * Event bodies are typed by the modules the client runs ({@link EventBodies}): with
+ * `modules: [Governance.module]`, `community.append(me, "governance", "stance", body)`
+ * checks `"stance"` and the body when the code is compiled.
+ *
  * @module
  */
-import { Effect, Layer, ManagedRuntime } from "effect"
+import { Data, Effect, Layer, ManagedRuntime } from "effect"
 import * as Bytes from "./Bytes.ts"
 import type * as Cbor from "./Cbor.ts"
 import * as Community from "./Community.ts"
+import * as CoreEvents from "./CoreEvents.ts"
 import { Crypto, layerBest } from "./Crypto.ts"
+import * as Event from "./Event.ts"
+import type * as EventBodies from "./EventBodies.ts"
 import * as Keys from "./Keys.ts"
 import * as Membership from "./Membership.ts"
 import type * as Module from "./Module.ts"
 import type { Outcome } from "./Replica.ts"
 import { Storage } from "./Storage.ts"
+import * as SyncRound from "./SyncRound.ts"
+import type { Connection } from "./sync/Connection.ts"
+import { type Hub, type HubOptions, makeHub, type Peer } from "./sync/Hub.ts"
 import { systemClock } from "./sync/Limits.ts"
 
 /** Options of a client. */
@@ -45,22 +56,160 @@ export interface ClientOptions {
    * due, on a timer that does not keep a Node process alive.
    */
   readonly futureTolerance?: number
+  /**
+   * Options of the sync hubs this client makes for `CommunityHandle.connect` (per-peer
+   * limits, the resync interval, the clock). A round of `CommunityHandle.sync` takes the
+   * limits and the clock from here and its own resync interval.
+   */
+  readonly sync?: Omit<HubOptions, "learn" | "announce">
 }
 
-/** A community, through Promises. */
-export interface CommunityHandle {
+/** What `append` resolves to: the new event's key and what the fold made of it. */
+export interface Appended {
+  readonly key: string
+  readonly outcome: Outcome
+}
+
+/** A delivered event as the Promise API shows it: its header, its body and what the fold made of it. */
+export interface Delivered {
+  readonly key: string
+  /** Its place in delivery order: its index in `export()`. */
+  readonly position: number
+  /** The device key that signed it (hex). */
+  readonly device: string
+  /** Its place in its device's chain, from 1. */
+  readonly seq: number
+  /** The key of the device's previous event, or `null` for its first. */
+  readonly prev: string | null
+  /** Keys of the events it cites as parents, sorted. */
+  readonly parents: ReadonlyArray<string>
+  /** The time it claims, in ms: its device's clock when it was signed (never less than what it cites). */
+  readonly time: number
+  /**
+   * Community time in its causal past, in ms: the time its rules were judged at (a stance
+   * before a deadline, a close after it). See `docs/protocol.md` §6.
+   */
+  readonly communityTime: number
+  readonly module: string
+  readonly type: string
+  readonly body: Cbor.Value
+  /** What the fold made of it: `Applied` (with what became of any actions it carried) or `Rejected` with the reason. */
+  readonly outcome: Outcome
+  /** Its wire bytes. */
+  readonly bytes: Uint8Array
+}
+
+/**
+ * `client.sign` refused a message because it starts with a prefix the protocol signs under
+ * (`affinity/event/v1`, `affinity/device/v1`): a signature over it could stand for an event
+ * or a device's consent. Sign events with `append`, consents with `deviceConsent`, and give
+ * messages of your own a prefix of your own.
+ */
+export class ReservedMessage extends Data.TaggedError("ReservedMessage")<{
+  /** The protocol prefix the message starts with, as text. */
+  readonly domain: string
+  readonly message: string
+}> {}
+
+/** Prefixes that only the protocol signs under. */
+const RESERVED: ReadonlyArray<readonly [string, Uint8Array]> = [
+  ["affinity/event/v1", Event.SIGNING_DOMAIN],
+  ["affinity/device/v1", CoreEvents.DEVICE_DOMAIN]
+]
+
+/** Whether `bytes` starts with `prefix`. */
+const startsWith = (bytes: Uint8Array, prefix: Uint8Array): boolean =>
+  bytes.length >= prefix.length && prefix.every((b, k) => bytes[k] === b)
+
+/** 32 bytes of a key given as bytes or hex, or `undefined`. */
+const key32 = (key: Uint8Array | string): Uint8Array | undefined => {
+  const bytes = typeof key === "string" ? Bytes.fromHex(key) : key
+  return bytes !== undefined && bytes.length === 32 ? bytes : undefined
+}
+
+/**
+ * A community, through Promises. `R` is what the type checker knows of event bodies (see
+ * {@link EventBodies}): a handle from a client made with typed modules checks the module,
+ * type and body of `append` and `check`; module names and types held in `string`
+ * variables are checked at run time only.
+ */
+export interface CommunityHandle<R extends EventBodies.Registry = EventBodies.Dynamic> {
   /** Community id (hex of the genesis event id). */
   readonly id: string
   /** The Effect-level community, for code that uses Effect. */
   readonly community: Community.Community
-  /** Sign and add an event; resolves to its key and what the fold made of it. Rejects with an `AppendError` or `StorageError`. */
-  append(
+  /** Sign and add an event given as a draft (`{ module, type, body }`, as module builders return them). */
+  append<M extends string, T extends string>(
     device: Keys.DeviceKey,
-    module: string,
-    type: string,
-    body: Cbor.Value,
+    draft: {
+      readonly module: EventBodies.ModuleName<R, M>
+      readonly type: EventBodies.TypeName<R, M, T>
+      readonly body: EventBodies.BodyOf<R, M, T>
+    },
     options?: Community.AppendOptions
-  ): Promise<{ readonly key: string; readonly outcome: Outcome }>
+  ): Promise<Appended>
+  /**
+   * Sign and add an event; resolves to its key and what the fold made of it (a rule the
+   * event breaks is an outcome, `Rejected` with a tagged reason and a message, not a
+   * rejection of the promise). Rejects with an `AppendError` when it cannot become an
+   * event (a malformed body, say), or a `StorageError`.
+   *
+   * ```ts
+   * import { Client, Storage } from "@affinity/core"
+   *
+   * const client = await Client.make({ storage: Storage.layerMemory })
+   * const me = await client.generateKey()
+   * const community = await client.create({ name: "Garden", author: me })
+   * const { outcome } = await community.append(me, "core", "tick", {})
+   * console.log(outcome._tag) // "Applied"
+   * const alone = await community.append(me, { module: "core", type: "member.admit", body: { identity: me.publicKey } })
+   * console.log(alone.outcome._tag === "Rejected" && alone.outcome.reason._tag) // "NeedsDecision"
+   * await client.close()
+   * ```
+   */
+  append<M extends string, T extends string>(
+    device: Keys.DeviceKey,
+    module: EventBodies.ModuleName<R, M>,
+    type: EventBodies.TypeName<R, M, T>,
+    body: EventBodies.BodyOf<R, M, T>,
+    options?: Community.AppendOptions
+  ): Promise<Appended>
+  /** {@link CommunityHandle.check} for an event given as a draft. */
+  check<M extends string, T extends string>(
+    author: Keys.DeviceKey | Uint8Array,
+    draft: {
+      readonly module: EventBodies.ModuleName<R, M>
+      readonly type: EventBodies.TypeName<R, M, T>
+      readonly body: EventBodies.BodyOf<R, M, T>
+    },
+    options?: Community.AppendOptions
+  ): Promise<Outcome>
+  /**
+   * What the fold would make of an event if `author` appended it now, without signing,
+   * storing or sending anything: the outcome `append` would resolve to, or the
+   * `AppendError` it would reject with. `author` is the device key, or its public key. It
+   * costs about as much as reopening the community from its checkpoint; the verdict holds
+   * until other events arrive or community time moves on (see `Community.check`).
+   *
+   * ```ts
+   * import { Client, Storage } from "@affinity/core"
+   *
+   * const client = await Client.make({ storage: Storage.layerMemory })
+   * const [me, newcomer] = [await client.generateKey(), await client.generateKey()]
+   * const community = await client.create({ name: "Garden", author: me })
+   * const verdict = await community.check(newcomer, "core", "tick", {})
+   * console.log(verdict._tag === "Rejected" && verdict.reason._tag) // "UnknownAuthor"
+   * console.log(community.export().length) // 1: nothing was written
+   * await client.close()
+   * ```
+   */
+  check<M extends string, T extends string>(
+    author: Keys.DeviceKey | Uint8Array,
+    module: EventBodies.ModuleName<R, M>,
+    type: EventBodies.TypeName<R, M, T>,
+    body: EventBodies.BodyOf<R, M, T>,
+    options?: Community.AppendOptions
+  ): Promise<Outcome>
   /**
    * Verify, store and fold untrusted wire bytes; one verdict per input. An event claiming a
    * time too far ahead of this device's clock is `Held` and delivered when the clock gets there.
@@ -74,16 +223,69 @@ export interface CommunityHandle {
   stateHash(): string
   /** Full members (identity hex), sorted. */
   members(): ReadonlyArray<string>
+  /**
+   * Community time now, in ms: the time an event appended now would be judged at. It moves
+   * with the claimed times of full members' events, so no single clock decides when a
+   * deadline passes (`docs/protocol.md` §6). A function of its own: it can be passed on.
+   */
+  readonly communityTime: () => number
+  /**
+   * What the fold made of the event with that key: `Applied`, with what became of each
+   * action it carried (for a decision's close: whether its action applied), or `Rejected`
+   * with the reason; `undefined` for a key not delivered here. A function of its own: it
+   * can be passed on (`outcomeOf: community.outcome`).
+   */
+  readonly outcome: (key: string) => Outcome | undefined
+  /**
+   * The delivered event with that key (its claimed time, community time, body and
+   * outcome), or `undefined`.
+   *
+   * ```ts
+   * import { Client, Storage } from "@affinity/core"
+   *
+   * const client = await Client.make({ storage: Storage.layerMemory })
+   * const [me, newcomer] = [await client.generateKey(), await client.generateKey()]
+   * const founded = Date.now() - 60_000
+   * const community = await client.create({ name: "Garden", author: me, time: founded })
+   * const { key } = await community.append(newcomer, "core", "member.apply", { note: "I grow beans" })
+   * const applied = community.event(key)!
+   * console.log(applied.body, applied.outcome._tag) // { note: "I grow beans" } "Applied"
+   * // An applicant's clock does not move community time: it is still the founding time.
+   * console.log(applied.time > founded, community.communityTime() === founded) // true true
+   * console.log(community.latestBy(newcomer)?.key === key) // true
+   * await client.close()
+   * ```
+   */
+  readonly event: (key: string) => Delivered | undefined
+  /** The latest delivered event signed by a device key (hex, or the key itself), or `undefined` if it signed none here. */
+  readonly latestBy: (device: string | Keys.DeviceKey) => Delivered | undefined
   /** Wire bytes of every event, parents first (for backups and peers). */
   export(): ReadonlyArray<Uint8Array>
   /** Call `listener` after each change; returns the unsubscribe function. */
   subscribe(listener: (change: Community.Change) => void): () => void
-  /** Stop notifying this handle's listeners. The client keeps the storage open. */
+  /**
+   * Keep this community in step with a peer or relay over `connection` (any `Sync`
+   * transport: `connect(url)` of `@affinity/sync-websocket`, a tab of
+   * `@affinity/sync-broadcastchannel`), until either side closes it or this handle is
+   * closed: what either side lacks is exchanged, then new events are forwarded as they
+   * arrive. The peer's `closed` says why it ended.
+   */
+  connect(connection: Connection): Peer
+  /**
+   * One round of sync: exchange what either side lacks with each peer until both hold the
+   * same events or `options.timeout` passes (10 s by default), then close the connections.
+   * Never rejects; the result says how each peer went (see {@link SyncRound}).
+   */
+  sync(connections: ReadonlyArray<Connection>, options?: Omit<SyncRound.Options, "hub">): Promise<SyncRound.Result>
+  /** Stop notifying this handle's listeners and disconnect its peers. The client keeps the storage open. */
   close(): void
 }
 
-/** An SDK client: storage and crypto chosen once, communities created and opened through it. */
-export interface Client {
+/**
+ * An SDK client: storage and crypto chosen once, communities created and opened through it.
+ * `R` is what the type checker knows of event bodies (see {@link CommunityHandle}).
+ */
+export interface Client<R extends EventBodies.Registry = EventBodies.Dynamic> {
   /** A new device key from the platform's secure random source. */
   generateKey(): Promise<Keys.DeviceKey>
   /** The device key of a saved 32-byte secret. */
@@ -95,12 +297,41 @@ export interface Client {
    * Rejects with an `Error` when `community` or `adder` is not 32 bytes of hex.
    */
   deviceConsent(device: Keys.DeviceKey, community: string, adder: Uint8Array | string): Promise<Uint8Array>
-  /** Write a genesis and open the new community. */
-  create(options: Omit<Community.CreateOptions, "modules">): Promise<CommunityHandle>
+  /**
+   * Sign `message` with a device key (an ed25519 signature, 64 bytes): for messages of
+   * your own, such as an invitation or a request to a relay. Start them with a prefix of
+   * your own (`"my-app/invitation/v1\0"`); a message that starts with a prefix the protocol
+   * signs under is refused with a {@link ReservedMessage}, since its signature could stand
+   * for an event.
+   *
+   * ```ts
+   * import { Client, Storage } from "@affinity/core"
+   *
+   * const client = await Client.make({ storage: Storage.layerMemory })
+   * const me = await client.generateKey()
+   * const message = new TextEncoder().encode("my-app/hello/v1\u0000Hello")
+   * const signature = await client.sign(me, message)
+   * console.log(await client.verify(me.publicKey, message, signature)) // true
+   * console.log(await client.verify(me.id, new TextEncoder().encode("something else"), signature) === false) // true
+   * await client.close()
+   * ```
+   */
+  sign(device: Keys.DeviceKey, message: Uint8Array): Promise<Uint8Array>
+  /**
+   * Whether `signature` is the signature of `message` by the key `publicKey` (bytes, or
+   * hex), under the protocol's verification rule. Never rejects: a malformed key or
+   * signature is `false`.
+   */
+  verify(publicKey: Uint8Array | string, message: Uint8Array, signature: Uint8Array): Promise<boolean>
+  /**
+   * Write a genesis and open the new community. `options.time` sets the time the genesis
+   * claims (default: now), for a community founded before it was entered.
+   */
+  create(options: Omit<Community.CreateOptions, "modules">): Promise<CommunityHandle<R>>
   /** Reopen a stored community. */
-  open(id: string): Promise<CommunityHandle>
+  open(id: string): Promise<CommunityHandle<R>>
   /** Start from a genesis received in an invitation. */
-  join(genesis: Uint8Array): Promise<CommunityHandle>
+  join(genesis: Uint8Array): Promise<CommunityHandle<R>>
   /** Ids of every community in the storage. */
   communities(): Promise<ReadonlyArray<string>>
   /**
@@ -114,8 +345,13 @@ export interface Client {
 const RELEASE_WAIT_MIN = 1000
 const RELEASE_WAIT_MAX = 2 ** 31 - 1
 
-/** Make a client. */
-export const make = async (options: ClientOptions): Promise<Client> => {
+/**
+ * Make a client. The modules it runs type its communities' event bodies: a module declared
+ * with `EventBodies.typed` (governance's is) adds its bodies to `core`'s.
+ */
+export const make = async <const Ms extends ReadonlyArray<Module.Module> = readonly []>(
+  options: ClientOptions & { readonly modules?: Ms }
+): Promise<Client<EventBodies.Of<Ms>>> => {
   const layer = Layer.mergeAll(options.crypto ?? layerBest, options.storage)
   const runtime = ManagedRuntime.make(layer)
   const modules = options.modules ?? []
@@ -154,23 +390,106 @@ export const make = async (options: ClientOptions): Promise<Client> => {
   const runOn = <A, E>(community: Community.Community, effect: Effect.Effect<A, E>): Promise<A> =>
     runtime.runPromise(effect).finally(() => scheduleRelease(community))
 
+  /** Sync hubs of closed handles still disconnecting (see `CommunityHandle.connect`): the client waits for them before closing the storage. */
+  const stopping = new Set<Promise<void>>()
+  const hubOptions = options.sync ?? {}
+
   const handle = (community: Community.Community): CommunityHandle => {
     opened.add(community)
+    const replica = community.replica
     const unsubscribers = new Set<() => void>()
+    let hub: Hub | undefined
     const close = () => {
       for (const u of unsubscribers) u()
       unsubscribers.clear()
+      if (hub !== undefined) {
+        const done = hub.close()
+        hub = undefined
+        stopping.add(done)
+        void done.finally(() => stopping.delete(done))
+      }
     }
     handles.add(close)
+
+    /** The event delivered at `index`, once the fold has judged it. */
+    const deliveredAt = (index: number): Delivered | undefined => {
+      const key = replica.log.keys[index]
+      const outcome = key === undefined ? undefined : replica.outcome(key)
+      if (key === undefined || outcome === undefined) return undefined
+      const bytes = replica.log.bytes[index]!
+      const decoded = Event.decode(bytes)
+      if (!decoded.ok) return undefined
+      const h = decoded.event.header
+      return {
+        key,
+        position: index,
+        device: Bytes.toHex(h.author),
+        seq: h.seq,
+        prev: h.prev === null ? null : Bytes.toHex(h.prev),
+        parents: h.parents.map(Bytes.toHex),
+        time: h.time,
+        communityTime: replica.communityTimeAt(index),
+        module: h.module,
+        type: h.type,
+        body: decoded.event.body,
+        outcome,
+        bytes
+      }
+    }
+
+    /** The arguments of `append` and `check`, in either form (module, type, body or a draft). */
+    const drafted = (
+      first: string | EventBodies.Draft,
+      type: string | Community.AppendOptions | undefined,
+      body: Cbor.Value | undefined,
+      rest: Community.AppendOptions | undefined
+    ): { readonly draft: EventBodies.Draft; readonly options: Community.AppendOptions | undefined } =>
+      typeof first === "string"
+        ? { draft: { module: first, type: type as string, body: body as Cbor.Value }, options: rest }
+        : { draft: first, options: type as Community.AppendOptions | undefined }
+
+    const append = (
+      device: Keys.DeviceKey,
+      first: string | EventBodies.Draft,
+      type?: string | Community.AppendOptions,
+      body?: Cbor.Value,
+      rest?: Community.AppendOptions
+    ): Promise<Appended> => {
+      const { draft, options } = drafted(first, type, body, rest)
+      return runOn(community, community.append(device, draft.module, draft.type, draft.body, options))
+    }
+
+    const check = (
+      author: Keys.DeviceKey | Uint8Array,
+      first: string | EventBodies.Draft,
+      type?: string | Community.AppendOptions,
+      body?: Cbor.Value,
+      rest?: Community.AppendOptions
+    ): Promise<Outcome> => {
+      const { draft, options } = drafted(first, type, body, rest)
+      return runtime.runPromise(community.check(author, draft.module, draft.type, draft.body, options))
+    }
+
     return {
       id: community.id,
       community,
-      append: (device, module, type, body, options) => runOn(community, community.append(device, module, type, body, options)),
+      append,
+      check,
       receive: (inputs) => runOn(community, community.receive(inputs)),
       held: () => community.held(),
-      state: <S extends Cbor.Value>(module: string) => community.replica.state<S>(module),
-      stateHash: () => community.replica.stateHashHex(),
-      members: () => Membership.members(community.replica.core),
+      state: <S extends Cbor.Value>(module: string) => replica.state<S>(module),
+      stateHash: () => replica.stateHashHex(),
+      members: () => Membership.members(replica.core),
+      communityTime: () => replica.communityTime(),
+      outcome: (key) => replica.outcome(key),
+      event: (key) => {
+        const index = replica.log.index.get(key)
+        return index === undefined ? undefined : deliveredAt(index)
+      },
+      latestBy: (device) => {
+        const tip = replica.log.tip(typeof device === "string" ? device : device.id)
+        return tip === undefined ? undefined : deliveredAt(tip.index)
+      },
       export: () => community.export(),
       subscribe: (listener) => {
         const u = community.subscribe(listener)
@@ -180,11 +499,22 @@ export const make = async (options: ClientOptions): Promise<Client> => {
           unsubscribers.delete(u)
         }
       },
+      connect: (connection) => {
+        if (hub === undefined) {
+          hub = makeHub(hubOptions)
+          hub.add(community)
+        }
+        return hub.connect(connection)
+      },
+      sync: (connections, o = {}) => {
+        const { resyncInterval: _, ...base } = hubOptions
+        return SyncRound.run(community, connections, { ...o, hub: base })
+      },
       close
     }
   }
 
-  return {
+  const client: Client = {
     generateKey: () => runtime.runPromise(Keys.generate()),
     keyFromSecret: (secret) => runtime.runPromise(Keys.fromSecret(secret)),
     deviceConsent: async (device, community, adder) => {
@@ -193,6 +523,20 @@ export const make = async (options: ClientOptions): Promise<Client> => {
       if (id === undefined || id.length !== 32) throw new Error("deviceConsent: the community id must be 64 hex characters")
       if (key === undefined || key.length !== 32) throw new Error("deviceConsent: the adding device's public key must be 32 bytes (64 hex characters)")
       return runtime.runPromise(Keys.consent(device, id, key))
+    },
+    sign: async (device, message) => {
+      for (const [domain, prefix] of RESERVED)
+        if (startsWith(message, prefix))
+          throw new ReservedMessage({
+            domain,
+            message: `the message starts with "${domain}", which only the protocol signs under; sign events with append, and give your own messages a prefix of your own`
+          })
+      return runtime.runPromise(Crypto.use((crypto) => crypto.sign(device.secret, message)))
+    },
+    verify: async (publicKey, message, signature) => {
+      const key = key32(publicKey)
+      if (key === undefined) return false
+      return runtime.runPromise(Crypto.use((crypto) => crypto.verify({ publicKey: key, message, signature })))
     },
     create: async (o) => handle(await runtime.runPromise(Community.create({ ...o, ...moduleOptions }))),
     open: async (id) => handle(await runtime.runPromise(Community.open(id, moduleOptions))),
@@ -203,6 +547,8 @@ export const make = async (options: ClientOptions): Promise<Client> => {
       for (const cancel of timers.values()) cancel()
       timers.clear()
       for (const c of handles) c()
+      // Peers are disconnected before the storage closes: no event arrives after it.
+      await Promise.all(stopping)
       // A checkpoint only saves work on the next open: failing to write one is not an error.
       for (const community of opened) await runtime.runPromise(Effect.ignore(community.checkpoint()))
       opened.clear()
@@ -210,4 +556,6 @@ export const make = async (options: ClientOptions): Promise<Client> => {
       await runtime.dispose()
     }
   }
+  // The registry is what the type checker knows of bodies; at run time every body is checked by the fold.
+  return client as Client<EventBodies.Of<Ms>>
 }

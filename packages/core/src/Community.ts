@@ -6,8 +6,9 @@
  * - {@link open} reopens one from storage (stored events were verified when they arrived
  *   and are not verified again; a local checkpoint of the fold, written as the community
  *   grows, means only the events after it are folded again);
- * - `append` signs and adds an event of your own; `receive` takes untrusted bytes from a
- *   peer, a file or a form, and never fails on them: every input gets a verdict.
+ * - `append` signs and adds an event of your own; `check` says what the fold would make
+ *   of one without writing it; `receive` takes untrusted bytes from a peer, a file or a
+ *   form, and never fails on them: every input gets a verdict.
  *
  * An event whose claimed time is further ahead of this device's clock than
  * {@link Options.futureTolerance} is {@link Held}: kept in memory, neither folded nor built
@@ -16,7 +17,7 @@
  *
  * @module
  */
-import { Clock, Data, Effect } from "effect"
+import { Clock, Data, Effect, Semaphore } from "effect"
 import * as Bytes from "./Bytes.ts"
 import type * as Cbor from "./Cbor.ts"
 import * as CoreEvents from "./CoreEvents.ts"
@@ -24,6 +25,7 @@ import { Crypto, type VerifyItem } from "./Crypto.ts"
 import * as Event from "./Event.ts"
 import * as Hash from "./Hash.ts"
 import * as Checkpoints from "./internal/checkpoint.ts"
+import { probe } from "./internal/probe.ts"
 import { type Slicer, slicer } from "./internal/yield.ts"
 import type { DeviceKey } from "./Keys.ts"
 import type { Verdict } from "./Log.ts"
@@ -101,6 +103,26 @@ export interface Community {
     body: Cbor.Value,
     options?: AppendOptions
   ) => Effect.Effect<{ readonly key: string; readonly outcome: Outcome }, AppendError | StorageError>
+  /**
+   * What the fold would make of an event by `author` if it were appended now, without
+   * signing, storing or announcing anything: the {@link Outcome} `append` would give
+   * (`Applied`, with what became of any actions it carries, or `Rejected` with the reason),
+   * or the {@link AppendError} it would fail with. `author` is the device key that would
+   * sign it, or its 32-byte public key: a dry run needs no secret.
+   *
+   * The event is built as `append` builds it (the current heads as parents, the next
+   * sequence number of `author`, the clock's time or `options.time`) and folded on a copy
+   * of the replica, which costs about as much as reopening the community from its
+   * checkpoint. The verdict holds for now: events that arrive before the real append, or
+   * community time moving on, can change it.
+   */
+  readonly check: (
+    author: DeviceKey | Uint8Array,
+    module: string,
+    type: string,
+    body: Cbor.Value,
+    options?: AppendOptions
+  ) => Effect.Effect<Outcome, AppendError>
   /**
    * Verify, store and fold untrusted wire bytes; one verdict per input, in order. An event
    * claiming a time too far ahead of this device's clock is {@link Held}, not delivered.
@@ -675,48 +697,85 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
         return verdicts as ReadonlyArray<ReceiveVerdict>
       })
 
+    /**
+     * The draft of an event by the key `author` on the current heads. Its time is raised to
+     * the latest time among what it cites (never to a held event's: those are not heads),
+     * so it cannot go backwards.
+     */
+    const draftOf = (author: Uint8Array, module: string, type: string, body: Cbor.Value, options: AppendOptions): Event.Draft => {
+      const time = options.time ?? now()
+      const log = replica.log
+      const id = Bytes.toHex(author)
+      const tip = replica.chainTip(id)
+      const parents = log.heads().slice(0, Event.Limits.maxParents)
+      let cited = 0
+      for (const k of parents) cited = Math.max(cited, log.time[log.index.get(k)!]!)
+      const own = log.tip(id)
+      if (own !== undefined) cited = Math.max(cited, log.time[own.index]!)
+      return {
+        community: log.community,
+        author,
+        seq: tip.seq,
+        prev: tip.prev,
+        parents: parents.map((k) => Bytes.fromHex(k)!),
+        time: Math.max(Number(time), cited),
+        module,
+        type,
+        body
+      }
+    }
+
+    /** The error `append` fails with when the log does not take its event. */
+    const notTaken = (verdict: ReceiveVerdict | undefined): AppendError =>
+      new AppendError({
+        reason: verdict?._tag ?? "Unknown",
+        message: verdict?._tag === "Invalid" ? verdict.reason.message : `the event is ${verdict?._tag}`
+      })
+
+    // One append at a time: an append reads its key's chain tip before signing and takes its
+    // event after, so two at once from one device would sign two events at one `seq` and fork
+    // the key (every later event of it then stops counting, §4).
+    const oneAtATime = Semaphore.makeUnsafe(1)
+
     const append = (device: DeviceKey, module: string, type: string, body: Cbor.Value, options: AppendOptions = {}) =>
       Effect.gen(function* () {
         yield* release()
-        const time = options.time ?? now()
-        const log = replica.log
-        const tip = replica.chainTip(device.id)
-        const parents = log.heads().slice(0, Event.Limits.maxParents)
-        // Raised to the latest time among what it cites (never to a held event's: those are
-        // not heads), so its time cannot go backwards.
-        let cited = 0
-        for (const k of parents) cited = Math.max(cited, log.time[log.index.get(k)!]!)
-        const own = log.tip(device.id)
-        if (own !== undefined) cited = Math.max(cited, log.time[own.index]!)
-        const event = yield* Event.sign(crypto, device.secret, {
-          community: log.community,
-          author: device.publicKey,
-          seq: tip.seq,
-          prev: tip.prev,
-          parents: parents.map((k) => Bytes.fromHex(k)!),
-          time: Math.max(Number(time), cited),
-          module,
-          type,
-          body
-        }).pipe(Effect.mapError((e) => new AppendError({ reason: e.reason, message: e.message })))
+        const event = yield* Event.sign(crypto, device.secret, draftOf(device.publicKey, module, type, body, options)).pipe(
+          Effect.mapError((e) => new AppendError({ reason: e.reason, message: e.message }))
+        )
         const verdicts: Array<ReceiveVerdict | undefined> = []
         // A device's own event is not held: its time is its own claim.
         yield* ingest(slicesOf([event]), verdicts, undefined)
         const verdict = verdicts[0]
-        if (verdict?._tag !== "Valid")
-          return yield* Effect.fail(
-            new AppendError({
-              reason: verdict?._tag ?? "Unknown",
-              message: verdict?._tag === "Invalid" ? verdict.reason.message : `the event is ${verdict?._tag}`
-            })
-          )
+        if (verdict?._tag !== "Valid") return yield* Effect.fail(notTaken(verdict))
         return { key: event.key, outcome: replica.outcome(event.key)! }
+      }).pipe(oneAtATime.withPermit)
+
+    const check = (author: DeviceKey | Uint8Array, module: string, type: string, body: Cbor.Value, appendOptions: AppendOptions = {}) =>
+      Effect.gen(function* () {
+        const publicKey = author instanceof Uint8Array ? author : author.publicKey
+        const prepared = Event.prepare(draftOf(publicKey, module, type, body, appendOptions))
+        if (!prepared.ok) return yield* Effect.fail(new AppendError({ reason: prepared.error.reason, message: prepared.error.message }))
+        // An event's id does not cover its signature: unsigned, it is the event `append` would sign.
+        const decoded = Event.decode(Event.assemble(prepared.unsigned, new Uint8Array(64)))
+        if (!decoded.ok) return yield* Effect.fail(new AppendError({ reason: decoded.error.reason, message: decoded.error.message }))
+        const event = decoded.event
+        const embedded = embeddedSignatures(event)
+        if (embedded.length > 0 && !(yield* crypto.verifyBatch(embedded)).every(Boolean))
+          return yield* Effect.fail(notTaken(invalid(event.key, "BadEmbeddedSignature", "a signature inside the body does not verify")))
+        const probed = yield* Effect.try({
+          try: () => probe(replica, options, event),
+          catch: (e) => new AppendError({ reason: "Unreadable", message: e instanceof Error ? e.message : String(e) })
+        })
+        if (probed.verdict._tag !== "Valid" || probed.outcome === undefined) return yield* Effect.fail(notTaken(probed.verdict))
+        return probed.outcome
       })
 
     const community: Community = {
       id: replica.id,
       replica,
       append,
+      check,
       receive,
       release,
       held,
@@ -741,6 +800,12 @@ export interface CreateOptions extends Options {
   readonly founders?: ReadonlyArray<Uint8Array>
   /** Community parameters; omitted ones take their defaults. */
   readonly params?: Partial<Module.Params>
+  /**
+   * The time the genesis claims, in ms (default: the clock's). Community time starts there,
+   * so this is when a community whose founding is entered afterwards (from paper, or from
+   * another system) was founded. Events appended later claim a time no earlier than this.
+   */
+  readonly time?: number
 }
 
 /** Write a genesis, store it, and open the new community. */
@@ -749,7 +814,7 @@ export const create = (
 ): Effect.Effect<Community, AppendError | StorageError, Crypto | Storage> =>
   Effect.gen(function* () {
     const crypto = yield* Crypto
-    const now = yield* Clock.currentTimeMillis
+    const now = options.time ?? (yield* Clock.currentTimeMillis)
     const founders = Event.dedupeSorted([options.author.publicKey, ...(options.founders ?? [])])
     const params: Record<string, number> = {}
     for (const [k, v] of Object.entries(options.params ?? {})) if (v !== undefined) params[k] = v

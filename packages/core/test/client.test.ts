@@ -44,8 +44,10 @@ describe("Client (Promise facade)", () => {
     const client = await Client.make({ storage: Storage.layerMemory, crypto: Layer.succeed(Crypto.Crypto, Crypto.makeNoble()) })
     const a = await client.generateKey()
     const community = await client.create({ name: "x", author: a })
-    await expect(community.append(a, "Not A Module", "tick", {})).rejects.toMatchObject({ _tag: "AppendError", reason: "MalformedHeader" })
-    await expect(community.append(a, "core", "tick", { n: 1.5 })).rejects.toMatchObject({ _tag: "AppendError", reason: "MalformedBody" })
+    // Names held in `string` values are checked at run time only.
+    const [badModule, tick]: ReadonlyArray<string> = ["Not A Module", "tick"]
+    await expect(community.append(a, badModule!, "tick", {})).rejects.toMatchObject({ _tag: "AppendError", reason: "MalformedHeader" })
+    await expect(community.append(a, "core", tick!, { n: 1.5 })).rejects.toMatchObject({ _tag: "AppendError", reason: "MalformedBody" })
     await client.close()
   })
 })

@@ -1,8 +1,12 @@
 /**
- * Builders of event bodies for clients: plain functions returning `{ module, type, body }`,
- * to hand to `community.append(device, module, type, body)`. Ids are given as hex (as the
- * state and the host name events) or as bytes. The same shape serves as a proposal's
- * `action`: `propose({ …, action: admit(applicant) })`.
+ * What a client needs: builders of event bodies, plain functions returning
+ * `{ module, type, body }` to hand to `community.append(device, draft)`, and reads of
+ * decisions through a `Client` community handle. Ids are given as hex (as the state and the
+ * host name events) or as bytes. The same shape serves as a proposal's `action`:
+ * `propose({ …, action: admit(applicant) })`.
+ *
+ * Each builder returns its body typed ({@link Events}), so a client made with
+ * `modules: [Governance.module]` checks it when the code is compiled.
  *
  * ```ts
  * import { Client, Storage } from "@affinity/core"
@@ -11,11 +15,9 @@
  * const client = await Client.make({ storage: Storage.layerMemory, modules: [Governance.module] })
  * const me = await client.generateKey()
  * const community = await client.create({ name: "Garden", author: me })
- * const now = Governance.communityTime(community.community.replica)
- * const open = Governance.propose({ title: "Plant beans", text: "Row 3, this spring.", process: "consent", deadline: now + 2 * Governance.HOUR })
- * const { key } = await community.append(me, open.module, open.type, open.body)
- * const agree = Governance.stance(key, "agree")
- * await community.append(me, agree.module, agree.type, agree.body)
+ * const open = Governance.propose({ title: "Plant beans", text: "Row 3, this spring.", process: "consent", deadline: community.communityTime() + 2 * Governance.HOUR })
+ * const { key } = await community.append(me, open)
+ * await community.append(me, Governance.stance(key, "agree"))
  * const state = community.state<Governance.State>("governance")
  * console.log(Governance.Records.proposal(state, key)?.stances.length === 1) // true
  * await client.close()
@@ -23,11 +25,38 @@
  *
  * @module
  */
-import { Bytes, type Cbor } from "@affinity/core"
-import type { Action, PrimeGroup, Process, StanceKind } from "./State.ts"
+import { Bytes, type Cbor, type EventBodies, type Replica } from "@affinity/core"
+import type * as Bodies from "./Bodies.ts"
+import * as Records from "./Records.ts"
+import type { Action, Decision, PrimeGroup, Process, Proposal, StanceKind, State } from "./State.ts"
 
-/** An event to append: module, type and body. */
-export type Draft = { readonly module: string; readonly type: string; readonly body: Cbor.Value }
+/** An event to append: module, type and body (any module's). */
+export type Draft = EventBodies.Draft
+
+/**
+ * The body each governance event type takes, by type: what a client running
+ * `Governance.module` checks governance appends against. The decoders in {@link Bodies}
+ * say what each field may hold.
+ */
+export type Events = {
+  readonly "proposal.open": Bodies.Open
+  readonly stance: Bodies.Stance
+  readonly "proposal.amend": Bodies.Amend
+  readonly "proposal.withdraw": Bodies.Withdraw
+  readonly "proposal.close": Bodies.Close
+  readonly "group.create": Bodies.GroupCreate
+  readonly "group.disband": Bodies.GroupDisband
+  readonly "group.renew": Bodies.GroupRenew
+  readonly "group.join": Bodies.GroupMembership
+  readonly "group.leave": Bodies.GroupMembership
+  readonly "lot.commit": Bodies.Commit
+  readonly "lot.reveal": Bodies.Reveal
+  readonly "term.draw": Bodies.Draw
+  readonly "prime.resign": Bodies.Resign
+}
+
+/** A governance event to append, its body typed by its type. */
+export type EventDraft<T extends keyof Events> = EventBodies.Draft<"governance", T, Events[T]>
 
 /** An event id or identity: hex, or the 32 bytes. */
 export type Ref = string | Uint8Array
@@ -42,9 +71,9 @@ const bytes = (ref: Ref, what: string): Uint8Array => {
   return b
 }
 
-const governance = (type: string, body: Cbor.Value): Draft => ({ module: "governance", type, body })
+const governance = <T extends keyof Events>(type: T, body: Events[T]): EventDraft<T> => ({ module: "governance", type, body })
 
-const actionBody = (action: Action | Draft): Cbor.Value => ({ module: action.module, type: action.type, body: action.body })
+const actionBody = (action: Action | Draft): Action => ({ module: action.module, type: action.type, body: action.body })
 
 /** Who decides a proposal, as a client names it. */
 export type Deciders = "community" | { readonly prime: PrimeGroup } | { readonly group: Ref }
@@ -58,42 +87,49 @@ export const propose = (p: {
   readonly action?: Action | Draft
   readonly supersedes?: Ref
   readonly body?: Deciders
-}): Draft => {
-  const body: Record<string, Cbor.Value> = {
+}): EventDraft<"proposal.open"> =>
+  governance("proposal.open", {
     title: p.title,
     text: p.text ?? "",
     process: p.process ?? "consensus",
-    deadline: p.deadline
-  }
-  if (p.action) body["action"] = actionBody(p.action)
-  if (p.supersedes !== undefined) body["supersedes"] = bytes(p.supersedes, "supersedes")
-  if (p.body !== undefined)
-    body["body"] =
-      p.body === "community" ? "community" : "prime" in p.body ? { prime: p.body.prime } : { group: bytes(p.body.group, "group") }
-  return governance("proposal.open", body)
-}
+    deadline: p.deadline,
+    ...(p.action ? { action: actionBody(p.action) } : {}),
+    ...(p.supersedes !== undefined ? { supersedes: bytes(p.supersedes, "supersedes") } : {}),
+    ...(p.body !== undefined
+      ? { body: p.body === "community" ? "community" : "prime" in p.body ? { prime: p.body.prime } : { group: bytes(p.body.group, "group") } }
+      : {})
+  })
 
 /** `governance/stance`: `object` and `block` need a reason. */
-export const stance = (proposal: Ref, kind: StanceKind, reason?: string): Draft =>
-  governance(
-    "stance",
-    reason === undefined ? { proposal: bytes(proposal, "proposal"), stance: kind } : { proposal: bytes(proposal, "proposal"), stance: kind, reason }
-  )
+export const stance = (proposal: Ref, kind: StanceKind, reason?: string): EventDraft<"stance"> =>
+  governance("stance", {
+    proposal: bytes(proposal, "proposal"),
+    stance: kind,
+    ...(reason === undefined ? {} : { reason })
+  })
 
 /** `governance/proposal.amend`: new text and action (none when omitted); optionally a new deadline. Clears every stance. */
-export const amend = (proposal: Ref, a: { readonly text: string; readonly action?: Action | Draft; readonly deadline?: number }): Draft => {
-  const body: Record<string, Cbor.Value> = { proposal: bytes(proposal, "proposal"), text: a.text }
-  if (a.action) body["action"] = actionBody(a.action)
-  if (a.deadline !== undefined) body["deadline"] = a.deadline
-  return governance("proposal.amend", body)
-}
+export const amend = (
+  proposal: Ref,
+  a: { readonly text: string; readonly action?: Action | Draft; readonly deadline?: number }
+): EventDraft<"proposal.amend"> =>
+  governance("proposal.amend", {
+    proposal: bytes(proposal, "proposal"),
+    text: a.text,
+    ...(a.action ? { action: actionBody(a.action) } : {}),
+    ...(a.deadline !== undefined ? { deadline: a.deadline } : {})
+  })
 
 /** `governance/proposal.withdraw` (the proposer, before the deadline). */
-export const withdraw = (proposal: Ref, reason?: string): Draft =>
-  governance("proposal.withdraw", reason === undefined ? { proposal: bytes(proposal, "proposal") } : { proposal: bytes(proposal, "proposal"), reason })
+export const withdraw = (proposal: Ref, reason?: string): EventDraft<"proposal.withdraw"> =>
+  governance("proposal.withdraw", { proposal: bytes(proposal, "proposal"), ...(reason === undefined ? {} : { reason }) })
 
-/** `governance/proposal.close` (any member, once community time reaches the deadline). */
-export const close = (proposal: Ref): Draft => governance("proposal.close", { proposal: bytes(proposal, "proposal") })
+/**
+ * `governance/proposal.close` (any member, once community time reaches the deadline). Sent
+ * earlier, it is `Rejected` with `DeadlineNotReached`, whose message says when the deadline
+ * is and where community time is: it passes once members' devices write events after it.
+ */
+export const close = (proposal: Ref): EventDraft<"proposal.close"> => governance("proposal.close", { proposal: bytes(proposal, "proposal") })
 
 /** The action `governance/group.create`, for a community proposal. */
 export const createGroup = (g: {
@@ -102,47 +138,123 @@ export const createGroup = (g: {
   readonly mandate: ReadonlyArray<string>
   readonly members: ReadonlyArray<Ref>
   readonly expiry?: number
-}): Draft => {
-  const body: Record<string, Cbor.Value> = {
+}): EventDraft<"group.create"> =>
+  governance("group.create", {
     name: g.name,
     purpose: g.purpose,
     mandate: [...g.mandate],
-    members: g.members.map((m) => bytes(m, "member"))
-  }
-  if (g.expiry !== undefined) body["expiry"] = g.expiry
-  return governance("group.create", body)
-}
+    members: g.members.map((m) => bytes(m, "member")),
+    ...(g.expiry !== undefined ? { expiry: g.expiry } : {})
+  })
 
 /** The action `governance/group.disband`, for a community proposal. */
-export const disbandGroup = (group: Ref, reason: string): Draft => governance("group.disband", { group: bytes(group, "group"), reason })
+export const disbandGroup = (group: Ref, reason: string): EventDraft<"group.disband"> =>
+  governance("group.disband", { group: bytes(group, "group"), reason })
 
 /** The action `governance/group.renew` (a new expiry, or none), for the governance prime group or the community. */
-export const renewGroup = (group: Ref, expiry: number | null): Draft => governance("group.renew", { group: bytes(group, "group"), expiry })
+export const renewGroup = (group: Ref, expiry: number | null): EventDraft<"group.renew"> =>
+  governance("group.renew", { group: bytes(group, "group"), expiry })
 
 /** `governance/group.join`: the author joins a working group. */
-export const joinGroup = (group: Ref): Draft => governance("group.join", { group: bytes(group, "group") })
+export const joinGroup = (group: Ref): EventDraft<"group.join"> => governance("group.join", { group: bytes(group, "group") })
 
 /** `governance/group.leave`: the author leaves a working group. */
-export const leaveGroup = (group: Ref): Draft => governance("group.leave", { group: bytes(group, "group") })
+export const leaveGroup = (group: Ref): EventDraft<"group.leave"> => governance("group.leave", { group: bytes(group, "group") })
 
 /** `governance/lot.commit`: the anchor of the author's onion (see `Lot.anchor`). */
-export const commit = (anchor: Uint8Array): Draft => governance("lot.commit", { anchor: bytes(anchor, "anchor") })
+export const commit = (anchor: Uint8Array): EventDraft<"lot.commit"> => governance("lot.commit", { anchor: bytes(anchor, "anchor") })
 
 /** `governance/lot.reveal`: the next layer of the author's onion, for a term (see `Lot.layer`). */
-export const reveal = (term: number, value: Uint8Array): Draft => governance("lot.reveal", { term, value: bytes(value, "value") })
+export const reveal = (term: number, value: Uint8Array): EventDraft<"lot.reveal"> =>
+  governance("lot.reveal", { term, value: bytes(value, "value") })
 
 /** `governance/term.draw`: seat the prime groups of a term. */
-export const draw = (term: number): Draft => governance("term.draw", { term })
+export const draw = (term: number): EventDraft<"term.draw"> => governance("term.draw", { term })
 
 /** `governance/prime.resign`: give up one's seat in a prime group for a term. */
-export const resign = (group: PrimeGroup, term: number): Draft => governance("prime.resign", { group, term })
+export const resign = (group: PrimeGroup, term: number): EventDraft<"prime.resign"> => governance("prime.resign", { group, term })
 
 /** The action `core/member.admit`, for a community proposal. */
-export const admit = (identity: Ref): Draft => ({ module: "core", type: "member.admit", body: { identity: bytes(identity, "identity") } })
+export const admit = (identity: Ref): EventBodies.Draft<"core", "member.admit", EventBodies.Core["member.admit"]> => ({
+  module: "core",
+  type: "member.admit",
+  body: { identity: bytes(identity, "identity") }
+})
 
 /** The action `core/member.remove`, for a community proposal. */
-export const remove = (identity: Ref, reason: string): Draft => ({
+export const remove = (identity: Ref, reason: string): EventBodies.Draft<"core", "member.remove", EventBodies.Core["member.remove"]> => ({
   module: "core",
   type: "member.remove",
   body: { identity: bytes(identity, "identity"), reason }
 })
+
+// --- reading decisions through a community handle ---------------------------------------------------
+
+/**
+ * What the reads below need of a community: its governance state and what became of its
+ * events. A `Client` community handle has both.
+ */
+export interface Readable {
+  state<S extends Cbor.Value = Cbor.Value>(module: string): S
+  outcome(key: string): Replica.Outcome | undefined
+}
+
+/** A proposal that ended, with its decision and what became of the action it carried. */
+export interface Decided {
+  readonly proposal: Proposal
+  readonly decision: Decision
+  /**
+   * What became of the decision's action when the core applied it: `Applied`, or `Failed`
+   * with the reason (the action broke a rule when it was applied, e.g. admitting someone
+   * who is a member already); `undefined` when the decision carried no action (it did not
+   * pass, or it had none).
+   */
+  readonly action: Replica.ActionOutcome | undefined
+}
+
+const decidedOf = (community: Readable, p: Proposal): Decided | undefined => {
+  const d = p.decision
+  if (d === null) return undefined
+  if (d.actionEvent === null || d.action === null) return { proposal: p, decision: d, action: undefined }
+  const outcome = community.outcome(d.actionEvent)
+  const action =
+    outcome?._tag === "Applied" ? outcome.actions.find((a) => a.module === d.action!.module && a.type === d.action!.type) : undefined
+  return { proposal: p, decision: d, action }
+}
+
+const stateOf = (community: Readable): State => community.state<State>("governance")
+
+/**
+ * A proposal's decision with what became of its action, read from a community handle;
+ * `undefined` while the proposal is open, or when there is no such proposal.
+ *
+ * ```ts
+ * import { Client, Storage } from "@affinity/core"
+ * import * as Governance from "@affinity/governance"
+ *
+ * const client = await Client.make({ storage: Storage.layerMemory, modules: [Governance.module] })
+ * const [me, applicant] = [await client.generateKey(), await client.generateKey()]
+ * const start = Date.now() - Governance.DAY
+ * const community = await client.create({ name: "Garden", author: me, time: start })
+ * await community.append(applicant, "core", "member.apply", { note: "I grow tomatoes" }, { time: start })
+ * const open = Governance.propose({ title: "Admit a grower", process: "consent", deadline: start + Governance.HOUR, action: Governance.admit(applicant.id) })
+ * const { key } = await community.append(me, open, { time: start })
+ * await community.append(me, Governance.stance(key, "agree"), { time: start })
+ * await community.append(me, "core", "tick", {}) // a witness that the deadline has passed on a member's clock
+ * await community.append(me, Governance.close(key))
+ * const decided = Governance.decision(community, key)
+ * console.log(decided?.decision.outcome, decided?.action?._tag) // "passed" "Applied"
+ * await client.close()
+ * ```
+ */
+export const decision = (community: Readable, proposal: Ref): Decided | undefined => {
+  const p = stateOf(community).proposals[typeof proposal === "string" ? proposal : Bytes.toHex(proposal)]
+  return p === undefined ? undefined : decidedOf(community, p)
+}
+
+/** Every proposal that ended, in the order they ended, with what became of its action. */
+export const decisions = (community: Readable): ReadonlyArray<Decided> =>
+  Records.decisions(stateOf(community)).flatMap((p) => {
+    const d = decidedOf(community, p)
+    return d === undefined ? [] : [d]
+  })

@@ -3,9 +3,11 @@
  * consensus, decisions that carry actions, working groups, prime working groups drawn by lot,
  * decision records.
  *
- * Register {@link module} with a community's replica; build event bodies with the helpers
- * ({@link propose}, {@link stance}, {@link close} …); read the state with {@link Records}.
- * The rules are written down in `docs/protocol.md`, §12.
+ * Register {@link module} with a client (`Client.make({ modules: [Governance.module], … })`);
+ * build event bodies with the helpers ({@link propose}, {@link stance}, {@link close} …),
+ * typed by {@link Events}; read decisions and what became of their actions with
+ * {@link decision}, and the state with {@link Records}. The rules are written down in
+ * `docs/protocol.md`, §12.
  *
  * ```ts
  * import * as Governance from "@affinity/governance"
@@ -16,6 +18,11 @@
  *
  * @module
  */
+import { EventBodies } from "@affinity/core"
+import type { Events } from "./Build.ts"
+import { module as machine } from "./Machine.ts"
+import type { State } from "./State.ts"
+
 export * as Bodies from "./Bodies.ts"
 export {
   admit,
@@ -23,13 +30,19 @@ export {
   close,
   commit,
   createGroup,
+  type Decided,
+  decision,
+  decisions,
   type Deciders,
   disbandGroup,
   type Draft,
   draw,
+  type EventDraft,
+  type Events,
   joinGroup,
   leaveGroup,
   propose,
+  type Readable,
   type Ref,
   remove,
   renewGroup,
@@ -39,7 +52,7 @@ export {
   withdraw
 } from "./Build.ts"
 export * as Lot from "./Lot.ts"
-export { module, qualifies } from "./Machine.ts"
+export { qualifies } from "./Machine.ts"
 export * as Outcome from "./Outcome.ts"
 export * as Records from "./Records.ts"
 export { communityTime, explainDraw } from "./Records.ts"
@@ -75,3 +88,10 @@ export {
   termStart,
   type Version
 } from "./State.ts"
+
+/**
+ * The governance module, to register with a community: `Client.make({ modules: [Governance.module], … })`.
+ * Its event bodies are typed ({@link Events}): a client running it checks governance
+ * appends when the code is compiled.
+ */
+export const module: EventBodies.Typed<State, "governance", Events> = EventBodies.typed<Events>()(machine, "governance")

@@ -7,6 +7,10 @@
  * 4000 with `<reason>: <message>` as close text (cut to 123 bytes), so the other side
  * learns why.
  *
+ * A relay may keep only the communities a member asks it to: `connect(url, { introduce })`
+ * adds a fresh signed introduction of each (`Sync.Introduction` of `@affinity/core`) to
+ * the URL; {@link introduced} gives that URL for a socket opened some other way.
+ *
  * @example
  * ```ts
  * import { Sync } from "@affinity/core"
@@ -26,6 +30,7 @@
  *
  * @module
  */
+import { type Crypto, type Keys, Sync } from "@affinity/core"
 import { closeText, CLOSE_CODE, type Connection, fromClose, makeEndpoint, type Reason } from "./connection.ts"
 
 export { CLOSE_CODE, closeText, fromClose, type CloseReason, type Connection, type Reason } from "./connection.ts"
@@ -92,23 +97,105 @@ export const fromWebSocket = (socket: SocketLike): Connection => {
   }
 }
 
+/** Communities to ask a relay to keep (see {@link ConnectOptions.introduce}). */
+export interface Introduce {
+  /** The device key that signs: one of a member's. */
+  readonly device: Keys.DeviceKey
+  /**
+   * The communities (hex ids), at most `Sync.Introduction.MAX_PER_CONNECTION` (16). None:
+   * the URL is left as it is.
+   */
+  readonly communities: ReadonlyArray<string>
+  /** The signer (default: the platform's best provider, `Crypto.makeBest`). */
+  readonly crypto?: Crypto.CryptoShape
+}
+
 /** Options of {@link connect}. */
 export interface ConnectOptions {
   /** WebSocket subprotocols to offer. */
   readonly protocols?: string | ReadonlyArray<string>
+  /**
+   * Ask the relay to keep these communities across restarts: for each, an introduction
+   * (`Sync.Introduction` of `@affinity/core`) signed now by the device goes in the URL's
+   * query, fresh for this connection. A relay may otherwise serve a community only from
+   * memory and forget it. The key should act for a member of each community; a relay
+   * ignores an introduction by anyone else.
+   */
+  readonly introduce?: Introduce
+}
+
+/**
+ * `url` with a fresh introduction of each community, signed now: what {@link connect}
+ * dials when given {@link ConnectOptions.introduce}, for code that opens its own socket
+ * ({@link fromWebSocket}). Rejects with a `RangeError` when there are more than 16
+ * communities, with a `TypeError` when `url` is not a URL, and with
+ * `Sync.Introduction.InvalidIntroduction` when a community is not a 64-hex-digit id.
+ *
+ * @example
+ * ```ts
+ * import { Client, Storage } from "@affinity/core"
+ * import { introduced } from "@affinity/sync-websocket"
+ *
+ * const client = await Client.make({ storage: Storage.layerMemory })
+ * const me = await client.generateKey()
+ * const garden = await client.create({ name: "Garden", author: me })
+ * const url = await introduced("wss://relay.example/", { device: me, communities: [garden.id] })
+ * console.log(url.startsWith("wss://relay.example/?introduce=")) // true
+ * await client.close()
+ * ```
+ */
+export const introduced = async (url: string | URL, introduce: Introduce): Promise<string> => {
+  const { device, communities, crypto } = introduce
+  if (communities.length > Sync.Introduction.MAX_PER_CONNECTION)
+    throw new RangeError(`${communities.length} communities to introduce on one connection; at most ${Sync.Introduction.MAX_PER_CONNECTION}`)
+  const base = new URL(url).toString()
+  const introductions = await Promise.all(
+    communities.map((community) => Sync.Introduction.make({ device, community, ...(crypto === undefined ? {} : { crypto }) }))
+  )
+  return Sync.Introduction.url(base, introductions)
 }
 
 /**
  * Open a WebSocket to `url` (`ws://` or `wss://`) with the global `WebSocket` and resolve
- * with a connection once it is open; reject with an `Error` if it cannot open.
+ * with a connection once it is open; reject with an `Error` if it cannot open. With
+ * `introduce`, the relay is asked to keep the communities (see {@link introduced}, whose
+ * errors it rejects with).
+ *
+ * @example
+ * ```ts
+ * import { Client, Storage, Sync } from "@affinity/core"
+ * import { connect } from "@affinity/sync-websocket"
+ * import { listen } from "@affinity/sync-websocket/server"
+ *
+ * const client = await Client.make({ storage: Storage.layerMemory })
+ * const me = await client.generateKey()
+ * const garden = await client.create({ name: "Garden", author: me })
+ *
+ * // A server that reads the introductions a connection carries, as a relay does.
+ * const heard: Array<string> = []
+ * const server = await listen({
+ *   port: 0,
+ *   onConnection: (connection, info) => {
+ *     const read = Sync.Introduction.fromUrl(info.url)
+ *     if (read.ok) heard.push(...read.introductions.map((i) => i.community))
+ *     connection.close()
+ *   }
+ * })
+ * const connection = await connect(server.url, { introduce: { device: me, communities: [garden.id] } })
+ * await connection.closed
+ * console.log(heard[0] === garden.id) // true
+ * await server.close()
+ * await client.close()
+ * ```
  */
-export const connect = (url: string | URL, options: ConnectOptions = {}): Promise<Connection> =>
-  new Promise((resolve, reject) => {
+export const connect = async (url: string | URL, options: ConnectOptions = {}): Promise<Connection> => {
+  const address = options.introduce === undefined || options.introduce.communities.length === 0 ? url : await introduced(url, options.introduce)
+  return new Promise((resolve, reject) => {
     const Socket = (globalThis as { WebSocket?: new (url: string | URL, protocols?: string | Array<string>) => SocketLike }).WebSocket
     if (!Socket) return reject(new Error("this platform has no global WebSocket (Node 22 or later, or a browser, is needed)"))
     let socket: SocketLike
     try {
-      socket = new Socket(url, typeof options.protocols === "string" ? options.protocols : options.protocols ? [...options.protocols] : undefined)
+      socket = new Socket(address, typeof options.protocols === "string" ? options.protocols : options.protocols ? [...options.protocols] : undefined)
     } catch (e) {
       return reject(e instanceof Error ? e : new Error(String(e)))
     }
@@ -122,3 +209,4 @@ export const connect = (url: string | URL, options: ConnectOptions = {}): Promis
       if (!opened) reject(new Error(`could not connect to ${String(url)}: ${r.message}`))
     })
   })
+}

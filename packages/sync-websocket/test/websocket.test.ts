@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest"
 import { runSyncTransportContract } from "@affinity/core/testing"
-import { closeText, connect, fromClose, type Connection } from "../src/index.ts"
+import { Crypto, Keys, Sync } from "@affinity/core"
+import { Effect } from "effect"
+import { closeText, connect, fromClose, introduced, type Connection } from "../src/index.ts"
 import { listen, type Server } from "../src/server.ts"
 
 /** One server for the suite; each pair is a new client and the server's end of it. */
@@ -83,5 +85,46 @@ describe("WebSocket transport", () => {
     expect(fromClose(4000, text, "remote")).toMatchObject({ reason: "Flood", by: "remote" })
     expect(fromClose(1006, "", "remote")).toMatchObject({ reason: "TransportError", by: "transport" })
     expect(fromClose(4000, "not a tag!: x", "remote").reason).toBe("Closed")
+  })
+
+  it("introduces communities in the URL, signed afresh for each connection", async () => {
+    const crypto = await Crypto.makeBest()
+    const device = await Effect.runPromise(Effect.provideService(Keys.fromSecret(new Uint8Array(32).fill(9)), Crypto.Crypto, crypto))
+    const communities = ["0a".repeat(32), "0b".repeat(32)]
+    const seen: Array<ReadonlyArray<Sync.Introduction.Introduction>> = []
+    const s = await listen({
+      port: 0,
+      onConnection: (c, info) => {
+        const read = Sync.Introduction.fromUrl(info.url)
+        seen.push(read.ok ? read.introductions : [])
+        c.close()
+      }
+    })
+    for (let n = 0; n < 2; n++) {
+      const before = Date.now()
+      const c = await connect(`${s.url}path?room=1`, { introduce: { device, communities, crypto } })
+      await c.closed
+      const got = seen[n]!
+      expect(got.map((i) => i.community)).toEqual(communities)
+      for (const i of got) {
+        expect(i.key).toBe(device.id)
+        expect(i.time).toBeGreaterThanOrEqual(before)
+        expect(await Sync.Introduction.check(i, crypto)).toBe(true)
+      }
+    }
+    // None to introduce: the URL is dialled as it is.
+    await (await connect(s.url, { introduce: { device, communities: [] } })).closed
+    expect(seen[2]).toEqual([])
+    await s.close()
+  })
+
+  it("refuses to introduce more than 16 communities, or something that is no community id", async () => {
+    const crypto = await Crypto.makeBest()
+    const device = await Effect.runPromise(Effect.provideService(Keys.fromSecret(new Uint8Array(32).fill(9)), Crypto.Crypto, crypto))
+    const many = Array.from({ length: 17 }, (_, i) => i.toString(16).padStart(64, "0"))
+    await expect(connect("ws://127.0.0.1:9/", { introduce: { device, communities: many } })).rejects.toThrow(RangeError)
+    await expect(introduced("ws://127.0.0.1:9/", { device, communities: ["garden"] })).rejects.toMatchObject({ _tag: "InvalidIntroduction" })
+    await expect(introduced("not a url", { device, communities: [] })).rejects.toThrow(TypeError)
+    expect(await introduced("ws://relay.example/", { device, communities: many.slice(0, 16) })).toMatch(/^ws:\/\/relay\.example\/\?(introduce=[0-9a-f]+&){15}introduce=[0-9a-f]+$/)
   })
 })

@@ -10,7 +10,7 @@ import { join } from "node:path"
 import { Effect, Layer } from "effect"
 import { Bytes, Community, Crypto, Keys, Storage } from "@affinity/core"
 import { connect } from "@affinity/sync-websocket"
-import { Introduction, Sync } from "../../src/index.ts"
+import { Sync } from "../../src/index.ts"
 
 export const crypto = await Crypto.makeBest()
 export const memory = () => Layer.mergeAll(Layer.succeed(Crypto.Crypto, crypto), Layer.succeed(Storage.Storage, Storage.makeMemory()))
@@ -70,7 +70,7 @@ export const sameLog = (...cs: Array<Community.Community>) =>
 
 /** The relay's URL with a fresh introduction of `community` by `key`. */
 export const introducing = async (url: string, key: Keys.DeviceKey, community: string, time?: number) =>
-  Introduction.url(url, [await Introduction.make({ device: key, community, ...(time === undefined ? {} : { time }) })])
+  Sync.Introduction.url(url, [await Sync.Introduction.make({ device: key, community, ...(time === undefined ? {} : { time }) })])
 
 /** A genesis of a new one-founder community (what a flood of junk communities is made of). */
 export const junkGenesis = async (n: number) => {

@@ -7,6 +7,7 @@
  * - {@link Memory}: in-memory connections and a seeded, lossy simulated network.
  * - {@link Message} and {@link Reconcile}: the wire format and range-based set reconciliation.
  * - {@link Limits}: per-peer limits, disconnect reasons, the clock.
+ * - {@link Introduction}: a member's signed request that a relay keep a community.
  * - {@link Measure}: measurements for benchmarks.
  *
  * @module
@@ -15,6 +16,7 @@ import type * as Transport from "./Connection.ts"
 
 export * as Connection from "./Connection.ts"
 export * as Hub from "./Hub.ts"
+export * as Introduction from "./Introduction.ts"
 export * as Limits from "./Limits.ts"
 export * as Measure from "./Measure.ts"
 export * as Memory from "./Memory.ts"
