@@ -38,7 +38,7 @@ describe("documentation examples run", async () => {
   for (const file of await documents()) {
     // A snippet that declares a test suite is a test file of its own (the storage adapters'
     // test files make exactly those calls), so it cannot run inside this one.
-    const blocks = snippets(await readFile(file, "utf8")).filter((code) => !/from "vitest"|runStorageContract\(/.test(code))
+    const blocks = snippets(await readFile(file, "utf8")).filter((code) => !/from "vitest"|runStorageContract\(|runStorageCrashTest\(/.test(code))
     blocks.forEach((code, n) => {
       const name = `${relative(root, file)} #${n + 1}`
       it(name, async () => {

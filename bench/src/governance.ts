@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { Bytes, type Cbor, Event, type Module, Replica } from "@affinity/core"
+import { Bytes, type Cbor, Event, type Module, Query, Replica } from "@affinity/core"
 import * as Governance from "@affinity/governance"
 import * as NodeCrypto from "node:crypto"
 import { performance } from "node:perf_hooks"
@@ -154,7 +154,8 @@ const pureContext = (replica: Replica.Replica, close: Event.Event, founders: Rea
     statusOf: (id) => core.identities[id]?.status,
     fullMembers: () => full,
     happenedBefore: (key) => past.has(key),
-    seenBefore: (key) => past.has(key)
+    seenBefore: (key) => past.has(key),
+    ask: (module, query) => Query.refuse("UnknownModule", `this bench context answers no query (${module}/${query})`)
   }
 }
 

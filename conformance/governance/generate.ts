@@ -17,8 +17,9 @@
  */
 import * as nodeCrypto from "node:crypto"
 import { readFile, writeFile } from "node:fs/promises"
-import { Bytes, type Cbor, Event, Replica } from "../../packages/core/src/index.ts"
+import { Bytes, type Cbor, Event, type Module, Replica } from "../../packages/core/src/index.ts"
 import * as Governance from "../../packages/governance/src/index.ts"
+import * as Skills from "../../packages/governance/test/support/skills.ts"
 
 const hex = Bytes.toHex
 const HOUR = 60 * 60 * 1000
@@ -85,10 +86,13 @@ class History {
   private readonly all: Array<Event.Event> = []
   readonly name: string
   readonly params: Record<string, number>
+  /** Test modules the scenario runs besides core and governance (see `testModules` in the file). */
+  readonly modules: ReadonlyArray<Module.Module>
 
-  constructor(name: string, founders: ReadonlyArray<Key>, params: Record<string, number>) {
+  constructor(name: string, founders: ReadonlyArray<Key>, params: Record<string, number>, modules: ReadonlyArray<Module.Module> = []) {
     this.name = name
     this.params = params
+    this.modules = modules
     this.genesis = this.sign(founders[0]!, {
       community: null,
       author: founders[0]!.publicKey,
@@ -173,7 +177,7 @@ const open = (r: Replica.Replica | undefined): Replica.Replica => {
 }
 
 const replicaOf = (h: History, order: ReadonlyArray<Event.Event>): Replica.Replica => {
-  const opened = Replica.Replica.open(h.genesis, { modules: [Governance.module] })
+  const opened = Replica.Replica.open(h.genesis, { modules: [Governance.module, ...h.modules] })
   if (!opened.ok) throw new Error(opened.error.message)
   for (const e of order) opened.replica.ingest([e])
   return open(opened.replica)
@@ -370,6 +374,35 @@ const scenarios = (): ReadonlyArray<History> => {
   return out
 }
 
+/**
+ * A working group that requires a qualification (G6): governance asks the test module `skills`
+ * its query `qualified`, which answers on the joining event's causal past (§8, "Queries").
+ */
+const qualified = (): History => {
+  const h = new History("a group that requires a qualification admits a join only when the join's past holds it", [alice, bob, carol], { timeWitnesses: 1 }, [Skills.skills])
+  const create = h.add(
+    "alice proposes the treasurers, who must hold bookkeeping",
+    alice,
+    propose({
+      title: "Treasurers",
+      process: "consent",
+      deadline: T0 + HOUR,
+      action: Governance.createGroup({ name: "Treasurers", purpose: "Keep the books", mandate: [], members: [alice.id], requires: { module: "skills", qualification: "bookkeeping" } })
+    }),
+    "Applied"
+  )
+  h.witness("deadline", [alice, bob], T0 + HOUR)
+  const made = h.add("carol closes: the group is created", carol, close(create.key), "Applied; governance/group.create Applied")
+  const none = h.add("carol joins, holding nothing", carol, Governance.joinGroup(made.key), "NotQualified")
+  const given = h.add("alice grants carol bookkeeping", alice, Skills.grant(carol.id), "Applied", { parents: [made] })
+  const unseen = h.add("carol joins again, concurrently with the grant", carol, Governance.joinGroup(made.key), "NotQualified", { parents: [none] })
+  h.add("carol joins having received the grant", carol, Governance.joinGroup(made.key), "Applied", { parents: [unseen, given] })
+  const bobs = h.add("alice grants bob bookkeeping", alice, Skills.grant(bob.id), "Applied")
+  const ended = h.add("alice revokes bob's grant", alice, Skills.revoke(bobs), "Applied")
+  h.add("bob joins after the revocation", bob, Governance.joinGroup(made.key), "NotQualified", { parents: [ended] })
+  return h
+}
+
 /** Prime decisions in the lot scenario need the seats, which come from the draw: added once the draw is folded. */
 const primeSteps = (h: History): void => {
   const r = replicaOf(h, h.steps.map((s) => s.event))
@@ -495,6 +528,7 @@ const vectorOf = (h: History): Json => {
   return {
     name: h.name,
     params: h.params,
+    ...(h.modules.length > 0 ? { modules: h.modules.map((m) => m.name) } : {}),
     genesis: hex(h.genesis.bytes),
     events: h.steps.map((s) => ({ label: s.label, id: s.event.key, wire: hex(s.event.bytes) })),
     expected: {
@@ -543,11 +577,16 @@ export const generate = (): string => {
   const histories = [...scenarios()]
   primeSteps(histories[histories.length - 1]!)
   histories.push(lateDraw())
+  histories.push(qualified())
   const file = {
     description:
       "Conformance vectors of the governance module (docs/protocol.md, section 12): proposals passing and failing with their stances and outcomes, working groups, prime groups and the lot, as signed events with the outcome of each, plus pure vectors of onions, seeds and rankings. Keys: secret seeds of 32 bytes 0x01 (alice), 0x02 (bob), 0x03 (carol), 0x04 (dave), 0x07 (erin). Onion secrets: 31 bytes 0xaa then the key's fill byte, 16 layers.",
     procedure:
-      "For each scenario: open a replica from `genesis` (wire hex) with the core and governance modules, deliver `events` (wire hex) in order, then check the outcome of every event ('Applied', followed by '; module/type Applied|<reason>' for each action the event carried, or the rejection tag), every proposal's status and decision, every term's seed, reveals, withheld members and rankings, and the state hash (SHA-256 of the canonical CBOR of { core, governance }). The same results must come from any delivery order. `lot.onions`: anchor = SHA-256^layers(secret), reveal i = SHA-256^(layers-i)(secret). `lot.seeds`: seed = SHA-256('affinity/lot/v1' 0x00 || community || u64be(term) || sorted reveals); ranking by SHA-256(seed || utf8(group) || identity) ascending.",
+      "For each scenario: open a replica from `genesis` (wire hex) with the core and governance modules (and the test modules `modules` names, specified in `testModules`), deliver `events` (wire hex) in order, then check the outcome of every event ('Applied', followed by '; module/type Applied|<reason>' for each action the event carried, or the rejection tag), every proposal's status and decision, every term's seed, reveals, withheld members and rankings, and the state hash (SHA-256 of the canonical CBOR of { core, governance } and the state of each test module the scenario names). The same results must come from any delivery order. `lot.onions`: anchor = SHA-256^layers(secret), reveal i = SHA-256^(layers-i)(secret). `lot.seeds`: seed = SHA-256('affinity/lot/v1' 0x00 || community || u64be(term) || sorted reveals); ranking by SHA-256(seed || utf8(group) || identity) ascending.",
+    testModules: {
+      skills:
+        "A test module that keeps qualifications and answers governance's query `qualified` (docs/protocol.md, sections 8 and 12 G6). State: { grants: [{ member, qualification, key, ended }] } in the fold order of the grants, where `key` is the key of the event that made the grant and `ended` the key of the event that revoked it, or null. `skills/grant` (authority member), body { member: text of 64 characters (an identity in hex), qualification: text of 1 to 64 characters }: appends { member, qualification, key: key(e), ended: null }. `skills/revoke` (authority member), body { grant: text of 64 characters }: refused `UnknownGrant` unless a grant made by the event `grant` exists, is not ended and is in e's causal past; sets that grant's `ended` to key(e). Query `qualified`, args { identity: text of 64 characters, qualification: text of 1 to 64 characters }: true when some grant has that member and qualification, its `key` is in the asking event's causal past, and its `ended` is null or not in that past; otherwise false."
+    },
     scenarios: histories.map(vectorOf),
     lot: lotVectors()
   }

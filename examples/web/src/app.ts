@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Bytes, type Client, Crypto, Event, Keys, type Membership } from "@affinity/core"
+import { Bytes, type Client, Crypto, Event, Invitation, Keys, type Membership } from "@affinity/core"
 import * as Governance from "@affinity/governance"
 import { Effect } from "effect"
 import * as Archive from "./archive.ts"
@@ -14,7 +14,6 @@ import * as Backend from "./backend.ts"
 import * as DeviceRequest from "./deviceRequest.ts"
 import { formValues, patch } from "./dom.ts"
 import * as Forms from "./forms.ts"
-import * as Invitation from "./invitation.ts"
 import { type MemberView, page, type Route, type RoomView, type Tab, type ViewState } from "./view.ts"
 
 /** Layers of a lot onion: one per term this device can take part in. */
@@ -282,7 +281,7 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
     } else if (route.page === "community") {
       await openRoom(route.id)
     } else if (route.page === "join") {
-      const decoded = await Invitation.decode(backend.crypto, route.code)
+      const decoded = await Invitation.decode(route.code, backend.crypto)
       if (!decoded.ok) {
         notice = { kind: "error", text: `This invitation cannot be used: ${decoded.error.message}.` }
         route = { page: "home" }
@@ -339,7 +338,7 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
         errors = { code: "paste an invitation link or code" }
         return
       }
-      const decoded = await Invitation.decode(backend.crypto, code)
+      const decoded = await Invitation.decode(code, backend.crypto)
       if (!decoded.ok) {
         errors = { code: decoded.error.message }
         return
@@ -412,7 +411,7 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
   const actions: Record<string, (el: HTMLElement) => Promise<void>> = {
     invite: async () => {
       const r = current()
-      const code = await Invitation.encode(backend.crypto, { genesis: r.handle.export()[0]!, relays: r.relays, inviter: key })
+      const code = await Invitation.make({ genesis: r.handle.export()[0]!, relays: r.relays, inviter: key, crypto: backend.crypto })
       r.invitation = Invitation.link(`${location.origin}${location.pathname}`, code)
     },
     "device-request": async () => {

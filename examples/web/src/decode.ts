@@ -17,28 +17,6 @@ export const fail = (path: string, what: string): Decoded<never> => ({ ok: false
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === "object" && u !== null && !Array.isArray(u) && !(u instanceof Uint8Array)
 
-/** A text string of `min` to `max` characters. */
-export const text =
-  (min: number, max: number): Decoder<string> =>
-  (u, path) =>
-    typeof u !== "string"
-      ? fail(path, "expected text")
-      : u.length < min
-        ? fail(path, min === 1 ? "must not be empty" : `needs at least ${min} characters`)
-        : u.length > max
-          ? fail(path, `must have at most ${max} characters`)
-          : ok(u)
-
-/** An integer in `[min, max]`. */
-export const int =
-  (min: number, max: number): Decoder<number> =>
-  (u, path) =>
-    typeof u !== "number" || !Number.isSafeInteger(u)
-      ? fail(path, "expected an integer")
-      : u < min || u > max
-        ? fail(path, `must be between ${min} and ${max}`)
-        : ok(u)
-
 /** Exactly this value. */
 export const exactly =
   <const L extends string | number>(value: L): Decoder<L> =>
@@ -85,14 +63,4 @@ export const struct =
       out[k] = r.value
     }
     return ok(out as { readonly [K in keyof F]: F[K] extends Decoder<infer A> ? A : never })
-  }
-
-/** A further check on a decoded value: return a message when it does not hold. */
-export const refine =
-  <A>(decoder: Decoder<A>, check: (a: A) => string | undefined): Decoder<A> =>
-  (u, path) => {
-    const r = decoder(u, path)
-    if (!r.ok) return r
-    const problem = check(r.value)
-    return problem === undefined ? r : fail(path, problem)
   }

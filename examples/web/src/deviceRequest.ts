@@ -13,7 +13,6 @@
  */
 import { Bytes, Cbor, CoreEvents, type Crypto } from "@affinity/core"
 import { Effect } from "effect"
-import * as Base64 from "./base64.ts"
 import * as D from "./decode.ts"
 
 /** A checked device request. */
@@ -29,7 +28,7 @@ const Wire = D.struct({ v: D.exactly(1), c: D.bytes(32), a: D.bytes(32), d: D.by
 
 /** The request code of a new device that consents to being added in `community` by `adder`. */
 export const encode = (p: { readonly community: string; readonly adder: Uint8Array; readonly device: Uint8Array; readonly consent: Uint8Array }): string =>
-  Base64.encode(Cbor.encode({ v: 1, c: Bytes.fromHex(p.community)!, a: p.adder, d: p.device, s: p.consent }))
+  Bytes.toBase64url(Cbor.encode({ v: 1, c: Bytes.fromHex(p.community)!, a: p.adder, d: p.device, s: p.consent }))
 
 /**
  * Decode a request code for `community`, to be added by the device key `adder`; never
@@ -43,7 +42,7 @@ export const decode = async (
 ): Promise<{ readonly ok: true; readonly request: DeviceRequest } | { readonly ok: false; readonly message: string }> => {
   const code = input.trim()
   if (code === "") return { ok: false, message: "paste the request code shown on your new device" }
-  const bytes = code.length <= 1024 ? Base64.decode(code) : undefined
+  const bytes = code.length <= 1024 ? Bytes.fromBase64url(code) : undefined
   const cbor = bytes ? Cbor.decode(bytes) : undefined
   const w = cbor?.ok ? Wire(cbor.value, "request") : undefined
   if (!w?.ok) return { ok: false, message: "this is not a device request code (it is damaged or cut short); copy it again from the new device" }

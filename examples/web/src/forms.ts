@@ -6,7 +6,7 @@
  * @module
  */
 import * as Governance from "@affinity/governance"
-import { isRelayUrl } from "./invitation.ts"
+import { Invitation } from "@affinity/core"
 
 /** A checked form, or the field at fault and why. */
 export type Checked<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly field: string; readonly message: string }
@@ -26,7 +26,7 @@ export const createCommunity = (input: { readonly name: string; readonly relay: 
   if (name === "") return bad("name", "give the community a name")
   if (name.length > 200) return bad("name", "a name has at most 200 characters")
   const relay = input.relay.trim()
-  if (relay !== "" && !isRelayUrl(relay)) return bad("relay", "a relay address starts with ws:// or wss://, e.g. ws://127.0.0.1:8787/")
+  if (relay !== "" && !Invitation.isRelayUrl(relay)) return bad("relay", "a relay address starts with ws:// or wss://, e.g. ws://127.0.0.1:8787/")
   return { ok: true, value: { name, relays: relay === "" ? [] : [relay] } }
 }
 

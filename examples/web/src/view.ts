@@ -4,12 +4,11 @@
  *
  * @module
  */
-import type { Module } from "@affinity/core"
+import type { Invitation, Module } from "@affinity/core"
 import * as Governance from "@affinity/governance"
 import type { RelayStatus } from "./backend.ts"
 import { type Child, h } from "./dom.ts"
 import { WINDOWS, windowLabel } from "./forms.ts"
-import type { Invitation } from "./invitation.ts"
 
 /** Where the app is. */
 export type Route =
@@ -65,7 +64,7 @@ export interface ViewState {
   readonly relays: ReadonlyMap<string, RelayStatus>
   readonly communities: ReadonlyArray<{ readonly id: string; readonly name: string }>
   readonly room: RoomView | undefined
-  readonly invitation: Invitation | undefined
+  readonly invitation: Invitation.Invitation | undefined
   readonly deviceRequest: string | undefined
   readonly defaultRelay: string
   readonly now: number

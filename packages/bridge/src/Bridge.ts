@@ -46,7 +46,7 @@ export interface BridgeOptions {
   readonly sync?: Sync.HubOptions
   /**
    * The code that lets a member add this device to their identity, when the bridge joined
-   * by invitation and acts for nobody yet (see `Invitation.requestCode`).
+   * by invitation and acts for nobody yet (see `DeviceRequest.requestCode`).
    */
   readonly request?: string
   /** Called with unexpected errors of listeners and deliveries (default: none). */

@@ -24,7 +24,7 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises"
 import type { AddressInfo } from "node:net"
 import { join } from "node:path"
-import { Client, type Module, type Storage, type Sync } from "@affinity/core"
+import { Client, Invitation, type Module, type Storage, type Sync } from "@affinity/core"
 import * as Governance from "@affinity/governance"
 import * as StorageSqlite from "@affinity/storage-sqlite"
 import { createAdaptorServer } from "@hono/node-server"
@@ -33,7 +33,7 @@ import type { Hono } from "hono"
 import { makeApp } from "./App.ts"
 import * as Bridge from "./Bridge.ts"
 import * as DeviceKeyFile from "./DeviceKeyFile.ts"
-import * as Invitation from "./Invitation.ts"
+import * as DeviceRequest from "./DeviceRequest.ts"
 import * as Lock from "./Lock.ts"
 import * as Names from "./Names.ts"
 import type * as Relays from "./Relays.ts"
@@ -208,10 +208,12 @@ export const serve = async (options: ServeOptions): Promise<Served> => {
       handle = await client.create({ name: options.create, author: key })
       request = undefined
     } else if (options.join !== undefined) {
-      const invitation = await Invitation.decode(options.join)
+      const opened = await Invitation.decode(options.join)
+      if (!opened.ok) throw new Error(`this invitation cannot be used: ${opened.error.message}`)
+      const { invitation } = opened
       handle = await client.join(invitation.genesis)
       relays = [...relays, ...invitation.relays]
-      request = await Invitation.requestCode(client, key, invitation.community, invitation.inviter)
+      request = await DeviceRequest.requestCode(client, key, invitation.community, invitation.inviter)
     } else {
       const stored = await client.communities()
       const id = options.community ?? settings.community ?? (stored.length === 1 ? stored[0] : undefined)

@@ -3,9 +3,9 @@
  *
  * @module
  */
+import { Invitation } from "@affinity/core"
 import * as Governance from "@affinity/governance"
 import { usage } from "./Failure.ts"
-import { isRelayUrl } from "./Invitation.ts"
 
 /** A number within bounds (decimals allowed when `integer` is false). */
 export const number = (value: string, option: string, min: number, max: number, integer = true): number => {
@@ -24,7 +24,7 @@ export const text = (value: string, what: string, min: number, max: number): str
 
 /** A relay address: `ws://` or `wss://`. */
 export const relay = (url: string): string => {
-  if (!isRelayUrl(url)) throw usage("BadRelay", `“${url}” is not a relay address; a relay address starts with ws:// or wss:// (e.g. ws://127.0.0.1:8787/)`)
+  if (!Invitation.isRelayUrl(url)) throw usage("BadRelay", `“${url}” is not a relay address; a relay address starts with ws:// or wss:// (e.g. ws://127.0.0.1:8787/)`)
   return url
 }
 

@@ -60,3 +60,60 @@ export const concat = (...parts: ReadonlyArray<Uint8Array>): Uint8Array => {
 
 /** UTF-8 bytes of a string. */
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
+
+const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+const BASE64URL_INDEX = new Map([...BASE64URL].map((c, i) => [c, i]))
+
+/**
+ * Base64url text of some bytes, without padding (RFC 4648 §5): the form of codes that
+ * people copy and paste, such as invitations.
+ *
+ * @example
+ * ```ts
+ * import { Bytes } from "@affinity/core"
+ *
+ * console.log(Bytes.toBase64url(Uint8Array.of(0xfb, 0xff))) // "-_8"
+ * ```
+ */
+export const toBase64url = (bytes: Uint8Array): string => {
+  let out = ""
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0)
+    const chars = i + 2 < bytes.length ? 4 : i + 1 < bytes.length ? 3 : 2
+    for (let k = 0; k < chars; k++) out += BASE64URL[(n >> (18 - 6 * k)) & 63]
+  }
+  return out
+}
+
+/**
+ * Bytes of base64url text without padding; `undefined` when the text is not exactly that:
+ * a character outside the alphabet, padding, a length no byte string has, or leftover bits
+ * that are not zero (so each byte string has exactly one text). Never throws.
+ *
+ * @example
+ * ```ts
+ * import { Bytes } from "@affinity/core"
+ *
+ * console.log(Bytes.fromBase64url("-_8")) // Uint8Array(2) [ 251, 255 ]
+ * console.log(Bytes.fromBase64url("-_9")) // undefined
+ * ```
+ */
+export const fromBase64url = (text: string): Uint8Array | undefined => {
+  if (text.length % 4 === 1) return undefined
+  const out = new Uint8Array(Math.floor((text.length * 3) / 4))
+  let bits = 0
+  let value = 0
+  let at = 0
+  for (const c of text) {
+    const v = BASE64URL_INDEX.get(c)
+    if (v === undefined) return undefined
+    value = ((value << 6) | v) & 0xffffff
+    bits += 6
+    if (bits >= 8) {
+      bits -= 8
+      out[at++] = (value >> bits) & 255
+    }
+  }
+  if ((value & ((1 << bits) - 1)) !== 0) return undefined
+  return out
+}

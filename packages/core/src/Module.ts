@@ -7,6 +7,7 @@
  * @module
  */
 import type * as Cbor from "./Cbor.ts"
+import type * as Query from "./Query.ts"
 import { issueText } from "./internal/issues.ts"
 
 /**
@@ -114,6 +115,14 @@ export interface EventContext {
    * building on it with old parents too. See §6, "Seen before".
    */
   readonly seenBefore: (key: string, time: number) => boolean
+  /**
+   * Ask module `module` its query `query` (see {@link Query}): the answer is computed from that
+   * module's state at this point of the fold, with this event's context, so its answers about
+   * authority are judged on this event's causal past. Never throws: an unknown module or query,
+   * arguments that do not decode, a query that throws, or an `ask` made inside a query give a
+   * typed refusal. {@link Query.ask} is the typed form.
+   */
+  readonly ask: (module: string, query: string, args: Cbor.Value) => Query.Answer
 }
 
 /**
@@ -265,6 +274,18 @@ export interface Module<S extends Cbor.Value = Cbor.Value> {
   readonly name: string
   readonly init: (genesis: Genesis) => S
   readonly events: { readonly [type: string]: EventType<S> }
+  /**
+   * The queries this module answers for other modules, by name (see {@link Query.make}).
+   * Whatever a query answers about authority must be judged on the asking event's causal
+   * past: state that others query records, per entry, the event that created it and the
+   * event that ended it (`docs/protocol.md` §8).
+   */
+  readonly queries?: { readonly [name: string]: Query.Query<S> }
+  /**
+   * Modules this one asks and cannot do without, by name. A community whose modules lack one
+   * of them is refused when it opens.
+   */
+  readonly requires?: ReadonlyArray<string>
 }
 
 /** Define a module, keeping its state type. */

@@ -19,6 +19,7 @@ import { sha256, sha256Equals } from "./Hash.ts"
 import { type Claim, Log, type LogLimits, type Standing, type Verdict } from "./Log.ts"
 import * as Membership from "./Membership.ts"
 import * as Module from "./Module.ts"
+import * as Query from "./Query.ts"
 import * as Witnesses from "./internal/witnesses.ts"
 
 /** What became of a delivered event in the fold. */
@@ -174,6 +175,10 @@ export class Replica {
       if (modules.has(m.name)) throw new TypeError(`module ${m.name} is registered twice`)
       modules.set(m.name, m as unknown as Module.Module<Cbor.Value>)
     }
+    for (const m of modules.values())
+      for (const r of m.requires ?? [])
+        if (!modules.has(r))
+          throw new TypeError(`module ${m.name} requires module ${r}, which this community does not run; register ${r} too`)
     this.modules = modules
     this.moduleNames = [...modules.keys()].sort()
     const decider = options.decider === undefined ? (modules.has("governance") ? "governance" : null) : options.decider
@@ -1038,6 +1043,28 @@ export class Replica {
     return undefined
   }
 
+  /**
+   * Answer module `moduleName`'s query `queryName` from its state at the fold position of the
+   * context's event (the state the step has made so far), with that event's context (one whose
+   * `ask` refuses). Never throws (see {@link Module.EventContext.ask}).
+   *
+   * @internal
+   */
+  answer(moduleName: string, queryName: string, args: Cbor.Value, ctx: Module.EventContext): Query.Answer {
+    const module = this.modules.get(moduleName)
+    if (!module) return Query.refuse("UnknownModule", `this community runs no module named ${moduleName}, so nothing answers ${moduleName}/${queryName}`)
+    const queries = module.queries
+    const query = queries !== undefined && Object.hasOwn(queries, queryName) ? queries[queryName] : undefined
+    if (!query) return Query.refuse("UnknownQuery", `module ${moduleName} answers no query named ${queryName}`)
+    const decoded = query.decode(args)
+    if (!decoded.ok) return Query.refuse("InvalidArgs", `${moduleName}/${queryName}: ${decoded.message}`)
+    try {
+      return { ok: true, value: query.answer(this.states[moduleName]!, decoded.value, ctx) }
+    } catch (e) {
+      return Query.refuse("QueryFailed", `${moduleName}/${queryName} failed instead of answering: ${e instanceof Error ? e.message : String(e)}`)
+    }
+  }
+
   // ---------------------------------------------------------------------------------------
   // Queries
 
@@ -1116,8 +1143,19 @@ class Context implements Module.EventContext {
   readonly identity: string | null
   readonly time: number
   readonly warrant: Module.Warrant
+  /** Whether this is the context a query answers with (it cannot ask further). */
+  readonly #querying: boolean
 
-  constructor(replica: Replica, i: number, key: string, device: string, identity: string | null, time: number, warrant: Module.Warrant) {
+  constructor(
+    replica: Replica,
+    i: number,
+    key: string,
+    device: string,
+    identity: string | null,
+    time: number,
+    warrant: Module.Warrant,
+    querying = false
+  ) {
     this.#replica = replica
     this.#i = i
     this.key = key
@@ -1125,6 +1163,7 @@ class Context implements Module.EventContext {
     this.identity = identity
     this.time = time
     this.warrant = warrant
+    this.#querying = querying
   }
 
   get communityTime(): number {
@@ -1161,6 +1200,20 @@ class Context implements Module.EventContext {
 
   get seenBefore(): (key: string, time: number) => boolean {
     return (key, time) => this.#replica.seenBefore(key, time, this.#i, this.identity)
+  }
+
+  get ask(): (module: string, query: string, args: Cbor.Value) => Query.Answer {
+    return (module, query, args) =>
+      this.#querying
+        ? Query.refuse("NestedQuery", `a query cannot ask another query; ${module}/${query} was asked from inside a query`)
+        : this.#replica.answer(module, query, args, this.forQuery())
+  }
+
+  /** The context a query answers with: this event's, except that it cannot ask further. */
+  forQuery(): Context {
+    return this.#querying
+      ? this
+      : new Context(this.#replica, this.#i, this.key, this.device, this.identity, this.time, this.warrant, true)
   }
 
   /** The same context under another warrant (an action a decision carries). */

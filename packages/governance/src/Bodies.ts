@@ -7,6 +7,7 @@
  */
 import type { Cbor } from "@affinity/core"
 import * as D from "./internal/decode.ts"
+import type * as Qualification from "./Qualification.ts"
 import { PRIME_GROUPS, type PrimeGroup, type Process, type StanceKind } from "./State.ts"
 
 /** Longest proposal title, in characters. */
@@ -121,7 +122,21 @@ export type GroupCreate = {
   readonly expiry?: number
   /** Initial members (identity keys), each a full member. */
   readonly members: ReadonlyArray<Uint8Array>
+  /** A qualification those who join later must hold, and the module that keeps it (G6). */
+  readonly requires?: Requirement
 }
+
+/** What a working group requires of those who join it (see `Qualification.Requirement`). */
+export type Requirement = Qualification.Requirement
+
+/** Longest qualification name, in characters. */
+export const MAX_QUALIFICATION = 64
+
+/** Decoder of a group's {@link Requirement}: `{ module, qualification }`. */
+export const Requirement: D.Decoder<Requirement> = D.struct({
+  module: D.pattern(MODULE, "a module name ([a-z][a-z0-9-]{0,31})"),
+  qualification: D.text(1, MAX_QUALIFICATION)
+})
 
 /** Decoder of {@link GroupCreate}. */
 export const GroupCreate: D.Decoder<GroupCreate> = D.struct(
@@ -131,7 +146,7 @@ export const GroupCreate: D.Decoder<GroupCreate> = D.struct(
     mandate: D.array(D.pattern(MANDATE, "a module/type pair such as economy/fund"), 0, MAX_MANDATE),
     members: D.array(D.bytes(32), 0, MAX_GROUP_MEMBERS)
   },
-  { expiry: Time }
+  { expiry: Time, requires: Requirement }
 )
 
 /** `governance/group.disband` (a community decision's action). */

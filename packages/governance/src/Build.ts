@@ -138,13 +138,16 @@ export const createGroup = (g: {
   readonly mandate: ReadonlyArray<string>
   readonly members: ReadonlyArray<Ref>
   readonly expiry?: number
+  /** A qualification those who join later must hold, kept by another module (`docs/protocol.md` G6). */
+  readonly requires?: { readonly module: string; readonly qualification: string }
 }): EventDraft<"group.create"> =>
   governance("group.create", {
     name: g.name,
     purpose: g.purpose,
     mandate: [...g.mandate],
     members: g.members.map((m) => bytes(m, "member")),
-    ...(g.expiry !== undefined ? { expiry: g.expiry } : {})
+    ...(g.expiry !== undefined ? { expiry: g.expiry } : {}),
+    ...(g.requires !== undefined ? { requires: { module: g.requires.module, qualification: g.requires.qualification } } : {})
   })
 
 /** The action `governance/group.disband`, for a community proposal. */

@@ -10,6 +10,7 @@ import * as Bodies from "./Bodies.ts"
 import * as D from "./internal/decode.ts"
 import * as Lot from "./Lot.ts"
 import { decide, versionDecided, versionSeen } from "./Outcome.ts"
+import * as Qualification from "./Qualification.ts"
 import {
   type Action,
   actionName,
@@ -46,13 +47,12 @@ const short = (id: string) => `${id.slice(0, 12)}…`
 const iso = (ms: number) => new Date(ms).toISOString()
 
 /**
- * The qualification hook of working groups: whether `identity` may join `group`. It accepts
- * everyone in this release; a module that keeps qualifications (administration) is meant to
- * fill it through a core port, so that a group can ask for a qualification without the
- * governance module reading another module's state.
+ * The qualification hook of working groups: whether `identity` may join `group`. A group that
+ * names a requirement asks the module keeping the qualification (see {@link Qualification}),
+ * judged on the joining event's causal past; a group without one admits every full member.
  */
-export const qualifies = (_state: State, _group: Group, _identity: string, _ctx: Module.EventContext): Module.Rejection | undefined =>
-  undefined
+export const qualifies = (_state: State, group: Group, identity: string, ctx: Module.EventContext): Module.Rejection | undefined =>
+  Qualification.check(group.name, group.requires, identity, ctx)
 
 /** Event types that are a member's own act and cannot be carried as a decision's action. */
 const OWN_ACTS = new Set([
@@ -423,7 +423,8 @@ const groupCreate = D.eventType<State, Bodies.GroupCreate>({
         members,
         changes: members.map((member) => ({ member, key: ctx.key, joined: true })),
         created: ctx.communityTime,
-        disbanded: null
+        disbanded: null,
+        ...(body.requires ? { requires: { module: body.requires.module, qualification: body.requires.qualification } } : {})
       })
     }
   }

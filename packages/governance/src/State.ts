@@ -7,6 +7,7 @@
  * @module
  */
 import type { Cbor, Module } from "@affinity/core"
+import type { Requirement } from "./Qualification.ts"
 import { type Buckets, bucketsFrom, flatten, lookup, put } from "./internal/keyed.ts"
 
 /** The modules that each have a prime working group, in sorted order. */
@@ -181,6 +182,8 @@ export type Group = {
   /** Community time of its creation. */
   readonly created: number
   readonly disbanded: { readonly key: string; readonly at: number; readonly reason: string } | null
+  /** The qualification those who join must hold, kept by another module; absent when none (G6). */
+  readonly requires?: Requirement
 }
 
 /** A member's onion commitment. */

@@ -23,6 +23,7 @@ import type { Events } from "./Build.ts"
 import { module as machine } from "./Machine.ts"
 import type { State } from "./State.ts"
 
+export * as Binder from "./Binder.ts"
 export * as Bodies from "./Bodies.ts"
 export {
   admit,
@@ -53,6 +54,7 @@ export {
 } from "./Build.ts"
 export * as Lot from "./Lot.ts"
 export { qualifies } from "./Machine.ts"
+export * as Qualification from "./Qualification.ts"
 export * as Outcome from "./Outcome.ts"
 export * as Records from "./Records.ts"
 export { communityTime, explainDraw } from "./Records.ts"

@@ -1,13 +1,16 @@
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { Bytes, Event, Replica } from "@affinity/core"
+import { Bytes, Event, type Module, Replica } from "@affinity/core"
 import * as Governance from "@affinity/governance"
+import { skills } from "./support/skills.ts"
 
 /** `conformance/vectors/governance.json`, written by `conformance/governance/generate.ts`. */
 interface Vectors {
   readonly scenarios: ReadonlyArray<{
     readonly name: string
+    /** Test modules the scenario runs besides core and governance, specified in `testModules`. */
+    readonly modules?: ReadonlyArray<string>
     readonly genesis: string
     readonly events: ReadonlyArray<{ readonly label: string; readonly id: string; readonly wire: string }>
     readonly expected: {
@@ -25,6 +28,7 @@ interface Vectors {
       readonly stateHash: string
     }
   }>
+  readonly testModules: { readonly [name: string]: string }
   readonly lot: {
     readonly onions: ReadonlyArray<{ readonly secret: string; readonly layers: number; readonly anchor: string; readonly reveals: ReadonlyArray<string> }>
     readonly seeds: ReadonlyArray<{
@@ -42,6 +46,9 @@ interface Vectors {
 const file = join(import.meta.dirname, "..", "..", "..", "conformance", "vectors", "governance.json")
 const vectors = JSON.parse(readFileSync(file, "utf8")) as Vectors
 const unhex = (h: string) => Bytes.fromHex(h)!
+
+/** This SDK's build of each test module the vectors specify. */
+const testModules: { readonly [name: string]: Module.Module } = { skills }
 
 const decode = (wire: string): Event.Event => {
   const d = Event.decode(unhex(wire))
@@ -65,8 +72,12 @@ describe("governance conformance vectors", () => {
   for (const s of vectors.scenarios) {
     it(s.name, () => {
       const events = s.events.map((e) => decode(e.wire))
+      const extra = (s.modules ?? []).map((name) => {
+        expect(vectors.testModules[name], `testModules.${name}`).toBeTypeOf("string")
+        return testModules[name]!
+      })
       for (const order of [events, [...events].reverse()]) {
-        const opened = Replica.Replica.open(decode(s.genesis), { modules: [Governance.module] })
+        const opened = Replica.Replica.open(decode(s.genesis), { modules: [Governance.module, ...extra] })
         if (!opened.ok) throw new Error(opened.error.message)
         const r = opened.replica
         for (const e of order) r.ingest([e])

@@ -7,6 +7,7 @@
  */
 import type { Group } from "../Command.ts"
 import { amend } from "./amend.ts"
+import { binder } from "./binder.ts"
 import { close } from "./close.ts"
 import { communities } from "./communities.ts"
 import { create } from "./create.ts"
@@ -32,7 +33,7 @@ import { withdraw } from "./withdraw.ts"
 /** The commands, grouped as the help lists them. */
 export const groups: ReadonlyArray<Group> = [
   { heading: "Communities and people:", commands: [create, invite, join, members, name, whoami, communities, use, status] },
-  { heading: "Decisions (governance):", commands: [propose, proposals, show, stance, amend, withdraw, close, record] },
+  { heading: "Decisions (governance):", commands: [propose, proposals, show, stance, amend, withdraw, close, record, binder] },
   { heading: "Groups and the lot (governance):", commands: [groupsCommand, lot] },
   { heading: "Time and sync:", commands: [tick, sync, relays] }
 ]

@@ -3,11 +3,10 @@
  *
  * @module
  */
-import { Crypto } from "@affinity/core"
+import { Invitation } from "@affinity/core"
 import type { Command } from "commander"
 import type { Spec } from "../Command.ts"
 import { usage } from "../Failure.ts"
-import * as Invitation from "../Invitation.ts"
 import * as Parse from "../Parse.ts"
 import { withCommunity } from "../Session.ts"
 import * as Settings from "../Settings.ts"
@@ -34,7 +33,7 @@ export const invite: Spec = {
             const relays = options.relay ? options.relay.map(Parse.relay) : Settings.community(r.settings, r.id).relays
             if (relays.length > Invitation.MAX_RELAYS)
               throw usage("TooManyRelays", `an invitation names at most ${Invitation.MAX_RELAYS} relays; choose some with --relay`)
-            const code = await Invitation.encode(await Crypto.makeBest(), { genesis: r.handle.export()[0]!, relays, inviter: r.device() })
+            const code = await Invitation.make({ genesis: r.handle.export()[0]!, relays, inviter: r.device() })
             ctx.say(`An invitation to “${r.name}”. Send this code to the person you invite; they run \`affinity join <code>\` (or open it in the web app):`)
             ctx.say("")
             ctx.say(code)

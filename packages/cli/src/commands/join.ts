@@ -3,12 +3,12 @@
  *
  * @module
  */
-import { Crypto } from "@affinity/core"
+import { Invitation } from "@affinity/core"
 import type { Command } from "commander"
 import type { Spec } from "../Command.ts"
 import * as Describe from "../Describe.ts"
+import { usage } from "../Failure.ts"
 import * as Hints from "../Hints.ts"
-import * as Invitation from "../Invitation.ts"
 import * as Names from "../Names.ts"
 import * as Parse from "../Parse.ts"
 import { room, withSession } from "../Session.ts"
@@ -32,7 +32,9 @@ export const join: Spec = {
       .option("--note <text>", "a few words for the members who decide (default: that you would like to join, with your name)")
       .action((code: string, options: Options, command: Command) =>
         run(command, async (ctx) => {
-          const invitation = await Invitation.decode(await Crypto.makeBest(), code)
+          const opened = await Invitation.decode(code)
+          if (!opened.ok) throw usage(opened.error.reason, `this invitation cannot be used: ${opened.error.message}`)
+          const invitation = opened.invitation
           const me = options.as === undefined ? undefined : Names.checkName(options.as)
           const note = Parse.text(options.note ?? (me === undefined ? "" : `${me} would like to join.`), "the note", 0, 4000)
           return withSession(ctx, { key: "create" }, async (session) => {

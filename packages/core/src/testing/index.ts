@@ -13,4 +13,5 @@ export {
   type StorageContractOptions
 } from "./StorageCases.ts"
 export { runStorageContract } from "./StorageContract.ts"
+export { runStorageCrashTest, type StorageCrashOptions, type StorageOpener } from "./StorageCrash.ts"
 export { runSyncTransportContract, type SyncTransportContractOptions, type SyncTransportPair } from "./SyncContract.ts"

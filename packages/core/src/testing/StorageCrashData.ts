@@ -1,4 +1,10 @@
-/** Deterministic content of the crash test's batches and values, shared by both processes. */
+/**
+ * The deterministic content of the `Storage` crash test ({@link runStorageCrashTest}'s
+ * batches and values), shared by the test and the child process it kills: each side
+ * derives the same bytes from a number, so the test recognises what the child wrote.
+ *
+ * @module
+ */
 
 /** Batches from this number on are large: writing one takes long enough to be cut by a kill. */
 export const LARGE = 1_000_000
@@ -9,8 +15,12 @@ export const batchRecords = (i: number): Array<Uint8Array> => {
   return Array.from({ length: count }, (_, j) => {
     const size =
       i >= LARGE
-        ? j === 0 ? 6 * 1024 * 1024 + (i % 1000) : 100
-        : (i * 7 + j * 13) % 11 === 0 ? 256 * 1024 + ((i * 31 + j) % 1000) : 16 + ((i * 131 + j * 17) % 3000)
+        ? j === 0
+          ? 6 * 1024 * 1024 + (i % 1000)
+          : 100
+        : (i * 7 + j * 13) % 11 === 0
+          ? 256 * 1024 + ((i * 31 + j) % 1000)
+          : 16 + ((i * 131 + j * 17) % 3000)
     const out = new Uint8Array(size)
     let x = (i * 2654435761 + j * 40503 + 1) >>> 0 || 1
     for (let k = 0; k < size; k++) {
@@ -37,7 +47,7 @@ export const valueBytes = (i: number): Uint8Array => {
   return out
 }
 
-/** Which value `bytes` is, or undefined when it is none of them (torn or mixed). */
+/** Which value `bytes` is, or `undefined` when it is none of them (torn or mixed). */
 export const valueIndex = (bytes: Uint8Array): number | undefined => {
   if (bytes.length !== 64 * 1024) return undefined
   const i = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0)
