@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: "src/index.ts",
     "testing/index": "src/testing/index.ts",
+    "testing/cases": "src/testing/StorageCases.ts",
     "testing/StorageCrashChild": "src/testing/StorageCrashChild.ts",
     "conformance/index": "src/conformance/index.ts"
   },

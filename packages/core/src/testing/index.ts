@@ -1,8 +1,8 @@
 /**
  * `@affinity/core/testing`: shared test suites that adapters run against themselves.
  * It imports `vitest`, so only test code should import it. The `Storage` cases themselves
- * (`storageContractCases`) need no test framework; code that runs them elsewhere, such as
- * a browser page, imports `src/testing/StorageCases.ts` on its own.
+ * (`storageContractCases`) need no test framework and no Node module; code that runs them
+ * elsewhere, such as a browser page, imports them from `@affinity/core/testing/cases`.
  *
  * @module
  */

@@ -9,7 +9,7 @@
  */
 import type { Storage } from "@affinity/core"
 import { Effect } from "effect"
-import { storageContractCases } from "@affinity/core/testing"
+import { storageContractCases } from "@affinity/core/testing/cases"
 import * as StorageIndexedDb from "../../src/index.ts"
 import { caseKey } from "./key.ts"
 
