@@ -200,10 +200,11 @@ const sections = (s: Settings, history: History, best: string): ReadonlyArray<re
     [
       "Governance",
       `*Decide a proposal with 1,000 stances* times the fold of the \`governance/proposal.close\` event that computes the ` +
-        `outcome from the stances in its causal past. *Rank members for six groups* times the pure lot: the seed from the ` +
-        `reveals, then every eligible member's score for each of the six prime groups. *Draw six prime groups (fold)* times ` +
-        `the fold of one \`governance/term.draw\` event in a community of 2,000 members (building a larger one by decisions is ` +
-        `itself slow today: admissions copy the membership state, so building grows with the square of the members).`
+        `outcome from the stances the community had seen before the deadline. *Rank members for six groups* times the pure ` +
+        `lot: the seed from the reveals, then every eligible member's score for each of the six prime groups. *Draw six prime ` +
+        `groups (fold)* times the fold of one \`governance/term.draw\` event in a community of 2,000 members. The rows of a ` +
+        `10,000-member community (building it by admissions, a close, a draw, memory, subscribed appends) are run apart, by ` +
+        `\`pnpm bench scale\`.`
     ],
     [
       "Bundle size",
