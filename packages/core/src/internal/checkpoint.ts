@@ -5,7 +5,7 @@
  * ```text
  * value   = payload || SHA-256(payload)
  * payload = {
- *   "format":    "affinity/checkpoint/v2",
+ *   "format":    "affinity/checkpoint/v3",
  *   "community": bstr(32)        the community id
  *   "label":     tstr            the integrator's label for its module code
  *   "size":      uint            events covered: delivery indexes 0 … size-1
@@ -34,7 +34,7 @@ import type { ActionOutcome, Checkpoint, Outcome } from "../Replica.ts"
 export const KEY = "checkpoint"
 
 /** The format tag of this version. */
-export const FORMAT = "affinity/checkpoint/v2"
+export const FORMAT = "affinity/checkpoint/v3"
 
 const reason = (r: { readonly _tag: string; readonly message: string }): Cbor.Value => ({ _tag: r._tag, message: r.message })
 
