@@ -91,10 +91,6 @@ export const actionResult = (room: Room, d: Governance.Decision): { readonly res
   return a._tag === "Applied" ? { result: "applied" } : { result: "failed", why: Explain.actionFailure(a.reason) }
 }
 
-const quorumNeeded = (percent: number, n: number) => Math.max(1, Math.ceil((percent * n) / 100))
-
-const withReasons = (room: Room, stances: ReadonlyArray<Governance.Stance>) =>
-  Names.list(stances.map((s) => `${room.nameOf(s.member)}${s.reason ? ` (“${s.reason}”)` : ""}`))
 
 /** End a sentence with a full stop, unless it ends with one already (inside a closing quote too). */
 export const sentence = (text: string): string => (/[.!?]”?$/.test(text) ? text : `${text}.`)
@@ -104,58 +100,11 @@ export const outcomeWord = (outcome: Governance.OutcomeKind): string =>
   outcome === "passed" ? "Passed" : outcome === "failed" ? "Did not pass" : outcome === "recorded" ? "Recorded" : outcome === "withdrawn" ? "Withdrawn" : "Replaced"
 
 /** Why a proposal ended as it did, in words, with names. */
-export const outcomeText = (room: Room, p: Governance.Proposal, d: Governance.Decision): string => {
-  const t = d.tally
-  const took = t.agree + t.abstain + t.object + t.block
-  const parts = [
-    [t.agree, "agreed"],
-    [t.abstain, "stood aside"],
-    [t.object, "objected"],
-    [t.block, "blocked"],
-    [t.silent, "said nothing"]
-  ] as const
-  const counts = parts.filter(([k]) => k > 0).map(([k, what]) => `${k} ${what}`).join(", ") || "nobody took a stance"
-  switch (d.rule) {
-    case "ConsensusReached":
-      return `consensus reached: ${took} of ${d.deciders} members took part; ${counts}`
-    case "NoQuorum": {
-      const needed = quorumNeeded(room.core().community.params.quorumPercent, d.deciders)
-      return `no quorum: ${took} of ${d.deciders} members took part and ${needed} ${needed === 1 ? "was" : "were"} needed`
-    }
-    case "Blocked":
-      return `blocked by ${withReasons(room, d.stances.filter((s) => s.stance === "block"))}`
-    case "NoAgreement":
-      return `nobody agreed (${counts})`
-    case "ConsentGiven":
-      return `consent given: nobody objected or blocked (${counts})`
-    case "Objected":
-      return `${withReasons(room, d.stances.filter((s) => s.stance === "object" || s.stance === "block"))} objected`
-    case "PollRecorded":
-      return `poll recorded: ${counts}`
-    case "AllSeatsAgreed":
-      return `every one of the ${d.seats.length} seated members agreed`
-    case "SeatMissingAgreement": {
-      const missing = d.seats.filter((m) => !d.stances.some((s) => s.member === m && s.stance === "agree"))
-      return `a prime group decides only when every seat agrees, and ${Names.list(missing.map(room.nameOf))} did not`
-    }
-    case "PrimeShortOfSeats":
-      return "the prime group had seats empty, so it could not decide; the community decides instead"
-    case "GroupGone":
-      return "the working group was disbanded or had expired, so it could no longer decide"
-    case "OutsideMandate":
-      return "the action is outside the working group's mandate"
-    case "NoDecidingMembers":
-      return "nobody was able to decide"
-    case "Withdrawn":
-      return d.reason.startsWith("withdrawn by the proposer: ")
-        ? `withdrawn by ${room.nameOf(p.proposer)}: “${d.reason.slice("withdrawn by the proposer: ".length)}”`
-        : `withdrawn by ${room.nameOf(p.proposer)}`
-    case "Superseded": {
-      const by = Governance.Records.proposals(room.gov()).find((q) => q.decision?.key === d.key && q.id !== p.id)
-      return by ? `replaced by proposal ${Lookup.numberOf(room.gov(), by.id)} (“${by.title}”), which passed` : "replaced by a proposal that passed"
-    }
-  }
-}
+export const outcomeText = (room: Room, p: Governance.Proposal, d: Governance.Decision): string =>
+  Governance.Explain.outcome(room.gov(), room.core().community.params.quorumPercent, p, d, {
+    name: room.nameOf,
+    number: (id) => Lookup.numberOf(room.gov(), id)
+  })
 
 /** A member for JSON: id (hex), label, and the name given on this device (or `null`). */
 export type MemberJson = { readonly id: string; readonly label: string; readonly name: string | null }

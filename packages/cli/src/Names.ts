@@ -7,6 +7,7 @@
  *
  * @module
  */
+import * as Governance from "@affinity/governance"
 import { usage } from "./Failure.ts"
 
 const CONSONANTS = "bdfghjklmnprstvz"
@@ -27,8 +28,7 @@ export const isLabel = (text: string): boolean => /^[bdfghjklmnprstvz][aiou][bdf
 export const nameOf = (names: Readonly<Record<string, string>>, identity: string): string => names[identity] ?? label(identity)
 
 /** A list of names in words: "Ada", "Ada and Bo", "Ada, Bo and Cy", or `none`. */
-export const list = (names: ReadonlyArray<string>, none = "nobody"): string =>
-  names.length === 0 ? none : names.length === 1 ? names[0]! : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]!}`
+export const list: (names: ReadonlyArray<string>, none?: string) => string = Governance.Explain.list
 
 /** Check a name a person gives a member: 1 to 60 characters, no control characters, not a word the CLI reads otherwise. */
 export const checkName = (name: string): string => {

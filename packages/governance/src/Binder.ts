@@ -36,6 +36,7 @@
  * @module
  */
 import { Bytes, type Cbor, type Membership, type Module, type Replica } from "@affinity/core"
+import * as Explain from "./Explain.ts"
 import * as Records from "./Records.ts"
 import {
   type Action,
@@ -148,8 +149,7 @@ const quint = (n: number): string =>
 const label = (identity: string): string =>
   `${quint(Number.parseInt(identity.slice(0, 4), 16) || 0)}-${quint(Number.parseInt(identity.slice(4, 8), 16) || 0)}`
 
-const list = (items: ReadonlyArray<string>, none = "nobody"): string =>
-  items.length === 0 ? none : items.length === 1 ? items[0]! : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]!}`
+const list = Explain.list
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
 
@@ -379,67 +379,9 @@ const decidedBy = (w: Writer, scope: Scope): string =>
       ? `the ${scope.module} prime group`
       : `the working group “${w.gov.groups[scope.group]?.name ?? "that no longer exists"}”`
 
-const withReasons = (w: Writer, stances: ReadonlyArray<Stance>): string =>
-  list(stances.map((s) => `${w.name(s.member)}${s.reason ? ` (“${s.reason}”)` : ""}`))
-
 /** Why a proposal ended as it did, in words, with names. */
-const reasonText = (w: Writer, p: Proposal, d: Decision): string => {
-  const t = d.tally
-  const took = t.agree + t.abstain + t.object + t.block
-  const counts =
-    (
-      [
-        [t.agree, "agreed"],
-        [t.abstain, "stood aside"],
-        [t.object, "objected"],
-        [t.block, "blocked"],
-        [t.silent, "said nothing"]
-      ] as const
-    )
-      .filter(([k]) => k > 0)
-      .map(([k, what]) => `${k} ${what}`)
-      .join(", ") || "nobody took a stance"
-  switch (d.rule) {
-    case "ConsensusReached":
-      return `consensus reached: ${took} of ${d.deciders} members took part; ${counts}`
-    case "NoQuorum": {
-      const needed = Math.max(1, Math.ceil((w.core.community.params.quorumPercent * d.deciders) / 100))
-      return `no quorum: ${took} of ${d.deciders} members took part and ${needed} ${needed === 1 ? "was" : "were"} needed`
-    }
-    case "Blocked":
-      return `blocked by ${withReasons(w, d.stances.filter((s) => s.stance === "block"))}`
-    case "NoAgreement":
-      return `nobody agreed (${counts})`
-    case "ConsentGiven":
-      return `consent given: nobody objected or blocked (${counts})`
-    case "Objected":
-      return `${withReasons(w, d.stances.filter((s) => s.stance === "object" || s.stance === "block"))} objected`
-    case "PollRecorded":
-      return `poll recorded: ${counts}`
-    case "AllSeatsAgreed":
-      return `every one of the ${d.seats.length} seated members agreed`
-    case "SeatMissingAgreement": {
-      const missing = d.seats.filter((m) => !d.stances.some((s) => s.member === m && s.stance === "agree"))
-      return `a prime group decides only when every seat agrees, and ${sortedNames(w, missing)} did not`
-    }
-    case "PrimeShortOfSeats":
-      return "the prime group had seats empty, so it could not decide; the community decides instead"
-    case "GroupGone":
-      return "the working group was disbanded or had ended, so it could no longer decide"
-    case "OutsideMandate":
-      return "the action is outside the working group's mandate"
-    case "NoDecidingMembers":
-      return "nobody was able to decide"
-    case "Withdrawn":
-      return d.reason.startsWith("withdrawn by the proposer: ")
-        ? `withdrawn by ${w.name(p.proposer)}: “${d.reason.slice("withdrawn by the proposer: ".length)}”`
-        : `withdrawn by ${w.name(p.proposer)}`
-    case "Superseded": {
-      const by = Records.proposals(w.gov).find((q) => q.decision?.key === d.key && q.id !== p.id)
-      return by ? `replaced by proposal ${w.number(by.id)} (“${by.title}”), which passed` : "replaced by a proposal that passed"
-    }
-  }
-}
+const reasonText = (w: Writer, p: Proposal, d: Decision): string =>
+  Explain.outcome(w.gov, w.core.community.params.quorumPercent, p, d, { name: w.name, number: w.number, names: (ids) => sortedNames(w, ids) })
 
 /** What an action does, in words. */
 const actionText = (w: Writer, action: Action): string => {

@@ -24,6 +24,7 @@ import { module as machine } from "./Machine.ts"
 import type { State } from "./State.ts"
 
 export * as Binder from "./Binder.ts"
+export * as Explain from "./Explain.ts"
 export * as Bodies from "./Bodies.ts"
 export {
   admit,
