@@ -110,7 +110,11 @@ describe("governance through the Promise API", () => {
     expect(Governance.decision(community, plain)).toMatchObject({ decision: { outcome: "passed" }, action: undefined })
     expect(Governance.decision(community, pending)).toBeUndefined()
     expect(Governance.decision(community, "00".repeat(32))).toBeUndefined()
-    expect(Governance.decisions(community).map((d) => d.proposal.id)).toEqual([admitted, refused, plain])
+    // In the order they ended: community time, then the closing event's key.
+    const ended = Governance.decisions(community)
+    expect(ended.map((d) => d.proposal.id).sort()).toEqual([admitted, refused, plain].sort())
+    const order = ended.map((d) => [d.decision.at, d.decision.key] as const)
+    expect(order).toEqual([...order].sort((x, y) => x[0] - y[0] || (x[1] < y[1] ? -1 : 1)))
 
     // The exports take the handle's outcomes directly.
     const state = community.state<Governance.State>("governance")
