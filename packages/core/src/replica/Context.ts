@@ -1,0 +1,107 @@
+/**
+ * The {@link Module.EventContext} of one fold step.
+ *
+ * @module
+ */
+import type * as Cbor from "../Cbor.ts"
+import type * as Module from "../Module.ts"
+import * as Query from "../Query.ts"
+import { statusAt } from "./CommunityClock.ts"
+import { coreOf, type Folding } from "./Folding.ts"
+import { answer } from "./Queries.ts"
+
+/**
+ * The context of one fold step: one object whose methods live on the prototype, so a step
+ * allocates no closures. Answers read the fold's current state.
+ */
+export class Context implements Module.EventContext {
+  readonly #folding: Folding
+  readonly #i: number
+  readonly key: string
+  readonly device: string
+  readonly identity: string | null
+  readonly time: number
+  readonly warrant: Module.Warrant
+  /** Whether this is the context a query answers with (it cannot ask further). */
+  readonly #querying: boolean
+
+  constructor(
+    folding: Folding,
+    i: number,
+    key: string,
+    device: string,
+    identity: string | null,
+    time: number,
+    warrant: Module.Warrant,
+    querying = false
+  ) {
+    this.#folding = folding
+    this.#i = i
+    this.key = key
+    this.device = device
+    this.identity = identity
+    this.time = time
+    this.warrant = warrant
+    this.#querying = querying
+  }
+
+  /** Index of the event in the log. */
+  get index(): number {
+    return this.#i
+  }
+
+  get communityTime(): number {
+    return this.#folding.clock.timeOf(this.#i)
+  }
+
+  get params(): Module.Params {
+    return coreOf(this.#folding).community.params
+  }
+
+  /** Status of an identity as of this event's causal past (what `statusOf` answers). */
+  status(identity: string): Module.MemberStatus | undefined {
+    return statusAt(this.#folding.log, coreOf(this.#folding), identity, this.#i)
+  }
+
+  // The functions below are made when read (modules may pass them around detached), so a
+  // step that does not use them allocates nothing for them.
+
+  get statusOf(): (identity: string) => Module.MemberStatus | undefined {
+    return (identity) => this.status(identity)
+  }
+
+  get fullMembers(): () => ReadonlyArray<string> {
+    return () => this.#folding.clock.fullMembersAt(this.#i)
+  }
+
+  get happenedBefore(): (key: string) => boolean {
+    return (key) => {
+      const log = this.#folding.log
+      const x = log.index.get(key)
+      return x !== undefined && log.isAncestor(x, this.#i)
+    }
+  }
+
+  get seenBefore(): (key: string, time: number) => boolean {
+    return (key, time) => this.#folding.clock.seenBefore(key, time, this.#i, this.identity)
+  }
+
+  get ask(): (module: string, query: string, args: Cbor.Value) => Query.Answer {
+    return (module, query, args) =>
+      this.#querying
+        ? Query.refuse("NestedQuery", `a query cannot ask another query; ${module}/${query} was asked from inside a query`)
+        : answer(this.#folding, module, query, args, this.forQuery())
+  }
+
+  /** The context a query answers with: this event's, except that it cannot ask further. */
+  forQuery(): Context {
+    return this.#querying
+      ? this
+      : new Context(this.#folding, this.#i, this.key, this.device, this.identity, this.time, this.warrant, true)
+  }
+
+  /** The same context under another warrant (an action a decision carries). */
+  withWarrant(warrant: Module.Warrant): Context {
+    return new Context(this.#folding, this.#i, this.key, this.device, this.identity, this.time, warrant)
+  }
+}
