@@ -155,7 +155,8 @@ const pureContext = (replica: Replica.Replica, close: Event.Event, founders: Rea
     fullMembers: () => full,
     happenedBefore: (key) => past.has(key),
     seenBefore: (key) => past.has(key),
-    ask: (module, query) => Query.refuse("UnknownModule", `this bench context answers no query (${module}/${query})`)
+    ask: (module, query) => Query.refuse("UnknownModule", `this bench context answers no query (${module}/${query})`),
+    mayAct: () => undefined
   }
 }
 

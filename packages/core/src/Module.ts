@@ -8,6 +8,7 @@
  */
 import type * as Cbor from "./Cbor.ts"
 import type * as Query from "./Query.ts"
+import type * as Standing from "./Standing.ts"
 import { issueText } from "./internal/issues.ts"
 
 /**
@@ -123,6 +124,14 @@ export interface EventContext {
    * typed refusal. {@link Query.ask} is the typed form.
    */
   readonly ask: (module: string, query: string, args: Cbor.Value) => Query.Answer
+  /**
+   * Whether `subject` (an identity, a key, or a deciding body: see {@link Standing.Subject})
+   * may do `module/type` with this decoded body, as every module that provides standing
+   * answers at this point of the fold: `undefined`, or the first `Restricted` refusal. The
+   * host asks it before every direct act and every action a decision carries; a module asks
+   * it for eligibility the host cannot see (a seat drawn by lot, a working group's roster).
+   */
+  readonly mayAct: (subject: Standing.Subject, module: string, type: string, body?: unknown) => Rejection | undefined
 }
 
 /**
@@ -146,6 +155,11 @@ export interface Effect {
 export interface Applied<S> {
   readonly state: S
   readonly effects?: ReadonlyArray<Effect>
+  /**
+   * Restrictions this step imposed (see {@link Standing}): the host makes them strong facts,
+   * so the subject's acts this event had not seen, sorting before it, are refused too.
+   */
+  readonly restricts?: ReadonlyArray<Standing.Restriction>
 }
 
 /** What decoding an untrusted body gives: the value, or a message a person can act on. */
@@ -251,6 +265,8 @@ export const eventType = <S, B>(def: {
   readonly apply: (state: S, body: B, ctx: EventContext) => S
   /** Actions to run after this event, under a warrant (how decisions carry actions). */
   readonly effects?: (state: S, body: B, ctx: EventContext) => ReadonlyArray<Effect>
+  /** Restrictions this event imposes, from the state after it (see {@link Applied.restricts}). */
+  readonly restricts?: (state: S, body: B, ctx: EventContext) => ReadonlyArray<Standing.Restriction>
 }): EventType<S> => {
   const schema = def.body
   return {
@@ -259,7 +275,10 @@ export const eventType = <S, B>(def: {
     validate: (state, body, ctx) => (def.validate ? def.validate(state, body as B, ctx) : undefined),
     apply: (state, body, ctx) => {
       const next = def.apply(state, body as B, ctx)
-      return def.effects ? { state: next, effects: def.effects(next, body as B, ctx) } : { state: next }
+      const effects = def.effects?.(next, body as B, ctx)
+      const restricts = def.restricts?.(next, body as B, ctx)
+      if (effects === undefined && restricts === undefined) return { state: next }
+      return { state: next, ...(effects === undefined ? {} : { effects }), ...(restricts === undefined ? {} : { restricts }) }
     }
   }
 }
@@ -286,6 +305,11 @@ export interface Module<S extends Cbor.Value = Cbor.Value> {
    * of them is refused when it opens.
    */
   readonly requires?: ReadonlyArray<string>
+  /**
+   * The restrictions this module keeps, for the host's standing gate (see {@link Standing}).
+   * A module that restricts no one leaves it out.
+   */
+  readonly standing?: Standing.Provider<S>
 }
 
 /** Define a module, keeping its state type. */

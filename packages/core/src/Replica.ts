@@ -152,8 +152,8 @@ export class Replica {
       },
       genesis.header.time
     )
-    this.folding = { log: this.log, clock: this.clock, modules, states: initial }
     this.removals = new Removals(this.log, (i) => this.positionOf(i))
+    this.folding = { log: this.log, clock: this.clock, modules, removals: this.removals, states: initial }
     this.gate = new Gate(this.folding, decider, this.removals)
     this.ingest([genesis])
   }
@@ -320,8 +320,8 @@ export class Replica {
       this.trail.splice(0, TRAIL)
       this.trailStart += TRAIL
     }
-    // The removals this step made may change acts that sort before it (§7).
-    const back = this.removals.settle(i, p, step.removed)
+    // The removals and restrictions this step made may change acts that sort before it (§7, §8).
+    const back = this.removals.settle(i, p, step.made)
     if (back <= p) this.rewind(back)
   }
 

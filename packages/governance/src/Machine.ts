@@ -625,7 +625,8 @@ const draw = D.eventType<State, Bodies.Draw>({
         continue
       }
       const excluded = servedIn(state, t - 1, g, ctx)
-      const eligible = full.filter((m) => !excluded.includes(m))
+      // Standing decides eligibility as for any act: a member restricted from holding a seat is not ranked.
+      const eligible = full.filter((m) => !excluded.includes(m) && ctx.mayAct(m, "governance", "seat", { group: g }) === undefined)
       groups[g] = { excluded, ranked: Lot.rank(seedBytes, g, eligible).map((r) => r.identity), resigned: [] }
     }
     const term: Term = {

@@ -6,9 +6,11 @@
 import type * as Cbor from "../Cbor.ts"
 import type * as Module from "../Module.ts"
 import * as Query from "../Query.ts"
+import type * as Standing from "../Standing.ts"
 import { statusAt } from "./CommunityClock.ts"
 import { coreOf, type Folding } from "./Folding.ts"
 import { answer } from "./Queries.ts"
+import { refusal } from "./StandingCheck.ts"
 
 /**
  * The context of one fold step: one object whose methods live on the prototype, so a step
@@ -91,6 +93,10 @@ export class Context implements Module.EventContext {
       this.#querying
         ? Query.refuse("NestedQuery", `a query cannot ask another query; ${module}/${query} was asked from inside a query`)
         : answer(this.#folding, module, query, args, this.forQuery())
+  }
+
+  get mayAct(): (subject: Standing.Subject, module: string, type: string, body?: unknown) => Module.Rejection | undefined {
+    return (subject, module, type, body) => refusal(this.#folding, subject, { module, type, body: body ?? null }, this.#i, this.communityTime)
   }
 
   /** The context a query answers with: this event's, except that it cannot ask further. */

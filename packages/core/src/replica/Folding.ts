@@ -9,6 +9,7 @@ import type { Log } from "../Log.ts"
 import type * as Membership from "../Membership.ts"
 import type * as Module from "../Module.ts"
 import type { CommunityClock } from "./CommunityClock.ts"
+import type { Removals } from "./Removals.ts"
 
 /** Every module's state, by module name (`core` included). */
 export type States = Record<string, Cbor.Value>
@@ -19,6 +20,8 @@ export interface Folding {
   readonly clock: CommunityClock
   /** The modules, by name, `core` included. */
   readonly modules: ReadonlyMap<string, Module.Module<Cbor.Value>>
+  /** Removals and restrictions in force as strong facts. */
+  readonly removals: Removals
   /** The module states the fold is at. */
   states: States
 }

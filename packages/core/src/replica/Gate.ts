@@ -9,13 +9,15 @@ import * as Bytes from "../Bytes.ts"
 import type * as Cbor from "../Cbor.ts"
 import type * as CoreEvents from "../CoreEvents.ts"
 import type * as Event from "../Event.ts"
-import type { Claim, Standing } from "../Log.ts"
+import type { Claim, Standing as KeyStanding } from "../Log.ts"
 import * as Membership from "../Membership.ts"
 import * as Module from "../Module.ts"
+import * as Standing from "../Standing.ts"
 import { Context } from "./Context.ts"
 import { coreOf, type Folding } from "./Folding.ts"
 import { type ActionOutcome, APPLIED, failed, type Outcome, rejected } from "./Outcome.ts"
-import type { Removals } from "./Removals.ts"
+import type { Made, Removals } from "./Removals.ts"
+import { refusal } from "./StandingCheck.ts"
 
 /** How deeply actions may carry further actions. */
 const MAX_ACTION_DEPTH = 4
@@ -28,15 +30,15 @@ export interface Step {
   readonly outcome: Outcome
   /** The identity the author key itself acts for (its claim to community time, §6), or `null`. */
   readonly identity: string | null
-  /** Identities removed by the step's actions. */
-  readonly removed: ReadonlyArray<string>
+  /** Identities removed and subjects restricted by the step's actions: strong facts. */
+  readonly made: ReadonlyArray<Made>
 }
 
 type Run = { readonly _tag: "Applied"; readonly actions: ReadonlyArray<ActionOutcome> } | { readonly _tag: "Failed"; readonly reason: Module.Rejection }
 
 /** Judges and applies one delivered event at a time, replacing the fold's states as it goes. */
 export class Gate {
-  private removed: Array<string> = []
+  private made: Array<Made> = []
 
   private readonly folding: Folding
   /** The module that may mint decision warrants, or `null`. */
@@ -51,9 +53,9 @@ export class Gate {
 
   /** Judge and apply delivered event `i`. */
   step(i: number, event: Event.Event): Step {
-    this.removed = []
+    this.made = []
     const outcome = this.judge(i, event)
-    return { outcome: outcome.outcome, identity: outcome.identity, removed: this.removed }
+    return { outcome: outcome.outcome, identity: outcome.identity, made: outcome.outcome._tag === "Applied" ? this.made : [] }
   }
 
   private judge(i: number, event: Event.Event): { readonly outcome: Outcome; readonly identity: string | null } {
@@ -79,7 +81,7 @@ export class Gate {
     if (acting === null) {
       // A key that acts for no identity in the event's past may apply (the module judges it).
       if (standing._tag === "Revoked" || h.module !== "core" || h.type !== "member.apply" || log.identityIn(device, i, "past") !== undefined)
-        return { outcome: { _tag: "Rejected", reason: log.refusal(standing as Exclude<Standing, { readonly _tag: "Acts" }>) }, identity: null }
+        return { outcome: { _tag: "Rejected", reason: log.refusal(standing as Exclude<KeyStanding, { readonly _tag: "Acts" }>) }, identity: null }
     } else if (claim !== undefined && claim.counts === undefined) return { outcome: refusedClaim(claim), identity: null }
     if (acting !== null) {
       const removal = this.removals.of(acting, i)
@@ -128,6 +130,10 @@ export class Gate {
     } else if (!Module.satisfies(def.authority, ctx.warrant, moduleName)) {
       return failed("WarrantInsufficient", `${moduleName}/${type} needs ${authorityText(def.authority)}`)
     }
+    // Standing: the signer for a direct act, the deciding body for an action a decision carries.
+    const subject = ctx.warrant._tag === "Direct" ? (ctx.identity ?? ctx.device) : Standing.bodySubject(ctx.warrant.body)
+    const restricted = refusal(folding, subject, { module: moduleName, type, body: decoded.value }, ctx.index, ctx.communityTime)
+    if (restricted !== undefined) return { _tag: "Failed", reason: restricted }
     const state = folding.states[moduleName]!
     const rejection = def.validate(state, decoded.value, ctx)
     if (rejection) return { _tag: "Failed", reason: rejection }
@@ -137,7 +143,8 @@ export class Gate {
         folding.clock.carry(state as Membership.State, applied.state as Membership.State, decoded.value, ctx.identity, ctx.device)
       folding.states = { ...folding.states, [moduleName]: applied.state }
     }
-    if (moduleName === "core" && type === "member.remove") this.removed.push(Bytes.toHex((decoded.value as CoreEvents.Remove).identity))
+    if (moduleName === "core" && type === "member.remove") this.made.push({ identity: Bytes.toHex((decoded.value as CoreEvents.Remove).identity) })
+    for (const r of applied.restricts ?? []) this.made.push({ identity: r.subject, restriction: r })
     const actions: Array<ActionOutcome> = []
     for (const effect of applied.effects ?? []) {
       if (depth + 1 > MAX_ACTION_DEPTH) {
@@ -150,11 +157,11 @@ export class Gate {
         continue
       }
       const before = folding.states
-      const removedBefore = this.removed.length
+      const madeBefore = this.made.length
       const r = this.run(effect.module, effect.type, effect.body, ctx.withWarrant(effect.warrant), depth + 1)
       if (r._tag === "Failed") {
         folding.states = before
-        this.removed.length = removedBefore
+        this.made.length = madeBefore
         actions.push({ _tag: "Failed", module: effect.module, type: effect.type, reason: r.reason })
       } else actions.push({ _tag: "Applied", module: effect.module, type: effect.type }, ...r.actions)
     }

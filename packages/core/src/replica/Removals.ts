@@ -1,16 +1,24 @@
 /**
- * Removals in force: strong facts (`docs/protocol.md` §7). A member removed by a decision
- * stops acting, and their acts that the removing event had not seen do not take effect,
- * even where they sort before it in the fold order; the fold moves back to take them out.
+ * Removals and restrictions in force: strong facts (`docs/protocol.md` §7, §8 "Standing"). A
+ * member removed by a decision stops acting, and their acts that the removing event had not
+ * seen do not take effect, even where they sort before it in the fold order; the fold moves
+ * back to take them out. A restriction does the same for the acts its scope covers.
  *
  * @module
  */
 import type { Log } from "../Log.ts"
 import * as Membership from "../Membership.ts"
+import * as Standing from "../Standing.ts"
 
-/** A removal in force: the identity's acts that the removing event had not seen do not take effect. */
+/**
+ * A strong fact in force: the subject's acts that the event `at` had not seen do not take
+ * effect (all of them for a removal; those a restriction covers, sorting before `at`).
+ */
 export interface Removal {
+  /** The identity removed, or the subject restricted. */
   readonly identity: string
+  /** The restriction, when this is one (a removal has none). */
+  readonly restriction?: Standing.Restriction
   /** Index of the event whose action removed the identity (a decision's close). */
   readonly at: number
   /** Index of the identity's act that sorts first among those the removal had not seen, if any. */
@@ -19,6 +27,15 @@ export interface Removal {
 
 /** A removal is put in force at most this many times in one fold (see {@link Removals.settle}). */
 const MAX_ATTEMPTS = 3
+
+/** A strong fact a step made: an identity removed, or a subject restricted. */
+export interface Made {
+  readonly identity: string
+  readonly restriction?: Standing.Restriction
+}
+
+const factKey = (m: Made, at: number): string =>
+  m.restriction === undefined ? `${m.identity}/${at}` : `${m.identity}~${m.restriction.key}~${JSON.stringify(m.restriction.scope)}/${at}`
 
 /** The removals in force during one fold, and how often each was put in force. */
 export class Removals {
@@ -48,14 +65,14 @@ export class Removals {
         if (this.positionOf(r.at) < cut) kept.push(r)
         else {
           changed = true
-          this.attempts.delete(`${r.identity}/${r.at}`)
+          this.attempts.delete(factKey(r, r.at))
           if (r.first !== undefined) cut = Math.min(cut, this.positionOf(r.first))
         }
       }
       this.list = kept
     }
     for (const [k] of this.attempts) {
-      const at = Number(k.slice(k.indexOf("/") + 1))
+      const at = Number(k.slice(k.lastIndexOf("/") + 1))
       if (this.positionOf(at) >= cut) this.attempts.delete(k)
     }
     return cut
@@ -68,24 +85,26 @@ export class Removals {
    * must resume from (`p + 1` when nothing changed). A removal is put in force at most
    * {@link MAX_ATTEMPTS} times, so the fold always ends.
    */
-  settle(i: number, p: number, made: ReadonlyArray<string>): number {
+  settle(i: number, p: number, made: ReadonlyArray<Made>): number {
     let back = p + 1
     if (this.list.length === 0 && made.length === 0) return back
+    const madeKeys = new Set(made.map((m) => factKey(m, i)))
     const kept: Array<Removal> = []
     for (const r of this.list) {
-      if (r.at === i && !made.includes(r.identity)) {
+      if (r.at === i && !madeKeys.has(factKey(r, i))) {
         if (r.first !== undefined) back = Math.min(back, this.positionOf(r.first))
       } else kept.push(r)
     }
     this.list = kept
-    for (const identity of made) {
-      if (kept.some((r) => r.at === i && r.identity === identity)) continue
-      const key = `${identity}/${i}`
+    const keptKeys = new Set(kept.filter((r) => r.at === i).map((r) => factKey(r, i)))
+    for (const m of made) {
+      const key = factKey(m, i)
+      if (keptKeys.has(key)) continue
       const n = this.attempts.get(key) ?? 0
       if (n >= MAX_ATTEMPTS) continue
       this.attempts.set(key, n + 1)
-      const first = this.firstUnseen(identity, i)
-      this.list.push({ identity, at: i, first })
+      const first = this.firstUnseen(m.identity, i)
+      this.list.push(m.restriction === undefined ? { identity: m.identity, at: i, first } : { identity: m.identity, restriction: m.restriction, at: i, first })
       if (first !== undefined) back = Math.min(back, this.positionOf(first))
     }
     return back
@@ -113,15 +132,32 @@ export class Removals {
 
   /** The removal in force that makes an act `i` of `identity` ineffective, if any. */
   of(identity: string, i: number): Removal | undefined {
-    for (const r of this.list) if (r.identity === identity && r.at !== i && !this.log.isAncestor(i, r.at)) return r
+    for (const r of this.list)
+      if (r.restriction === undefined && r.identity === identity && r.at !== i && !this.log.isAncestor(i, r.at)) return r
     return undefined
   }
 
-  /** The act of `identity` that sorts first among those the event `at` had not seen (itself excepted). */
-  private firstUnseen(identity: string, at: number): number | undefined {
+  /**
+   * The restriction in force as a strong fact that stops act `i` of `subject` at community
+   * time `time`: imposed by an event that had not seen `i` and sorts after it (acts sorting
+   * after it meet it in the state).
+   */
+  restrictionOf(subject: string, i: number, act: Standing.Act, time: number): Standing.Restriction | undefined {
+    for (const r of this.list) {
+      const restriction = r.restriction
+      if (restriction === undefined || r.identity !== subject || r.at === i) continue
+      if (this.log.isAncestor(i, r.at) || !this.log.before(i, r.at)) continue
+      if (Standing.stops(restriction, act, time)) return restriction
+    }
+    return undefined
+  }
+
+  /** The act of `subject` that sorts first among those the event `at` had not seen (itself excepted). */
+  private firstUnseen(subject: string, at: number): number | undefined {
     const log = this.log
     let first: number | undefined
-    for (const device of log.devicesOf(identity))
+    const devices = log.devicesOf(subject)
+    for (const device of devices.length > 0 ? devices : [subject])
       for (const e of log.eventsBy(device))
         if (e !== at && !log.isAncestor(e, at) && (first === undefined || log.before(e, first))) first = e
     return first
