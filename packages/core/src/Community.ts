@@ -213,7 +213,8 @@ export interface Options extends ReplicaOptions {
   readonly yieldAfterMs?: number
   /**
    * Milliseconds a received event's claimed time may be ahead of this device's clock
-   * (default {@link FUTURE_TOLERANCE}, five minutes). An event further ahead is
+   * (default: what the community decided, `futureTolerance` in its parameters, else
+   * {@link FUTURE_TOLERANCE}, five minutes). An event further ahead is
    * {@link Held} until the clock is within this of its time. This is local policy, not a
    * validity rule: every replica delivers the event once its clock gets there. `Infinity`
    * holds nothing. The clock is the Effect `Clock` of the environment the community was
@@ -361,7 +362,8 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
     let recordsHash: Hash.FramedHasher | null | undefined
 
     // Events held for claiming a time ahead of this device's clock (memory only).
-    const tolerance = options.futureTolerance ?? FUTURE_TOLERANCE
+    // This device's option, else what the community decided (`community.params`), else five minutes.
+    const tolerance = (): number => options.futureTolerance ?? replica.core.community.params.futureTolerance ?? FUTURE_TOLERANCE
     const holdLimits: HoldLimits = { ...defaultHoldLimits, ...options.holdLimits }
     const holding = new Map<string, Holding>()
     let heldBytes = 0
@@ -397,7 +399,7 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
       const known = holding.get(event.key)
       if (known !== undefined) return heldVerdict(known, at)
       if (replica.log.index.has(event.key)) return undefined
-      let until = event.header.time - tolerance
+      let until = event.header.time - tolerance()
       let cites: string | undefined
       if (holding.size > 0) {
         for (const k of dependencyKeys(event)) {
@@ -799,7 +801,7 @@ export interface CreateOptions extends Options {
   /** Other founders' first device keys (public keys). */
   readonly founders?: ReadonlyArray<Uint8Array>
   /** Community parameters; omitted ones take their defaults. */
-  readonly params?: Partial<Module.Params>
+  readonly params?: Partial<Pick<Module.Params, "timeWitnesses" | "primeSize" | "primeTerm" | "quorumPercent">>
   /**
    * The time the genesis claims, in ms (default: the clock's). Community time starts there,
    * so this is when a community whose founding is entered afterwards (from paper, or from

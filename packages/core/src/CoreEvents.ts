@@ -37,6 +37,22 @@ export const ParamsBody = strict({
   quorumPercent: v.exactOptional(between(0, 100))
 })
 
+/**
+ * `core/community.params`: a community decision changes parameters, within the same bounds as
+ * at genesis (and `futureTolerance` between a minute and a day); at least one is named.
+ */
+export const ParamsChange = v.pipe(
+  strict({
+    timeWitnesses: v.exactOptional(between(1, 64)),
+    primeSize: v.exactOptional(between(1, 64)),
+    primeTerm: v.exactOptional(between(24 * 60 * 60 * 1000, 90 * 24 * 60 * 60 * 1000)),
+    quorumPercent: v.exactOptional(between(0, 100)),
+    futureTolerance: v.exactOptional(between(60 * 1000, 24 * 60 * 60 * 1000))
+  }),
+  v.check((body) => Object.keys(body).length > 0, "name at least one parameter to change")
+)
+export type ParamsChange = v.InferOutput<typeof ParamsChange>
+
 /** `core/genesis`: the community's name, founders (their first device keys) and parameters. */
 export const Genesis = strict({
   name: Name,

@@ -66,6 +66,14 @@ export type Core = {
   readonly "member.admit": { readonly identity: Uint8Array }
   /** End an identity's membership (a community decision's action). */
   readonly "member.remove": { readonly identity: Uint8Array; readonly reason: string }
+  /** Change community parameters from this decision on (a community decision's action; the prime term from the next term). */
+  readonly "community.params": {
+    readonly timeWitnesses?: number
+    readonly primeSize?: number
+    readonly primeTerm?: number
+    readonly quorumPercent?: number
+    readonly futureTolerance?: number
+  }
   /** The author's identity gains a device key; `consent` is from `client.deviceConsent`. */
   readonly "device.add": { readonly device: Uint8Array; readonly consent: Uint8Array }
   /** One of the identity's device keys stops counting. */

@@ -260,6 +260,15 @@ export const module: Module.Module<State> = Module.make<State>({
       },
       apply: (state, body, ctx) => setStatus(state, Bytes.toHex(body.identity), "full", ctx.key)
     }),
+    "community.params": Module.eventType<State, CoreEvents.ParamsChange>({
+      body: CoreEvents.ParamsChange,
+      authority: "community",
+      apply: (state, body, ctx) => {
+        const i = innerOf(state)
+        const params = Module.changeParams(state.community.params, state.community.created, ctx.communityTime, body)
+        return makeState({ ...state.community, params }, i.identities, i.devices, state.equivocations)
+      }
+    }),
     "member.remove": Module.eventType<State, CoreEvents.Remove>({
       body: CoreEvents.Remove,
       authority: "community",

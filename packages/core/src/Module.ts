@@ -61,6 +61,69 @@ export type Params = {
   readonly primeTerm: number
   /** Share of full members (in percent) whose stances a community decision needs. */
   readonly quorumPercent: number
+  /**
+   * How far ahead of a device's clock an event's claimed time may be before the device
+   * holds it (`docs/protocol.md` §6), in milliseconds. Absent: each implementation's own
+   * default (5 minutes here). Local policy, set by community decision so members agree on it.
+   */
+  readonly futureTolerance?: number
+  /**
+   * When prime working groups' term length changed by decision: from which term each length
+   * holds, and when that term starts. Absent while the genesis length holds throughout.
+   */
+  readonly termSchedule?: ReadonlyArray<TermSegment>
+}
+
+/** A run of prime-group terms of one length (see {@link Params.termSchedule}). */
+export type TermSegment = {
+  /** The first term of this length. */
+  readonly fromTerm: number
+  /** When that term starts (community time). */
+  readonly start: number
+  /** Each term's length, in milliseconds. */
+  readonly length: number
+}
+
+const segmentsOf = (params: Params, genesisTime: number): ReadonlyArray<TermSegment> =>
+  params.termSchedule ?? [{ fromTerm: 0, start: genesisTime, length: params.primeTerm }]
+
+/** When prime-group term `term` starts (community time), for a community founded at `genesisTime`. */
+export const termStart = (params: Params, genesisTime: number, term: number): number => {
+  const segments = segmentsOf(params, genesisTime)
+  let seg = segments[0]!
+  for (const s of segments) if (s.fromTerm <= term) seg = s
+  return seg.start + (term - seg.fromTerm) * seg.length
+}
+
+/** The prime-group term community time `time` falls in (0 up to the genesis). */
+export const termAt = (params: Params, genesisTime: number, time: number): number => {
+  if (time <= genesisTime) return 0
+  const segments = segmentsOf(params, genesisTime)
+  let seg = segments[0]!
+  for (const s of segments) if (s.start <= time) seg = s
+  return seg.fromTerm + Math.floor((time - seg.start) / seg.length)
+}
+
+/**
+ * Parameters after a community decision changes some of them at community time `time`: each
+ * takes effect from that decision, except the prime term's length, which takes effect from the
+ * next term (a term under way is neither cut short nor extended).
+ */
+export const changeParams = (
+  params: Params,
+  genesisTime: number,
+  time: number,
+  change: Partial<Pick<Params, "timeWitnesses" | "primeSize" | "primeTerm" | "quorumPercent" | "futureTolerance">>
+): Params => {
+  const { primeTerm, ...rest } = change
+  let next: Params = { ...params, ...rest }
+  if (primeTerm !== undefined && primeTerm !== params.primeTerm) {
+    const from = termAt(params, genesisTime, time) + 1
+    const start = termStart(params, genesisTime, from)
+    const kept = segmentsOf(params, genesisTime).filter((s) => s.fromTerm < from)
+    next = { ...next, primeTerm, termSchedule: [...kept, { fromTerm: from, start, length: primeTerm }] }
+  }
+  return next
 }
 
 /** The defaults a genesis gets when it names no parameter. */
@@ -142,6 +205,9 @@ export interface EventContext {
  * default), from the event it judges directly, and only for that event
  * (`decision === ctx.key`); a `Direct` claim acts as the event's signer and is granted only
  * while the signer acts directly. Any other claim fails with `WarrantForged` and changes nothing.
+ *
+ * When a step emits more than one effect and every one claims a `Decision`, they are one unit:
+ * applied in order, all or none (a failure undoes the others, recorded `NotApplied`).
  */
 export interface Effect {
   readonly _tag: "Apply"

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Cbor, Module } from "@affinity/core"
+import { type Cbor, type Module, Module as ModuleRules } from "@affinity/core"
 import type { Requirement } from "./Qualification.ts"
 import { type Buckets, bucketsFrom, flatten, lookup, put } from "./internal/keyed.ts"
 
@@ -341,11 +341,10 @@ export const withFields = (state: State, changed: Partial<Fields>): State => mak
 // --- time --------------------------------------------------------------------------------------
 
 /** Community time at which term `term` starts: `genesisTime + term · primeTerm`. */
-export const termStart = (state: State, params: Module.Params, term: number): number => state.genesisTime + term * params.primeTerm
+export const termStart = (state: State, params: Module.Params, term: number): number => ModuleRules.termStart(params, state.genesisTime, term)
 
 /** The term that community time `time` falls in (never below 0). */
-export const termAt = (state: State, params: Module.Params, time: number): number =>
-  time <= state.genesisTime ? 0 : Math.floor((time - state.genesisTime) / params.primeTerm)
+export const termAt = (state: State, params: Module.Params, time: number): number => ModuleRules.termAt(params, state.genesisTime, time)
 
 /** How long before a term starts its reveals close: one day, or half a term when terms are shorter than two days. */
 export const revealLead = (params: Module.Params): number => Math.min(DAY, Math.floor(params.primeTerm / 2))

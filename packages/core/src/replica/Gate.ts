@@ -145,25 +145,39 @@ export class Gate {
     }
     if (moduleName === "core" && type === "member.remove") this.made.push({ identity: Bytes.toHex((decoded.value as CoreEvents.Remove).identity) })
     for (const r of applied.restricts ?? []) this.made.push({ identity: r.subject, restriction: r })
+    const effects = applied.effects ?? []
+    // The actions one decision carries are one unit: all applied, or none (§8).
+    const atomic = effects.length > 1 && effects.every((e) => e.warrant._tag === "Decision")
+    const start = folding.states
+    const madeStart = this.made.length
     const actions: Array<ActionOutcome> = []
-    for (const effect of applied.effects ?? []) {
-      if (depth + 1 > MAX_ACTION_DEPTH) {
-        actions.push({ _tag: "Failed", module: effect.module, type: effect.type, reason: { _tag: "TooDeep", message: "actions nest too deeply" } })
+    for (let k = 0; k < effects.length; k++) {
+      const effect = effects[k]!
+      let reason: Module.Rejection | undefined
+      let nested: ReadonlyArray<ActionOutcome> = []
+      const forged = depth + 1 > MAX_ACTION_DEPTH ? TOO_DEEP : this.forged(moduleName, effect.warrant, ctx)
+      if (forged !== undefined) reason = forged
+      else {
+        const before = folding.states
+        const madeBefore = this.made.length
+        const r = this.run(effect.module, effect.type, effect.body, ctx.withWarrant(effect.warrant), depth + 1)
+        if (r._tag === "Failed") {
+          folding.states = before
+          this.made.length = madeBefore
+          reason = r.reason
+        } else nested = r.actions
+      }
+      if (reason === undefined) {
+        actions.push({ _tag: "Applied", module: effect.module, type: effect.type }, ...nested)
         continue
       }
-      const forged = this.forged(moduleName, effect.warrant, ctx)
-      if (forged !== undefined) {
-        actions.push({ _tag: "Failed", module: effect.module, type: effect.type, reason: forged })
+      if (!atomic) {
+        actions.push({ _tag: "Failed", module: effect.module, type: effect.type, reason })
         continue
       }
-      const before = folding.states
-      const madeBefore = this.made.length
-      const r = this.run(effect.module, effect.type, effect.body, ctx.withWarrant(effect.warrant), depth + 1)
-      if (r._tag === "Failed") {
-        folding.states = before
-        this.made.length = madeBefore
-        actions.push({ _tag: "Failed", module: effect.module, type: effect.type, reason: r.reason })
-      } else actions.push({ _tag: "Applied", module: effect.module, type: effect.type }, ...r.actions)
+      folding.states = start
+      this.made.length = madeStart
+      return { _tag: "Applied", actions: effects.map((e, j) => (j === k ? { _tag: "Failed", module: e.module, type: e.type, reason } : notApplied(e, j, k, effect))) }
     }
     return { _tag: "Applied", actions }
   }
@@ -191,6 +205,19 @@ export class Gate {
 }
 
 const DIRECT: Module.Warrant = Object.freeze({ _tag: "Direct" })
+
+const TOO_DEEP: Module.Rejection = Object.freeze({ _tag: "TooDeep", message: "actions nest too deeply" })
+
+/** What became of action `j` of a decision whose action `k` failed: nothing. */
+const notApplied = (e: Module.Effect, j: number, k: number, failing: Module.Effect): ActionOutcome => ({
+  _tag: "Failed",
+  module: e.module,
+  type: e.type,
+  reason: {
+    _tag: "NotApplied",
+    message: `not applied: the decision's actions take effect together, and action ${k + 1} (${failing.module}/${failing.type}) failed${j < k ? ", so this one was undone" : ""}`
+  }
+})
 
 /**
  * The rejection of a registry event whose author key acts but whose fact does not count
