@@ -1,50 +1,12 @@
 import { describe, expect, it } from "vitest"
 import { Bytes, Membership, Module, Replica } from "@affinity/core"
 import type { Event } from "@affinity/core"
-import * as v from "valibot"
 import { Builder } from "./support/build.ts"
+import { council, type Notes, notes } from "./support/kernel-modules.ts"
 import { key } from "./support/world.ts"
 
 const T0 = 1_700_000_000_000
 const DAY = 24 * 3_600_000
-
-type Notes = { readonly posts: ReadonlyArray<string> }
-
-const notes = Module.make<Notes>({
-  name: "notes",
-  init: () => ({ posts: [] }),
-  events: {
-    pin: Module.eventType<Notes, { readonly text: string }>({
-      body: v.strictObject({ text: v.string() }),
-      authority: "community",
-      validate: (state, body) => (state.posts.includes(body.text) ? Module.reject("AlreadyPinned", `"${body.text}" is pinned already`) : undefined),
-      apply: (state, body) => ({ posts: [...state.posts, body.text] })
-    })
-  }
-})
-
-type Action = { readonly module: string; readonly type: string; readonly body: Record<string, unknown> }
-
-/** A stand-in decision process: a member's `decide` carries its actions under one community warrant. */
-const council = Module.make<{ readonly decided: number }>({
-  name: "council",
-  init: () => ({ decided: 0 }),
-  events: {
-    decide: Module.eventType<{ readonly decided: number }, { readonly actions: ReadonlyArray<Action> }>({
-      body: v.strictObject({ actions: v.array(v.strictObject({ module: v.string(), type: v.string(), body: v.record(v.string(), v.any()) })) }),
-      authority: "member",
-      apply: (state) => ({ decided: state.decided + 1 }),
-      effects: (_state, body, ctx) =>
-        body.actions.map((a) => ({
-          _tag: "Apply" as const,
-          module: a.module,
-          type: a.type,
-          body: a.body as never,
-          warrant: { _tag: "Decision" as const, body: { _tag: "Community" as const }, decision: ctx.key }
-        }))
-    })
-  }
-})
 
 const fold = (events: ReadonlyArray<Event.Event>) => {
   const r = Replica.Replica.open(events[0]!, { modules: [notes, council], decider: "council" })

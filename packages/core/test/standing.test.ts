@@ -3,60 +3,11 @@ import { Bytes, Module, Replica, Standing } from "@affinity/core"
 import type { Event } from "@affinity/core"
 import * as v from "valibot"
 import { Builder } from "./support/build.ts"
+import { type Notes, notes, quiet } from "./support/kernel-modules.ts"
 import { key } from "./support/world.ts"
 
 const T0 = 1_700_000_000_000
 const HOUR = 3_600_000
-
-/** Restrictions kept with the event that imposed them and the event that lifted them. */
-type Entry = { readonly subject: string; readonly module: string | null; readonly channel: string | null; readonly until: number | null; readonly key: string; readonly lifted: string | null }
-type Quiet = { readonly entries: ReadonlyArray<Entry> }
-
-const restriction = (e: Entry): Standing.Restriction => ({
-  subject: e.subject,
-  scope: { ...(e.module === null ? {} : { module: e.module }), ...(e.channel === null ? {} : { where: { channel: e.channel } }) },
-  until: e.until,
-  by: "a community decision",
-  reason: "a cooling-off period agreed in a circle",
-  key: e.key
-})
-
-const RestrictBody = v.strictObject({ subject: v.string(), module: v.nullable(v.string()), channel: v.nullable(v.string()), until: v.nullable(v.number()) })
-
-/** A module that keeps restrictions, imposed and lifted only by community decisions. */
-const quiet = Module.make<Quiet>({
-  name: "quiet",
-  init: () => ({ entries: [] }),
-  events: {
-    restrict: Module.eventType<Quiet, v.InferOutput<typeof RestrictBody>>({
-      body: RestrictBody,
-      authority: "community",
-      apply: (state, body, ctx) => ({ entries: [...state.entries, { ...body, key: ctx.key, lifted: null }] }),
-      restricts: (state, _body, ctx) => state.entries.filter((e) => e.key === ctx.key).map(restriction)
-    }),
-    lift: Module.eventType<Quiet, { readonly subject: string }>({
-      body: v.strictObject({ subject: v.string() }),
-      authority: "community",
-      apply: (state, body, ctx) => ({ entries: state.entries.map((e) => (e.subject === body.subject && e.lifted === null ? { ...e, lifted: ctx.key } : e)) })
-    })
-  },
-  standing: { restrictions: (state, subject) => state.entries.filter((e) => e.subject === subject && e.lifted === null).map(restriction) }
-})
-
-type Notes = { readonly posts: ReadonlyArray<string> }
-
-/** Plain member acts to restrict: posts in channels. */
-const notes = Module.make<Notes>({
-  name: "notes",
-  init: () => ({ posts: [] }),
-  events: {
-    post: Module.eventType<Notes, { readonly channel: string; readonly text: string }>({
-      body: v.strictObject({ channel: v.string(), text: v.string() }),
-      authority: "member",
-      apply: (state, body) => ({ posts: [...state.posts, `${body.channel}: ${body.text}`] })
-    })
-  }
-})
 
 /** A stand-in decision process: a member's `decide` carries one action under a community warrant. */
 const council = Module.make<{ readonly decided: number }>({
