@@ -135,7 +135,7 @@ const throttledLoad = async (newPage: () => Promise<Page>, url: string, id: stri
       interactive: performance.getEntriesByName("affinity:interactive")[0].startTime,
       longTasks: globalThis.__affinityLongTasks.slice(),
       events: document.querySelector('[data-testid="event-count"]')?.textContent ?? "",
-      stateHash: document.querySelector('[data-testid="state-hash"]')?.getAttribute("title") ?? ""
+      stateHash: document.querySelector('[data-testid="state-hash"]')?.getAttribute("data-hash") ?? ""
     })`)) as { interactive: number; longTasks: Array<number>; events: string; stateHash: string }
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 })
     return { interactive: seen.interactive, longTasks: seen.longTasks, events: Number.parseInt(seen.events.replaceAll(",", ""), 10), stateHash: seen.stateHash }

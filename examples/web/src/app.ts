@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Bytes, type Client, Crypto, Event, Invitation, Keys, type Membership } from "@affinity/core"
+import { Bytes, type Client, Crypto, Event, Invitation, Keys, type Membership, type Module } from "@affinity/core"
 import * as Governance from "@affinity/governance"
 import { Effect } from "effect"
 import * as Archive from "./archive.ts"
@@ -14,7 +14,11 @@ import * as Backend from "./backend.ts"
 import * as DeviceRequest from "./deviceRequest.ts"
 import { formValues, patch } from "./dom.ts"
 import * as Forms from "./forms.ts"
-import { type MemberView, page, type Route, type RoomView, type Tab, type ViewState } from "./view.ts"
+import * as Names from "./names.ts"
+import * as Notice from "./notice.ts"
+import * as RelayAddress from "./relayAddress.ts"
+import { page } from "./view.ts"
+import type { Composing, MemberView, RoomView, Route, Tab, ViewState } from "./viewParts.ts"
 
 /** Layers of a lot onion: one per term this device can take part in. */
 export const LOT_LAYERS = 1_000
@@ -32,8 +36,19 @@ interface Room {
   relays: ReadonlyArray<string>
   invitation: string | undefined
   hasLotSecret: boolean
+  names: Names.Given
+  /** The highest sequence number of this device's events that a relay is known to hold. */
+  shared: number
+  /** This device's standing at the last render, to notice an admission. */
+  status: Module.MemberStatus | undefined
   readonly stop: () => void
 }
+
+/** How often the app checks whether a relay holds everything this device signed. */
+const SHARED_CHECK = 1_000
+
+/** How long a connected relay may take to confirm a change before the page says it is not shared yet. */
+const SHARED_GRACE = 6_000
 
 const HEX64 = "([0-9a-f]{64})"
 const ROUTE = new RegExp(`^#/c/${HEX64}(?:/(proposals|members|terms|record|device|new|p)(?:/${HEX64})?)?$`)
@@ -81,8 +96,11 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
   })
   const { client, key } = backend
 
-  let notice: ViewState["notice"]
+  let notice: Notice.Notice<RoomView | undefined> | undefined
   let errors: Record<string, string> = {}
+  let composing: Composing
+  let online = navigator.onLine
+  let appAddress = `${location.origin}${location.pathname}`
   let busy = false
   let communities: ReadonlyArray<{ id: string; name: string }> = []
   let room: Room | undefined
@@ -133,27 +151,43 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
       },
       relays: r.relays,
       hasLotSecret: r.hasLotSecret,
-      invitation: r.invitation
+      invitation: r.invitation,
+      names: r.names,
+      unshared: unshared(r),
+      unsynced: unsyncedShown(r)
     }
   }
 
-  const viewState = (): ViewState => ({
-    route,
-    notice,
-    errors,
-    busy,
-    writer: backend.writer(),
-    relays: backend.relays(),
-    communities,
-    room: room && route.page === "community" && route.id === room.handle.id ? roomView(room) : undefined,
-    invitation,
-    deviceRequest,
-    defaultRelay: options.defaultRelay ?? "",
-    now: Date.now()
-  })
+  /** Say something on the page at `at` (default: this one); `holds` ends it as soon as the state it describes is gone. */
+  const say = (kind: "ok" | "error", text: string, options: { readonly at?: string; readonly holds?: (room: RoomView | undefined) => boolean } = {}) => {
+    notice = { kind, text, page: Notice.pageKey(options.at ?? location.hash), ...(options.holds ? { holds: options.holds } : {}) }
+  }
 
   const render = () => {
-    const s = viewState()
+    const shownRoom = room && route.page === "community" && route.id === room.handle.id ? roomView(room) : undefined
+    if (room && shownRoom) {
+      if (room.status === "applicant" && shownRoom.status === "full") say("ok", `You are now a full member of “${shownRoom.name}”: you can open proposals and take stances.`)
+      room.status = shownRoom.status
+    }
+    const shown = Notice.current(notice, location.hash, shownRoom)
+    if (shown === undefined) notice = undefined
+    const s: ViewState = {
+      route,
+      notice: shown,
+      errors,
+      busy,
+      writer: backend.writer(),
+      online,
+      relays: backend.relays(),
+      communities,
+      room: shownRoom,
+      invitation,
+      deviceRequest,
+      defaultRelay: options.defaultRelay ?? "",
+      appAddress,
+      composing,
+      now: Date.now()
+    }
     patch(root, page(s))
     if (s.room && !interactive) {
       interactive = true
@@ -175,7 +209,7 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
   const loadList = async () => {
     const ids = await client.communities()
     communities = await Promise.all(
-      ids.map(async (id) => ({ id, name: Backend.text(await backend.getValue(id, "name")) ?? `community ${id.slice(0, 8)}` }))
+      ids.map(async (id) => ({ id, name: Backend.text(await backend.getValue(id, "name")) ?? `community ${Names.label(id)}` }))
     )
   }
 
@@ -187,27 +221,97 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
   const relaysOf = async (id: string): Promise<ReadonlyArray<string>> => {
     try {
       const parsed: unknown = JSON.parse(Backend.text(await backend.getValue(id, "relays")) ?? "[]")
-      return Array.isArray(parsed) ? parsed.filter((u): u is string => typeof u === "string" && Invitation.isRelayUrl(u)) : []
+      return Array.isArray(parsed) ? parsed.filter((u): u is string => typeof u === "string" && RelayAddress.isValid(u)).slice(0, Invitation.MAX_RELAYS) : []
     } catch {
       return []
     }
   }
 
-  /** What the app keeps on this device for a community besides its events: relays, and whether it has a lot secret. */
-  const deviceValues = (id: string) => Promise.all([relaysOf(id), backend.getValue(id, "lot").then((lot) => lot !== undefined)])
+  /**
+   * What the app keeps on this device for a community besides its events: its relays,
+   * whether it has a lot secret, the names given to members, and how far a relay is known
+   * to hold this device's events.
+   */
+  const deviceValues = (id: string) =>
+    Promise.all([
+      relaysOf(id),
+      backend.getValue(id, "lot").then((lot) => lot !== undefined),
+      backend.getValue(id, "names").then((v) => Names.parse(Backend.text(v))),
+      backend.getValue(id, "shared").then((v) => {
+        const n = Number(Backend.text(v) ?? "0")
+        return Number.isSafeInteger(n) && n >= 0 ? n : 0
+      })
+    ])
 
   const enter = async (handle: Client.CommunityHandle, values = deviceValues(handle.id)) => {
     if (room?.handle.id === handle.id) return
     room?.stop()
-    const [relays, hasLotSecret] = await values
+    const [relays, hasLotSecret, names, shared] = await values
     const unsubscribe = handle.subscribe(() => {
       schedule()
       void attest()
     })
-    room = { handle, relays, invitation: undefined, hasLotSecret, stop: unsubscribe }
+    const status = handle.state<Membership.State>("core").identities[handle.state<Membership.State>("core").devices[key.id] ?? ""]?.status
+    room = { handle, relays, invitation: undefined, hasLotSecret, names, shared, status, stop: unsubscribe }
+    pendingSince = undefined
     backend.carry(handle.community, relays)
     void attest()
   }
+
+  /** Change the relays of the open community on this device; invitations made from now on carry them. */
+  const setRelays = async (r: Room, relays: ReadonlyArray<string>) => {
+    await backend.setValue(r.handle.id, "relays", Backend.bytes(JSON.stringify(relays)))
+    r.relays = relays
+    r.invitation = undefined
+    backend.carry(r.handle.community, relays)
+  }
+
+  /** The events of this device that no relay is known to hold. */
+  const unshared = (r: Room): number => Math.max(0, (r.handle.community.replica.log.tip(key.id)?.seq ?? 0) - r.shared)
+
+  /** Since when the open community has had changes of this device that no relay is known to hold (page time). */
+  let pendingSince: number | undefined
+
+  /**
+   * The changes of this device that no relay is known to hold, when that is worth saying:
+   * when no relay of the community is connected, or when a connected one has not confirmed
+   * them within {@link SHARED_GRACE} (it usually takes a second or two); else 0.
+   */
+  const unsyncedShown = (r: Room): number => {
+    const n = unshared(r)
+    if (n === 0) {
+      pendingSince = undefined
+      return 0
+    }
+    const now = Date.now()
+    if (pendingSince === undefined) {
+      pendingSince = now
+      // Render once more when the grace ends, in case nothing else does.
+      setTimeout(schedule, SHARED_GRACE + 100)
+    }
+    const statuses = backend.relays()
+    const connected = online && r.relays.some((u) => statuses.get(u) === "online")
+    return !connected || now - pendingSince >= SHARED_GRACE ? n : 0
+  }
+
+  /** Note how far a relay holds this device's events, when a connected relay has everything this device has. */
+  const checkShared = () => {
+    const r = room
+    if (!r || !backend.relaySynced(r.handle.id)) return
+    const tip = r.handle.community.replica.log.tip(key.id)?.seq ?? 0
+    if (tip <= r.shared) return
+    r.shared = tip
+    pendingSince = undefined
+    backend.setValue(r.handle.id, "shared", Backend.bytes(String(tip))).catch(() => undefined)
+    schedule()
+  }
+  setInterval(checkShared, SHARED_CHECK)
+  const onNetwork = () => {
+    online = navigator.onLine
+    schedule()
+  }
+  addEventListener("online", onNetwork)
+  addEventListener("offline", onNetwork)
 
   const openRoom = async (id: string) => {
     if (room?.handle.id === id) return
@@ -219,7 +323,7 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
       // Opening ends in a task of its own; the first render of the community starts the next.
       await new Promise<void>((resolve) => setTimeout(resolve, 0))
     } catch (e) {
-      notice = { kind: "error", text: `Could not open this community: ${e instanceof Error ? e.message : String(e)}` }
+      say("error", `Could not open this community: ${e instanceof Error ? e.message : String(e)}`, { at: "#/" })
       route = { page: "home" }
       history.replaceState(null, "", "#/")
       await loadList()
@@ -272,6 +376,7 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
   const onRoute = async () => {
     route = parseRoute(location.hash)
     errors = {}
+    composing = undefined
     if (route.page !== "join") {
       invitation = undefined
       deviceRequest = undefined
@@ -283,7 +388,7 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
     } else if (route.page === "join") {
       const decoded = await Invitation.decode(route.code, backend.crypto)
       if (!decoded.ok) {
-        notice = { kind: "error", text: `This invitation cannot be used: ${decoded.error.message}.` }
+        say("error", `This invitation cannot be used: ${decoded.error.message}.`, { at: "#/" })
         route = { page: "home" }
         history.replaceState(null, "", "#/")
         await loadList()
@@ -300,25 +405,36 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
   }
 
   /** Append a draft; a refusal becomes an error notice. Returns the key when applied. */
-  const act = async (draft: Governance.Draft, done?: string): Promise<string | undefined> => {
+  const act = async (draft: Governance.Draft): Promise<string | undefined> => {
     const r = current()
     try {
       const { key: k, outcome } = await backend.append(r.handle.community, draft.module, draft.type, draft.body)
       if (outcome._tag === "Rejected") {
-        notice = { kind: "error", text: `Not done: ${outcome.reason.message}` }
+        say("error", `Not done: ${outcome.reason.message}`)
         return undefined
       }
-      if (done) notice = { kind: "ok", text: done }
       return k
     } catch (e) {
-      notice = { kind: "error", text: `Not done: ${e instanceof Error ? e.message : String(e)}` }
+      say("error", `Not done: ${e instanceof Error ? e.message : String(e)}`)
       return undefined
     }
   }
 
+  const proposalOf = (r: RoomView | undefined, id: string) => (r ? Governance.Records.proposal(r.gov, id) : undefined)
+
+  /**
+   * Empty a form that did its work. A render may have replaced it while the work ran (the
+   * community changed meanwhile), so the form of that name now on the page is emptied too.
+   */
+  const reset = (form: HTMLFormElement) => {
+    form.reset()
+    const name = form.getAttribute("data-form")
+    for (const live of root.querySelectorAll<HTMLFormElement>("form[data-form]")) if (live.getAttribute("data-form") === name) live.reset()
+  }
+
   const forms: Record<string, (values: Record<string, string>, form: HTMLFormElement) => Promise<void>> = {
     create: async (values, form) => {
-      const checked = Forms.createCommunity({ name: values["name"] ?? "", relay: values["relay"] ?? "" })
+      const checked = Forms.createCommunity({ name: values["name"] ?? "", relay: values["relay"] ?? "" }, location.protocol)
       if (!checked.ok) {
         errors = { [checked.field]: checked.message }
         return
@@ -327,10 +443,11 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
       // has one or two full members; from three on, two members' clocks must agree.
       const handle = await client.create({ name: checked.value.name, author: key })
       await remember(handle.id, checked.value.name, checked.value.relays)
-      form.reset()
+      reset(form)
       await enter(handle)
-      notice = { kind: "ok", text: `“${checked.value.name}” is created. Invite people from Members.` }
-      go(`#/c/${handle.id}/members`)
+      const target = `#/c/${handle.id}/members`
+      say("ok", `“${checked.value.name}” is created. Invite people below.`, { at: target })
+      go(target)
     },
     "open-invitation": async (values) => {
       const code = Invitation.codeOf(values["code"] ?? "")
@@ -354,16 +471,17 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
         return
       }
       const handle = await client.join(inv.genesis)
-      await remember(handle.id, inv.name, inv.relays)
+      await remember(handle.id, inv.name, inv.relays.filter(RelayAddress.isValid))
       await enter(handle)
       const core = handle.state<Membership.State>("core")
+      const target = `#/c/${handle.id}`
+      // The page says where the application stands (the banner follows the member's status).
       if (core.devices[key.id] === undefined) {
         const { outcome } = await handle.append(key, "core", "member.apply", { note: note.value })
-        if (outcome._tag === "Rejected") notice = { kind: "error", text: `Not done: ${outcome.reason.message}` }
-        else notice = { kind: "ok", text: "You asked to join. Members will decide." }
+        if (outcome._tag === "Rejected") say("error", `Not done: ${outcome.reason.message}`, { at: target })
       }
-      form.reset()
-      go(`#/c/${handle.id}`)
+      reset(form)
+      go(target)
     },
     propose: async (values, form) => {
       const r = current()
@@ -381,10 +499,12 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
         deadline: base + checked.value.hours * Governance.HOUR,
         ...(admit && /^[0-9a-f]{64}$/.test(admit) ? { action: Governance.admit(admit) } : {})
       })
-      const k = await act(draft, "The proposal is open. Members can now take their stances.")
+      const k = await act(draft)
       if (k) {
-        form.reset()
-        go(`#/c/${r.handle.id}/p/${k}`)
+        reset(form)
+        const target = `#/c/${r.handle.id}/p/${k}`
+        say("ok", "The proposal is open. Members can now take their stances.", { at: target, holds: (v) => (proposalOf(v, k)?.status ?? "open") === "open" })
+        go(target)
       }
     },
     stance: async (values, form) => {
@@ -395,7 +515,58 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
       }
       const pid = values["proposal"] ?? ""
       if (!/^[0-9a-f]{64}$/.test(pid)) return
-      if (await act(Governance.stance(pid, checked.value.stance, checked.value.reason), "Your stance is recorded.")) form.reset()
+      const versions = Governance.Records.proposal(current().handle.state<Governance.State>("governance"), pid)?.versions.length ?? 0
+      if (!(await act(Governance.stance(pid, checked.value.stance, checked.value.reason)))) return
+      reset(form)
+      // It holds until the proposal ends or its text changes (an amendment clears every stance).
+      // In a following tab the stance arrives a moment later, signed by the writing tab.
+      say("ok", "Your stance is recorded.", {
+        holds: (v) => {
+          const q = proposalOf(v, pid)
+          return q === undefined || (q.status === "open" && q.versions.length <= versions)
+        }
+      })
+    },
+    amend: async (values) => {
+      const r = current()
+      const pid = values["proposal"] ?? ""
+      const p = Governance.Records.proposal(r.handle.state<Governance.State>("governance"), pid)
+      if (!p || p.status !== "open") return
+      const latest = p.versions[p.versions.length - 1]!
+      const ct = Governance.communityTime(r.handle.community.replica)
+      const checked = Forms.amend({ text: values["text"] ?? "", window: values["window"] ?? "" }, { text: latest.text, deadline: p.deadline }, ct)
+      if (!checked.ok) {
+        errors = { [checked.field]: checked.message }
+        return
+      }
+      const nd = checked.value.deadline
+      const draft = Governance.amend(pid, {
+        text: checked.value.text,
+        // The action stays what it was: an amendment without one would drop it.
+        ...(latest.action ? { action: latest.action } : {}),
+        ...(nd.keep ? {} : { deadline: Math.max(Date.now(), ct) + nd.hours * Governance.HOUR })
+      })
+      const version = p.versions.length + 1
+      if (!(await act(draft))) return
+      composing = undefined
+      say("ok", "The new version is published. The stances taken so far no longer count: members take theirs again on the new text.", {
+        holds: (v) => {
+          const q = proposalOf(v, pid)
+          return q === undefined || (q.status === "open" && q.versions.length <= version)
+        }
+      })
+    },
+    withdraw: async (values) => {
+      const pid = values["proposal"] ?? ""
+      if (!/^[0-9a-f]{64}$/.test(pid)) return
+      const checked = Forms.withdraw({ reason: values["reason"] ?? "" })
+      if (!checked.ok) {
+        errors = { [checked.field]: checked.message }
+        return
+      }
+      if (!(await act(Governance.withdraw(pid, checked.value)))) return
+      composing = undefined
+      say("ok", "The proposal is withdrawn: nothing is decided, and the record keeps it as withdrawn.")
     },
     "add-device": async (values, form) => {
       const r = current()
@@ -404,21 +575,80 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
         errors = { request: decoded.message }
         return
       }
-      if (await act({ module: "core", type: "device.add", body: { device: decoded.request.device, consent: decoded.request.consent } }, "The device is added: it now acts for you in this community.")) form.reset()
+      if (await act({ module: "core", type: "device.add", body: { device: decoded.request.device, consent: decoded.request.consent } })) {
+        reset(form)
+        say("ok", "The device is added: it now acts for you in this community.")
+      }
+    },
+    invite: async (values) => {
+      const r = current()
+      const address = Forms.appAddress(values["app"] ?? "")
+      if (!address.ok) {
+        errors = { [address.field]: address.message }
+        return
+      }
+      appAddress = address.value
+      await backend.setValue("app", "address", Backend.bytes(appAddress))
+      const code = await Invitation.make({ genesis: r.handle.export()[0]!, relays: r.relays, inviter: key, crypto: backend.crypto })
+      r.invitation = Invitation.link(appAddress, code)
+    },
+    "relay-add": async (values, form) => {
+      const r = current()
+      const checked = Forms.addRelay(values["relay"] ?? "", r.relays, Invitation.MAX_RELAYS, location.protocol)
+      if (!checked.ok) {
+        errors = { [checked.field]: checked.message }
+        return
+      }
+      await setRelays(r, [...r.relays, checked.value])
+      reset(form)
+      say("ok", `Added ${checked.value}. Invitations made from now on carry it.`)
+    },
+    name: async (values) => {
+      const r = current()
+      const identity = values["identity"] ?? ""
+      if (!/^[0-9a-f]{64}$/.test(identity)) return
+      const checked = Forms.memberName(values["name"] ?? "")
+      if (!checked.ok) {
+        errors = { "member-name": checked.message }
+        return
+      }
+      const names = { ...r.names, [identity]: checked.value }
+      await backend.setValue(r.handle.id, "names", Backend.bytes(JSON.stringify(names)))
+      r.names = names
+      composing = undefined
+    }
+  }
+
+  /** Copy `text`: with the Clipboard API where the page has it, else through a selected text field. */
+  const copy = async (text: string): Promise<boolean> => {
+    try {
+      await navigator.clipboard.writeText(text)
+      return true
+    } catch {
+      // Pages opened over plain http from a network address have no Clipboard API.
+      const field = document.createElement("textarea")
+      field.value = text
+      field.setAttribute("readonly", "")
+      field.style.position = "fixed"
+      field.style.opacity = "0"
+      document.body.appendChild(field)
+      field.select()
+      try {
+        return document.execCommand("copy")
+      } catch {
+        return false
+      } finally {
+        field.remove()
+      }
     }
   }
 
   const actions: Record<string, (el: HTMLElement) => Promise<void>> = {
-    invite: async () => {
-      const r = current()
-      const code = await Invitation.make({ genesis: r.handle.export()[0]!, relays: r.relays, inviter: key, crypto: backend.crypto })
-      r.invitation = Invitation.link(`${location.origin}${location.pathname}`, code)
-    },
     "device-request": async () => {
       const inv = invitation
       if (!inv) return
       const handle = await client.join(inv.genesis)
-      await remember(handle.id, inv.name, inv.relays)
+      await remember(handle.id, inv.name, inv.relays.filter(RelayAddress.isValid))
       await enter(handle)
       const consent = await Effect.runPromise(
         Keys.consent(key, Bytes.fromHex(inv.community)!, Bytes.fromHex(inv.inviter)!).pipe(Effect.provideService(Crypto.Crypto, backend.crypto))
@@ -426,13 +656,8 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
       deviceRequest = DeviceRequest.encode({ community: inv.community, adder: Bytes.fromHex(inv.inviter)!, device: key.publicKey, consent })
     },
     copy: async (el) => {
-      const text = el.getAttribute("data-copy") ?? ""
-      try {
-        await navigator.clipboard.writeText(text)
-        notice = { kind: "ok", text: "Copied." }
-      } catch {
-        notice = { kind: "error", text: "This browser did not let the app copy; select the text and copy it by hand." }
-      }
+      if (await copy(el.getAttribute("data-copy") ?? "")) say("ok", "Copied.")
+      else say("error", "This browser did not let the app copy; select the text and copy it by hand.")
     },
     "open-joined": async () => {
       if (invitation) go(`#/c/${invitation.community}`)
@@ -440,14 +665,33 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
     close: async (el) => {
       const pid = el.getAttribute("data-proposal") ?? ""
       if (!/^[0-9a-f]{64}$/.test(pid)) return
-      await act(Governance.close(pid), "The outcome is recorded.")
+      if (await act(Governance.close(pid))) say("ok", "The outcome is recorded.")
+    },
+    "amend-start": async (el) => {
+      composing = { form: "amend", target: el.getAttribute("data-proposal") ?? "" }
+    },
+    "withdraw-start": async (el) => {
+      composing = { form: "withdraw", target: el.getAttribute("data-proposal") ?? "" }
+    },
+    "name-start": async (el) => {
+      composing = { form: "name", target: el.getAttribute("data-identity") ?? "" }
+    },
+    "compose-cancel": async () => {
+      composing = undefined
+    },
+    "relay-remove": async (el) => {
+      const r = current()
+      const url = el.getAttribute("data-relay") ?? ""
+      if (!r.relays.includes(url)) return
+      await setRelays(r, r.relays.filter((u) => u !== url))
+      say("ok", `Removed ${url}. Invitations made from now on no longer carry it.`)
     },
     "lot-commit": async () => {
       const r = current()
       const secret = Crypto.generateSecret()
       await backend.setValue(r.handle.id, "lot", secret)
       r.hasLotSecret = true
-      await act(Governance.commit(Governance.Lot.anchor(secret, LOT_LAYERS)), "You take part in the lot from the next term on.")
+      if (await act(Governance.commit(Governance.Lot.anchor(secret, LOT_LAYERS)))) say("ok", "Done. Once the next draw has recorded it, your share can go into every draw after that one.")
     },
     "lot-reveal": async () => {
       const r = current()
@@ -457,11 +701,11 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
       const onion = identity ? gov.onions[identity] : undefined
       if (!secret || !onion) return
       const term = gov.lastTerm + 1
-      await act(Governance.reveal(term, Governance.Lot.layer(secret, LOT_LAYERS, onion.revealed + 1)), `Revealed for term ${term}.`)
+      if (await act(Governance.reveal(term, Governance.Lot.layer(secret, LOT_LAYERS, onion.revealed + 1)))) say("ok", `Your share is added to the draw of term ${term}.`)
     },
     "term-draw": async () => {
       const gov = current().handle.state<Governance.State>("governance")
-      await act(Governance.draw(gov.lastTerm + 1), `Term ${gov.lastTerm + 1} is drawn.`)
+      if (await act(Governance.draw(gov.lastTerm + 1))) say("ok", `The seats of term ${gov.lastTerm + 1} are drawn.`)
     },
     export: async () => {
       const r = current()
@@ -479,7 +723,7 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
   const importFile = async (file: File) => {
     const decoded = Archive.decode(new Uint8Array(await file.arrayBuffer()))
     if (!decoded.ok) {
-      notice = { kind: "error", text: `Nothing imported: ${decoded.message}.` }
+      say("error", `Nothing imported: ${decoded.message}.`)
       return
     }
     const a = decoded.archive
@@ -487,7 +731,7 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
     try {
       handle = await client.join(a.genesis)
     } catch (e) {
-      notice = { kind: "error", text: `Nothing imported: the community's first event does not verify (${e instanceof Error ? e.message : String(e)}).` }
+      say("error", `Nothing imported: the community's first event does not verify (${e instanceof Error ? e.message : String(e)}).`)
       return
     }
     const verdicts = await handle.receive(a.events)
@@ -496,15 +740,16 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
     if ((await backend.getValue(handle.id, "name")) === undefined) await remember(handle.id, name, [])
     const refused = count("Invalid") + count("Pending")
     const held = count("Held")
-    notice = {
-      kind: refused > 0 ? "error" : "ok",
-      text:
-        `Imported “${name}”: ${count("Valid") + 1} new events, ${count("Duplicate")} already here` +
+    const target = `#/c/${handle.id}`
+    say(
+      refused > 0 ? "error" : "ok",
+      `Imported “${name}”: ${count("Valid") + 1} new events, ${count("Duplicate")} already here` +
         `${held > 0 ? `, ${held} held until this device's clock reaches the time they claim` : ""}` +
-        `${refused > 0 ? `, ${refused} refused (they do not verify or lack their parents)` : ""}.`
-    }
+        `${refused > 0 ? `, ${refused} refused (they do not verify or lack their parents)` : ""}.`,
+      { at: target }
+    )
     await enter(handle)
-    go(`#/c/${handle.id}`)
+    go(target)
   }
 
   /** Run an action: busy while it runs, any failure shown as a notice, then render. */
@@ -517,7 +762,7 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
     try {
       await work()
     } catch (e) {
-      notice = { kind: "error", text: e instanceof Error ? e.message : String(e) }
+      say("error", e instanceof Error ? e.message : String(e))
     } finally {
       busy = false
       render()
@@ -545,10 +790,13 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
     void run(() => importFile(file))
   })
   window.addEventListener("hashchange", () => {
-    notice = notice?.kind === "ok" ? notice : undefined
+    // A notice belongs to the page it was said on.
+    if (notice && notice.page !== Notice.pageKey(location.hash)) notice = undefined
     void onRoute()
   })
   backend.onStatus(schedule)
+  const storedAddress = Backend.text(await backend.getValue("app", "address"))
+  if (storedAddress !== undefined && Forms.appAddress(storedAddress).ok) appAddress = storedAddress
   // The list of communities is read by the home page's route only.
   await onRoute()
 }

@@ -42,8 +42,18 @@ export interface Backend {
    * (opening the community if it must); the event then arrives here over the tab link.
    */
   readonly append: (community: Community.Community, module: string, type: string, body: Cbor.Value) => Promise<Appended>
-  /** Keep `community` in sync: with the other tabs and the relays at `urls`. */
+  /**
+   * Keep `community` in sync with the other tabs and with exactly the relays at `urls`: a
+   * relay it no longer names stops carrying it, and the link to that relay closes when it
+   * carries nothing else.
+   */
   readonly carry: (community: Community.Community, urls: ReadonlyArray<string>) => void
+  /**
+   * Whether a relay is known to hold every event this device has of `community`: a
+   * connected relay announced the same heads (`Sync.Peer.synced`). The other tabs of this
+   * browser do not count: they keep their data in the same place.
+   */
+  readonly relaySynced: (community: string) => boolean
   /** A small value kept on this device for a community (names, relays, the lot secret). */
   readonly getValue: (community: string, key: string) => Promise<Uint8Array | undefined>
   readonly setValue: (community: string, key: string, value: Uint8Array) => Promise<void>
@@ -63,6 +73,8 @@ interface Link {
   peer: Sync.Peer | undefined
   /** Whether the connection is being closed to dial again at once, with more introductions. */
   redial: boolean
+  /** Whether the link was dropped (it carries nothing any more): never dial again. */
+  dropped: boolean
 }
 
 /** What became of an appended event. */
@@ -98,7 +110,7 @@ const DEVICE = "device"
 /** Hold the writer lock if free; `promoted` is called if it is taken later instead. */
 const acquireWriter = (name: string, promoted: () => void): Promise<boolean> => {
   const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks
-  if (!locks) return Promise.resolve(true)
+  if (!locks) return electWriter(name, promoted)
   return new Promise((resolve) => {
     const hold = () => new Promise<void>(() => {})
     void locks.request(name, { ifAvailable: true }, (lock) => {
@@ -113,6 +125,62 @@ const acquireWriter = (name: string, promoted: () => void): Promise<boolean> => 
       })
       return undefined
     })
+  })
+}
+
+/** How long a starting tab listens for a writer or other candidates when there are no Web Locks. */
+const ELECTION_WINDOW = 400
+
+type Election = { readonly t: "claim" | "writer" | "gone"; readonly id: string }
+
+/**
+ * The writer chosen over BroadcastChannel, for pages without Web Locks (which browsers give
+ * only to secure pages: a page opened over plain http from a network address has none). A
+ * starting tab claims the role and listens for {@link ELECTION_WINDOW} ms: a writer answers
+ * every claim, and of tabs that claim at once the one with the lowest random id wins. A
+ * writer that goes away says so, and the following tabs elect again; the winner is
+ * promoted. Without this, two tabs would both sign with the device key and fork it.
+ */
+const electWriter = (name: string, promoted: () => void): Promise<boolean> => {
+  if (typeof BroadcastChannel === "undefined") return Promise.resolve(true)
+  const channel = new BroadcastChannel(`${name}/election`)
+  const id = Bytes.toHex(Crypto.generateSecret()).slice(0, 16)
+  let writer = false
+  let settled = false
+  const run = (): Promise<boolean> =>
+    new Promise((resolve) => {
+      let lost = false
+      const listen = (event: MessageEvent) => {
+        const m = event.data as Partial<Election> | null
+        if (typeof m !== "object" || m === null || typeof m.id !== "string" || m.id === id) return
+        if (m.t === "writer" || (m.t === "claim" && m.id < id)) lost = true
+      }
+      channel.addEventListener("message", listen)
+      channel.postMessage({ t: "claim", id } satisfies Election)
+      setTimeout(() => {
+        channel.removeEventListener("message", listen)
+        resolve(!lost)
+      }, ELECTION_WINDOW)
+    })
+  channel.addEventListener("message", (event: MessageEvent) => {
+    const m = event.data as Partial<Election> | null
+    if (typeof m !== "object" || m === null || typeof m.id !== "string" || m.id === id) return
+    if (m.t === "claim" && writer) channel.postMessage({ t: "writer", id } satisfies Election)
+    if (m.t === "gone" && !writer && settled)
+      void run().then((won) => {
+        if (won && !writer) {
+          writer = true
+          promoted()
+        }
+      })
+  })
+  addEventListener("pagehide", () => {
+    if (writer) channel.postMessage({ t: "gone", id } satisfies Election)
+  })
+  return run().then((won) => {
+    writer = won
+    settled = true
+    return won
   })
 }
 
@@ -204,14 +272,21 @@ export const make = async (options: BackendOptions = {}): Promise<Backend> => {
     link.status = "connecting"
     notify()
     const retry = () => {
+      if (link.dropped) return
       link.status = "offline"
       notify()
-      setTimeout(() => dial(url), backoff(link.attempt++))
+      setTimeout(() => {
+        if (!link.dropped) dial(url)
+      }, backoff(link.attempt++))
     }
     const communities = toIntroduce(link)
     connect(url, { introduce: { device: key, communities, crypto } }).then(
       (connection) => {
         const peer = hub.connect(connection)
+        if (link.dropped) {
+          peer.close({ reason: "Closed", message: "this device no longer uses this relay" })
+          return
+        }
         for (const id of communities) link.introduced.add(id)
         link.peer = peer
         link.status = "online"
@@ -276,17 +351,25 @@ export const make = async (options: BackendOptions = {}): Promise<Backend> => {
     relays: () => new Map([...links].map(([url, l]) => [url, l.status])),
     carry: (community, urls) => {
       hub.add(community)
+      for (const [url, link] of links)
+        if (!urls.includes(url) && link.communities.delete(community.id) && link.communities.size === 0) {
+          link.dropped = true
+          links.delete(url)
+          link.peer?.close({ reason: "Closed", message: "this device no longer uses this relay" })
+        }
       for (const url of urls) {
         const link = links.get(url)
         if (link === undefined) {
-          links.set(url, { status: "connecting", attempt: 0, communities: new Set([community.id]), introduced: new Set(), peer: undefined, redial: false })
+          links.set(url, { status: "connecting", attempt: 0, communities: new Set([community.id]), introduced: new Set(), peer: undefined, redial: false, dropped: false })
           dial(url)
         } else {
           link.communities.add(community.id)
           reintroduce(link)
         }
       }
+      notify()
     },
+    relaySynced: (community) => [...links.values()].some((l) => l.communities.has(community) && l.peer?.synced(community) === true),
     getValue: (community, k) => Effect.runPromise(device.get(community, k)),
     setValue: (community, k, value) => (writer ? Effect.runPromise(device.set(community, k, value)) : Promise.resolve()),
     onStatus: (listener) => {

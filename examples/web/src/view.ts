@@ -1,98 +1,23 @@
 /**
  * Views: pure functions from the app's state to DOM trees. Buttons and forms name their
- * action (`data-action`, `data-form`); the app handles them in one place.
+ * action (`data-action`, `data-form`); the app handles them in one place. People are shown
+ * by name, times as dates, and the method in plain words; hex never reaches the screen.
  *
  * @module
  */
-import type { Invitation, Module } from "@affinity/core"
+import { Invitation, type Module } from "@affinity/core"
 import * as Governance from "@affinity/governance"
-import type { RelayStatus } from "./backend.ts"
 import { type Child, h } from "./dom.ts"
-import { WINDOWS, windowLabel } from "./forms.ts"
+import { isLoopback } from "./forms.ts"
+import * as Names from "./names.ts"
+import * as QR from "./qr.ts"
+import * as RelayAddress from "./relayAddress.ts"
+import { type MemberView, type RoomView, type Route, type Tab, type ViewState, button, count, fieldError, when, who } from "./viewParts.ts"
+import { newProposal, outcomeWords, proposal, proposals } from "./viewProposal.ts"
+import { terms } from "./viewTerms.ts"
 
-/** Where the app is. */
-export type Route =
-  | { readonly page: "home" }
-  | { readonly page: "join"; readonly code: string }
-  | { readonly page: "community"; readonly id: string; readonly tab: Tab; readonly proposal?: string; readonly admit?: string }
-
-/** Tabs of a community. */
-export type Tab = "proposals" | "members" | "terms" | "record" | "device" | "new" | "proposal"
-
-/** A member as the views show them. */
-export interface MemberView {
-  readonly id: string
-  readonly status: Module.MemberStatus
-  readonly devices: ReadonlyArray<string>
-  readonly founder: boolean
-  readonly you: boolean
-  /** What they wrote when applying. */
-  readonly note: string | undefined
-}
-
-/** What the views need of an open community. */
-export interface RoomView {
-  readonly id: string
-  readonly name: string
-  readonly device: string
-  /** The identity this device acts for, if any. */
-  readonly identity: string | undefined
-  readonly status: Module.MemberStatus | undefined
-  readonly founder: boolean
-  readonly communityTime: number
-  readonly stateHash: string
-  readonly events: number
-  readonly params: Module.Params
-  readonly members: ReadonlyArray<MemberView>
-  readonly gov: Governance.State
-  /** Whether the action of a close event applied, by close key. */
-  readonly actionApplied: (key: string) => boolean | undefined
-  readonly relays: ReadonlyArray<string>
-  /** Whether this device holds a lot secret for this community. */
-  readonly hasLotSecret: boolean
-  /** The last invitation made here, if any. */
-  readonly invitation: string | undefined
-}
-
-/** Everything a render needs. */
-export interface ViewState {
-  readonly route: Route
-  readonly notice: { readonly kind: "error" | "ok"; readonly text: string } | undefined
-  readonly errors: Readonly<Record<string, string>>
-  readonly busy: boolean
-  readonly writer: boolean
-  readonly relays: ReadonlyMap<string, RelayStatus>
-  readonly communities: ReadonlyArray<{ readonly id: string; readonly name: string }>
-  readonly room: RoomView | undefined
-  readonly invitation: Invitation.Invitation | undefined
-  readonly deviceRequest: string | undefined
-  readonly defaultRelay: string
-  readonly now: number
-}
-
-const short = (id: string): string => id.slice(0, 8)
-
-/** How a person is named: short id, and "you". */
-export const who = (room: RoomView | undefined, id: string): string => (room?.identity === id ? `${short(id)} (you)` : short(id))
-
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-const twoDigits = (n: number): string => (n < 10 ? `0${n}` : String(n))
-
-/**
- * A date and time in this device's time zone, in the app's language: `Mar 5, 09:30`.
- * Made by hand rather than with `Intl.DateTimeFormat`: a page's first `Intl` formatter
- * loads locale data, which takes 100 to 250 ms of a phone's main thread at startup.
- */
-export const when = (t: number): string => {
-  const d = new Date(t)
-  return `${MONTHS[d.getMonth()]} ${d.getDate()}, ${twoDigits(d.getHours())}:${twoDigits(d.getMinutes())}`
-}
-
-const fieldError = (s: ViewState, field: string): Child =>
-  s.errors[field] ? h("p", { class: "field-error", role: "alert", "data-testid": `error-${field}` }, s.errors[field]!) : null
-
-const button = (action: string, label: string, attrs: Record<string, string | boolean | undefined> = {}) =>
-  h("button", { type: "button", "data-action": action, ...attrs }, label)
+export type { MemberView, RoomView, Route, Tab, ViewState } from "./viewParts.ts"
+export { when, who } from "./viewParts.ts"
 
 // --- layout ------------------------------------------------------------------------------------
 
@@ -103,6 +28,7 @@ export const page = (s: ViewState): HTMLElement =>
     { class: "page" },
     header(s),
     s.writer ? null : h("p", { class: "banner", "data-testid": "follower" }, "This app is open in another tab, which keeps the data. This tab follows it live; what you do here is signed there."),
+    connection(s),
     s.notice ? h("p", { class: `notice ${s.notice.kind}`, role: s.notice.kind === "error" ? "alert" : "status", "data-testid": `notice-${s.notice.kind}` }, s.notice.text) : null,
     h("main", {}, content(s)),
     footer(s)
@@ -116,19 +42,54 @@ const header = (s: ViewState) =>
     s.room && s.route.page === "community" ? h("span", { class: "title", "data-testid": "community-name" }, s.room.name) : null
   )
 
+/** What the person must know about the network: offline, and changes that have not left this device. */
+const connection = (s: ViewState): Child => {
+  const room = s.route.page === "community" ? s.room : undefined
+  const unsynced = room?.unsynced ?? 0
+  if (s.online && unsynced === 0) return null
+  return h(
+    "div",
+    { class: "connection", role: "status" },
+    s.online
+      ? null
+      : h("p", { "data-testid": "offline" }, h("strong", {}, "You are offline. "), "Everything you do is kept on this device and shared when the network is back."),
+    room && unsynced > 0
+      ? h(
+          "p",
+          { "data-testid": "unsynced", "data-count": unsynced },
+          h("strong", {}, `${count(unsynced, "change")} made on this device ${unsynced === 1 ? "is" : "are"} not shared yet. `),
+          room.relays.length === 0
+            ? "This community has no relay, so they stay on this device: add one under Device."
+            : unsynced === 1
+              ? "No relay has confirmed receiving it. It is kept here and goes out as soon as a relay can be reached."
+              : "No relay has confirmed receiving them. They are kept here and go out as soon as a relay can be reached."
+        )
+      : null
+  )
+}
+
+const relayWords: Readonly<Record<string, string>> = {
+  online: "connected",
+  "partly online": "partly connected",
+  connecting: "connecting",
+  offline: "cannot be reached",
+  "no relay": "none"
+}
+
 const footer = (s: ViewState) => {
-  const relays = s.room ? s.room.relays : []
+  const room = s.route.page === "community" ? s.room : undefined
+  const relays = room ? room.relays : []
   const statuses = relays.map((r) => s.relays.get(r) ?? "offline")
   const sync =
     relays.length === 0 ? "no relay" : statuses.every((x) => x === "online") ? "online" : statuses.some((x) => x === "online") ? "partly online" : statuses.includes("connecting") ? "connecting" : "offline"
   return h(
     "footer",
     {},
-    s.room
+    room
       ? [
-          h("span", { "data-testid": "sync-status", "data-status": sync, title: relays.join(", ") }, `relay: ${sync}`),
-          h("span", { "data-testid": "event-count" }, `${s.room.events} events`),
-          h("span", { class: "hash" }, "state ", h("code", { "data-testid": "state-hash", title: s.room.stateHash }, s.room.stateHash))
+          h("span", { "data-testid": "sync-status", "data-status": sync, title: relays.join(", ") }, `relay: ${relayWords[sync]}`),
+          h("span", { "data-testid": "event-count", "data-unshared": room.unshared }, `${room.events} events`),
+          h("span", { class: "hash" }, "state ", h("span", { "data-testid": "state-hash", "data-hash": room.stateHash, title: "Two devices that show the same words hold the same state." }, Names.longLabel(room.stateHash)))
         ]
       : h("span", {}, "Keys stay on this device. Data lives in this browser and with the community's relays.")
   )
@@ -145,6 +106,10 @@ const content = (s: ViewState): Child => {
   }
 }
 
+const relayHint =
+  "A relay passes the community's events between members who are not online at the same time. It can run on this computer (ws://127.0.0.1:8787/), " +
+  "on another computer of your home or office network (ws:// and its address, such as ws://192.168.1.20:8787/), or on the internet (wss://relay.example.org/)."
+
 // --- home --------------------------------------------------------------------------------------
 
 const home = (s: ViewState) =>
@@ -157,11 +122,7 @@ const home = (s: ViewState) =>
       h("h2", {}, "Your communities"),
       s.communities.length === 0
         ? h("p", { class: "muted" }, "None yet on this device. Create one, or join one with an invitation.")
-        : h(
-            "ul",
-            { class: "list", "data-testid": "communities" },
-            s.communities.map((c) => h("li", {}, h("a", { href: `#/c/${c.id}`, "data-testid": "community-link" }, c.name), h("small", { class: "muted" }, ` ${short(c.id)}`)))
-          )
+        : h("ul", { class: "list", "data-testid": "communities" }, s.communities.map((c) => h("li", {}, h("a", { href: `#/c/${c.id}`, "data-testid": "community-link" }, c.name))))
     ),
     h(
       "section",
@@ -172,8 +133,9 @@ const home = (s: ViewState) =>
         { "data-form": "create", novalidate: true },
         h("label", {}, "Name", h("input", { name: "name", "data-keep": "create-name", "data-testid": "create-name", maxlength: 300, autocomplete: "off" })),
         fieldError(s, "name"),
-        h("label", {}, "Relay address (optional)", h("input", { name: "relay", "data-keep": "create-relay", "data-testid": "create-relay", value: s.defaultRelay, inputmode: "url" })),
+        h("label", {}, "Relay address (optional)", h("input", { name: "relay", "data-keep": "create-relay", "data-testid": "create-relay", value: s.defaultRelay, inputmode: "url", autocomplete: "off", spellcheck: "false" })),
         fieldError(s, "relay"),
+        h("p", { class: "hint" }, `${relayHint} You can change it later under Device.`),
         h("p", { class: "hint" }, "You are its founder. Community time follows its members' clocks: yours alone while there are one or two members, and from three members on, no single clock moves it. Decisions are taken by its members, never by you alone."),
         h("button", { type: "submit", "data-testid": "create-submit", disabled: s.busy || !s.writer }, "Create")
       )
@@ -204,6 +166,8 @@ const home = (s: ViewState) =>
 const join = (s: ViewState) => {
   const inv = s.invitation
   if (!inv) return h("p", { "data-testid": "loading" }, "Reading the invitation…")
+  const usable = inv.relays.filter(RelayAddress.isValid)
+  const unusable = inv.relays.filter((r) => !RelayAddress.isValid(r))
   return h(
     "section",
     { "data-testid": "invitation" },
@@ -212,18 +176,21 @@ const join = (s: ViewState) => {
       "dl",
       { class: "facts" },
       h("dt", {}, "Community"),
-      h("dd", {}, h("code", { "data-testid": "invitation-community" }, short(inv.community))),
+      h("dd", { "data-testid": "invitation-community", "data-community": inv.community }, inv.name),
       h("dt", {}, "Invited by"),
-      h("dd", {}, `${short(inv.inviter)}${inv.inviterIsFounder ? " (a founder)" : " (checked once synced)"}`),
+      h("dd", {}, `${Names.label(inv.inviter)}${inv.inviterIsFounder ? " (a founder)" : " (checked once synced)"}`),
       h("dt", {}, "Relays"),
-      h("dd", {}, inv.relays.length === 0 ? "none: sync happens only between tabs of this browser" : inv.relays.join(", "))
+      h("dd", { "data-testid": "invitation-relays" }, usable.length === 0 ? "none: sync happens only between tabs of this browser" : usable.join(", "))
     ),
+    unusable.length > 0
+      ? h("p", { class: "banner", "data-testid": "invitation-bad-relays" }, `The invitation also names ${count(unusable.length, "relay address", "relay addresses")} that ${unusable.length === 1 ? "is" : "are"} not valid; the app leaves ${unusable.length === 1 ? "it" : "them"} out.`)
+      : null,
     s.deviceRequest
       ? h(
           "div",
           { class: "card" },
           h("h3", {}, "Add this device to your identity"),
-          h("p", {}, "On the device that invited you, open This device → Add a device, and paste this request code:"),
+          h("p", {}, "On the device that invited you, open Device → Add a device, and paste this request code:"),
           h("textarea", { readonly: true, rows: 4, "data-testid": "device-request" }, s.deviceRequest),
           button("copy", "Copy the code", { "data-copy": s.deviceRequest }),
           h("p", { class: "hint" }, "This device's secret key never leaves it; the code holds only its public key and its consent."),
@@ -257,7 +224,7 @@ const TABS: ReadonlyArray<readonly [Tab, string]> = [
   ["members", "Members"],
   ["terms", "Terms"],
   ["record", "Record"],
-  ["device", "This device"]
+  ["device", "Device"]
 ]
 
 const community = (s: ViewState, room: RoomView, route: Extract<Route, { page: "community" }>) =>
@@ -266,14 +233,14 @@ const community = (s: ViewState, room: RoomView, route: Extract<Route, { page: "
     { "data-testid": "community", "data-community": room.id },
     h(
       "nav",
-      { class: "tabs" },
+      { class: "tabs", "data-testid": "tabs" },
       TABS.map(([tab, label]) =>
         h("a", { href: `#/c/${room.id}/${tab}`, class: route.tab === tab || (tab === "proposals" && (route.tab === "new" || route.tab === "proposal")) ? "active" : undefined, "data-testid": `tab-${tab}` }, label)
       )
     ),
     standing(room),
     route.tab === "proposals"
-      ? proposals(s, room)
+      ? proposals(room)
       : route.tab === "new"
         ? newProposal(s, room, route.admit)
         : route.tab === "proposal"
@@ -300,144 +267,17 @@ const standing = (room: RoomView) =>
             : "You are reading along. Syncing…"
       )
 
-const statusLabel = (p: Governance.Proposal): string => (p.status === "open" ? "open" : p.status)
+// --- members -----------------------------------------------------------------------------------
 
-const proposalItem = (room: RoomView, p: Governance.Proposal) =>
+const nameForm = (s: ViewState, m: MemberView) =>
   h(
-    "li",
-    { "data-testid": "proposal-item", "data-status": p.status },
-    h("a", { href: `#/c/${room.id}/p/${p.id}` }, p.title),
-    h("small", { class: `status ${p.status}` }, ` ${statusLabel(p)}`),
-    h("small", { class: "muted" }, p.status === "open" ? ` · until ${when(p.deadline)}` : "")
+    "form",
+    { "data-form": "name", class: "inline", novalidate: true },
+    h("input", { type: "hidden", name: "identity", value: m.id }),
+    h("label", {}, `A name for ${Names.label(m.id)}, seen only on this device`, h("input", { name: "name", maxlength: Names.MAX_NAME, "data-keep": "member-name", "data-testid": "member-name", autocomplete: "off" })),
+    fieldError(s, "member-name"),
+    h("div", { class: "buttons" }, h("button", { type: "submit", "data-testid": "member-name-save", disabled: s.busy }, "Save"), button("compose-cancel", "Cancel", { class: "secondary" }))
   )
-
-const proposals = (s: ViewState, room: RoomView) => {
-  const open = Governance.Records.open(room.gov)
-  const decided = Governance.Records.decisions(room.gov).slice().reverse()
-  return h(
-    "section",
-    {},
-    h("div", { class: "row" }, h("h2", {}, "Open proposals"), room.status === "full" ? h("a", { href: `#/c/${room.id}/new`, class: "button", "data-testid": "new-proposal" }, "New proposal") : null),
-    open.length === 0 ? h("p", { class: "muted" }, "Nothing open.") : h("ul", { class: "list", "data-testid": "open-proposals" }, open.map((p) => proposalItem(room, p))),
-    h("h2", {}, "Decided"),
-    decided.length === 0 ? h("p", { class: "muted" }, "Nothing decided yet.") : h("ul", { class: "list", "data-testid": "decided-proposals" }, decided.map((p) => proposalItem(room, p))),
-    void s
-  )
-}
-
-const newProposal = (s: ViewState, room: RoomView, admit: string | undefined) =>
-  h(
-    "section",
-    {},
-    h("h2", {}, admit ? `Propose to admit ${short(admit)}` : "New proposal"),
-    h(
-      "form",
-      { "data-form": "propose", novalidate: true },
-      admit ? h("input", { type: "hidden", name: "admit", value: admit }) : null,
-      h("label", {}, "Title", h("input", { name: "title", "data-keep": "p-title", "data-testid": "proposal-title", value: admit ? `Admit ${short(admit)}` : undefined, maxlength: 300, autocomplete: "off" })),
-      fieldError(s, "title"),
-      h("label", {}, "What and why", h("textarea", { name: "text", rows: 4, "data-keep": "p-text", "data-testid": "proposal-text" })),
-      fieldError(s, "text"),
-      h(
-        "label",
-        {},
-        "How it is decided",
-        h(
-          "select",
-          { name: "process", "data-keep": "p-process", "data-testid": "proposal-process" },
-          h("option", { value: "consensus" }, "Consensus: passes with agreement and no block"),
-          h("option", { value: "consent" }, "Consent: passes unless someone objects"),
-          admit ? null : h("option", { value: "poll" }, "Poll: records opinions only")
-        )
-      ),
-      fieldError(s, "process"),
-      h(
-        "label",
-        {},
-        "Members can respond for",
-        h("select", { name: "window", "data-keep": "p-window", "data-testid": "proposal-window" }, WINDOWS.map((w) => h("option", { value: String(w), selected: w === 24 }, windowLabel(w))))
-      ),
-      fieldError(s, "window"),
-      admit ? h("p", { class: "hint" }, `If it passes, ${short(admit)} becomes a full member.`) : null,
-      h("button", { type: "submit", "data-testid": "proposal-submit", disabled: s.busy }, "Open the proposal")
-    )
-  )
-
-const stanceLabel: Record<Governance.StanceKind, string> = { agree: "Agree", abstain: "Stand aside", object: "Object", block: "Block" }
-
-const proposal = (s: ViewState, room: RoomView, id: string) => {
-  const p = Governance.Records.proposal(room.gov, id)
-  if (!p) return h("p", { "data-testid": "proposal-missing" }, "This proposal is not here yet. It will appear once it syncs.")
-  const v = p.versions[p.versions.length - 1]!
-  const latest = Governance.Records.stances(room.gov, id)
-  const mine = latest.find((x) => x.member === room.identity)
-  const closable = p.status === "open" && room.communityTime >= p.deadline
-  const waiting = p.status === "open" && !closable && s.now >= p.deadline
-  return h(
-    "section",
-    { "data-testid": "proposal", "data-status": p.status },
-    h("h2", { "data-testid": "proposal-heading" }, p.title),
-    h("p", { class: "muted" }, `${p.process} · by ${who(room, p.proposer)} · `, p.status === "open" ? `until ${when(p.deadline)}` : h("span", { class: `status ${p.status}` }, p.status)),
-    v.text ? h("p", { class: "text" }, v.text) : null,
-    v.action ? h("p", { class: "action" }, "If it passes: ", actionText(v.action)) : null,
-    p.decision ? outcome(room, p) : null,
-    h("h3", {}, "Stances"),
-    latest.length === 0
-      ? h("p", { class: "muted" }, "No stances yet.")
-      : h(
-          "ul",
-          { class: "list stances", "data-testid": "stances" },
-          latest.map((x) => h("li", { "data-testid": "stance", "data-stance": x.stance }, h("strong", {}, stanceLabel[x.stance]), ` — ${who(room, x.member)}`, x.reason ? h("q", {}, x.reason) : null))
-        ),
-    p.status === "open" && room.status === "full" && !closable && !waiting
-      ? h(
-          "form",
-          { "data-form": "stance", class: "card", novalidate: true },
-          h("input", { type: "hidden", name: "proposal", value: p.id }),
-          h("h3", {}, mine ? "Change your stance" : "Your stance"),
-          h(
-            "div",
-            { class: "choices" },
-            (["agree", "abstain", "object", "block"] as const).map((k) =>
-              h("label", { class: "choice" }, h("input", { type: "radio", name: "stance", value: k, "data-keep": `st-${k}`, "data-testid": `stance-${k}` }), stanceLabel[k])
-            )
-          ),
-          fieldError(s, "stance"),
-          h("label", {}, "Reason (needed to object or block)", h("textarea", { name: "reason", rows: 2, "data-keep": "st-reason", "data-testid": "stance-reason" })),
-          fieldError(s, "reason"),
-          h("button", { type: "submit", "data-testid": "stance-submit", disabled: s.busy }, "Take this stance")
-        )
-      : null,
-    waiting
-      ? h("p", { class: "banner", "data-testid": "waiting-time" }, "The deadline has passed on your clock; community time has not reached it yet. It follows the members' clocks: with three members or more, two of them must reach the deadline.")
-      : null,
-    closable && room.status === "full"
-      ? h("div", { class: "card" }, h("p", {}, "The deadline has passed. Anyone can now count the stances and record the outcome."), button("close", "Close and record the outcome", { "data-proposal": p.id, "data-testid": "close-proposal", disabled: s.busy }))
-      : null
-  )
-}
-
-const actionText = (a: Governance.Action): string =>
-  a.module === "core" && a.type === "member.admit"
-    ? `admit ${short(hexOf((a.body as { identity: Uint8Array }).identity))} as a full member`
-    : a.module === "core" && a.type === "member.remove"
-      ? `remove ${short(hexOf((a.body as { identity: Uint8Array }).identity))}`
-      : `${a.module}/${a.type}`
-
-const hexOf = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("")
-
-const outcome = (room: RoomView, p: Governance.Proposal) => {
-  const d = p.decision!
-  const applied = d.actionEvent ? room.actionApplied(d.actionEvent) : undefined
-  return h(
-    "div",
-    { class: `card outcome ${d.outcome}`, "data-testid": "outcome", "data-outcome": d.outcome },
-    h("h3", {}, `Outcome: ${d.outcome}`),
-    h("p", { "data-testid": "outcome-reason" }, d.reason),
-    h("p", { class: "muted" }, `agree ${d.tally.agree} · stand aside ${d.tally.abstain} · object ${d.tally.object} · block ${d.tally.block} · silent ${d.tally.silent} · recorded ${when(d.at)} by ${who(room, d.by)}`),
-    applied === undefined ? null : h("p", { "data-testid": "action-applied" }, applied ? "Its action was applied." : "Its action could not be applied.")
-  )
-}
 
 const members = (s: ViewState, room: RoomView) => {
   const by = (status: Module.MemberStatus) => room.members.filter((m) => m.status === status)
@@ -445,14 +285,21 @@ const members = (s: ViewState, room: RoomView) => {
     h(
       "li",
       { "data-testid": m.status === "applicant" ? "applicant" : "member", "data-identity": m.id },
-      h("code", {}, short(m.id)),
-      m.you ? " (you)" : "",
-      m.founder ? h("small", { class: "muted" }, " founder") : null,
+      h("strong", { "data-testid": "member-shown" }, who(room, m.id)),
+      room.names[m.id] ? h("small", { class: "muted" }, ` ${Names.label(m.id)}`) : null,
+      m.founder ? h("small", { class: "muted" }, " · founder") : null,
       m.devices.length > 1 ? h("small", { class: "muted" }, ` · ${m.devices.length} devices`) : null,
       m.note ? h("q", {}, m.note) : null,
-      m.status === "applicant" && room.status === "full"
-        ? h("a", { href: `#/c/${room.id}/new/${m.id}`, class: "button small", "data-testid": "propose-admission" }, "Propose admission")
-        : null
+      s.composing?.form === "name" && s.composing.target === m.id
+        ? nameForm(s, m)
+        : h(
+            "div",
+            { class: "buttons" },
+            m.status === "applicant" && room.status === "full"
+              ? h("a", { href: `#/c/${room.id}/new/${m.id}`, class: "button small", "data-testid": "propose-admission" }, "Propose admission")
+              : null,
+            m.you ? null : button("name-start", room.names[m.id] ? "Rename" : "Give a name", { "data-identity": m.id, class: "small secondary", "data-testid": "name-start", disabled: !s.writer })
+          )
     )
   const full = by("full")
   const applicants = by("applicant")
@@ -461,9 +308,10 @@ const members = (s: ViewState, room: RoomView) => {
     "section",
     {},
     h("h2", {}, `Members (${full.length})`),
+    h("p", { class: "hint" }, "People appear under a label made from their key, the same on every device, until you give them a name here. Names you give stay on this device."),
     h("ul", { class: "list", "data-testid": "members" }, full.map(row)),
     h("h2", {}, `Asking to join (${applicants.length})`),
-    applicants.length === 0 ? h("p", { class: "muted" }, "Nobody.") : h("ul", { class: "list", "data-testid": "applicants" }, applicants.map(row)),
+    applicants.length === 0 ? h("p", { class: "muted" }, "Nobody.") : [h("p", { class: "hint" }, "Members decide together whether to admit someone, with a proposal like any other."), h("ul", { class: "list", "data-testid": "applicants" }, applicants.map(row))],
     left.length > 0 ? [h("h2", {}, "Former members"), h("ul", { class: "list" }, left.map(row))] : null,
     room.status === "full" ? invite(s, room) : null
   )
@@ -472,60 +320,43 @@ const members = (s: ViewState, room: RoomView) => {
 const invite = (s: ViewState, room: RoomView) =>
   h(
     "div",
-    { class: "card" },
+    { class: "card", "data-testid": "invite" },
     h("h3", {}, "Invite someone"),
     h("p", { class: "hint" }, "The invitation carries the community's first event and its relays, signed by this device. Whoever opens it can ask to join; members then decide."),
+    h(
+      "p",
+      { class: "hint", "data-testid": "invite-relays" },
+      room.relays.length === 0
+        ? "This community has no relay, so whoever joins could not reach anyone: add a relay under Device first."
+        : `It tells them to sync through ${room.relays.join(", ")}. Others must be able to reach ${room.relays.length === 1 ? "that address" : "these addresses"} from their device: 127.0.0.1 is only ever their own device.`
+    ),
+    h(
+      "form",
+      { "data-form": "invite", novalidate: true },
+      h("label", {}, "Address of the app in the link", h("input", { name: "app", value: s.appAddress, "data-keep": "invite-app", "data-testid": "invite-app", inputmode: "url", autocomplete: "off", spellcheck: "false" })),
+      fieldError(s, "app"),
+      isLoopback(s.appAddress)
+        ? h("p", { class: "hint", "data-testid": "invite-app-local" }, "This address opens the app only on this computer. For a phone or another computer, write the address they can reach, such as http://192.168.1.20:5173/ on your network.")
+        : null,
+      h("button", { type: "submit", "data-testid": "invite-make", disabled: s.busy }, room.invitation ? "Make a new invitation" : "Make an invitation")
+    ),
     room.invitation
-      ? [h("textarea", { readonly: true, rows: 4, "data-testid": "invite-link" }, room.invitation), button("copy", "Copy the link", { "data-copy": room.invitation })]
-      : button("invite", "Make an invitation", { "data-testid": "invite-make", disabled: s.busy })
-  )
-
-const terms = (s: ViewState, room: RoomView) => {
-  const gov = room.gov
-  const params = room.params
-  const current = Governance.termAt(gov, params, room.communityTime)
-  const last = gov.lastTerm
-  const drawn = Governance.Records.term(gov, last)
-  const me = room.identity
-  const onion = me ? gov.onions[me] : undefined
-  const next = last + 1
-  const cutoff = Governance.revealCutoff(gov, params, next)
-  const canReveal =
-    me !== undefined && drawn !== undefined && room.hasLotSecret && drawn.commits.some((c) => c.member === me && c.key === onion?.key) &&
-    !(gov.reveals[String(next)] ?? []).some((r) => r.member === me) && room.communityTime < cutoff
-  const isFull = (id: string) => room.members.some((m) => m.id === id && m.status === "full")
-  return h(
-    "section",
-    { "data-testid": "terms" },
-    h("h2", {}, "Prime working groups"),
-    h("p", { class: "hint" }, `Each module has a prime working group of ${params.primeSize} full members drawn by lot for a term of ${Math.round(params.primeTerm / Governance.DAY)} days, never extended; it decides only by consensus of all its members.`),
-    h("p", {}, `Community time: ${when(room.communityTime)} — term ${current}. Last term drawn: ${last < 0 ? "none" : last}.`),
-    drawn && last > 0
-      ? h(
-          "table",
-          { class: "seats", "data-testid": "seats" },
-          h("tr", {}, h("th", {}, "Group"), h("th", {}, `Seats, term ${last}`)),
-          Governance.PRIME_GROUPS.map((g) => {
-            const seats = Governance.Records.seats(gov, last, g, isFull)
-            return h("tr", {}, h("td", {}, g), h("td", {}, seats.length === 0 ? "—" : seats.map((m) => who(room, m)).join(", ")))
-          })
-        )
-      : h("p", { class: "muted" }, last === 0 ? "Term 0 seats nobody: no reveal could come before it." : "No term drawn yet."),
-    room.status === "full"
       ? h(
           "div",
-          { class: "card" },
-          h("h3", {}, "The lot"),
-          h("p", { class: "hint" }, "To be drawn, commit to a hash onion: its secret stays on this device; each term you reveal one layer, which nobody can predict and you cannot choose."),
-          onion
-            ? h("p", { "data-testid": "lot-status" }, `Committed; ${onion.revealed} layer${onion.revealed === 1 ? "" : "s"} revealed.${room.hasLotSecret ? "" : " (The secret is on another device.)"}`)
-            : button("lot-commit", "Take part in the lot", { "data-testid": "lot-commit", disabled: s.busy || !s.writer }),
-          canReveal ? button("lot-reveal", `Reveal for term ${next}`, { "data-testid": "lot-reveal", disabled: s.busy || !s.writer }) : null,
-          next <= current ? button("term-draw", `Draw term ${next}`, { "data-testid": "term-draw", disabled: s.busy }) : h("p", { class: "muted" }, `Term ${next} can be drawn from ${when(Governance.termStart(gov, params, next))}.`)
+          { class: "invitation" },
+          h("div", { class: "qr", "data-testid": "invite-qr", "data-text": room.invitation }, QR.svg(room.invitation, "QR code of the invitation link")),
+          h(
+            "div",
+            {},
+            h("p", { class: "hint" }, "Scan the code with a phone's camera, or send the link:"),
+            h("textarea", { readonly: true, rows: 4, "data-testid": "invite-link" }, room.invitation),
+            button("copy", "Copy the link", { "data-copy": room.invitation, "data-testid": "invite-copy" })
+          )
         )
       : null
   )
-}
+
+// --- record ------------------------------------------------------------------------------------
 
 const record = (room: RoomView) => {
   const decided = Governance.Records.decisions(room.gov)
@@ -543,13 +374,49 @@ const record = (room: RoomView) => {
               "li",
               { "data-testid": "record-item", "data-outcome": p.decision!.outcome },
               h("a", { href: `#/c/${room.id}/p/${p.id}` }, p.title),
-              h("span", { class: `status ${p.decision!.outcome}` }, ` ${p.decision!.outcome}`),
-              h("p", { class: "muted" }, `${when(p.decision!.at)} — ${p.decision!.reason}`)
+              h("span", { class: `status ${p.decision!.outcome}` }, ` ${p.decision!.outcome === "failed" ? "did not pass" : p.decision!.outcome === "superseded" ? "replaced" : p.decision!.outcome}`),
+              h("p", { class: "muted" }, `${when(p.decision!.at)}: ${outcomeWords(room, p)}`)
             )
           )
         )
   )
 }
+
+// --- this device -------------------------------------------------------------------------------
+
+const relayStatusWords: Readonly<Record<string, string>> = { online: "connected", connecting: "connecting…", offline: "cannot be reached; trying again" }
+
+const relays = (s: ViewState, room: RoomView) =>
+  h(
+    "div",
+    { class: "card", "data-testid": "relays" },
+    h("h3", {}, "Relays"),
+    h("p", { class: "hint" }, `${relayHint} Invitations made from now on carry this list.`),
+    room.relays.length === 0
+      ? h("p", { class: "muted" }, "None: this community syncs only between the tabs of this browser.")
+      : h(
+          "ul",
+          { class: "list" },
+          room.relays.map((r) =>
+            h(
+              "li",
+              { "data-testid": "relay", "data-relay": r, "data-status": s.relays.get(r) ?? "offline" },
+              h("code", {}, r),
+              h("small", { class: "muted" }, ` ${relayStatusWords[s.relays.get(r) ?? "offline"]}`),
+              h("div", { class: "buttons" }, button("relay-remove", "Remove", { "data-relay": r, class: "small secondary", "data-testid": "relay-remove", disabled: s.busy || !s.writer }))
+            )
+          )
+        ),
+    room.relays.length < Invitation.MAX_RELAYS
+      ? h(
+          "form",
+          { "data-form": "relay-add", novalidate: true },
+          h("label", {}, "Add a relay", h("input", { name: "relay", "data-keep": "relay-add", "data-testid": "relay-add", inputmode: "url", autocomplete: "off", spellcheck: "false", placeholder: "ws://192.168.1.20:8787/" })),
+          fieldError(s, "relay"),
+          h("button", { type: "submit", "data-testid": "relay-add-submit", disabled: s.busy || !s.writer }, "Add the relay")
+        )
+      : null
+  )
 
 const device = (s: ViewState, room: RoomView) =>
   h(
@@ -559,19 +426,20 @@ const device = (s: ViewState, room: RoomView) =>
     h(
       "dl",
       { class: "facts" },
-      h("dt", {}, "Device key"),
-      h("dd", {}, h("code", { "data-testid": "device-key" }, short(room.device))),
+      h("dt", {}, "Device"),
+      h("dd", { "data-testid": "device-key" }, Names.label(room.device)),
       h("dt", {}, "Acts for"),
       h("dd", { "data-testid": "device-identity" }, room.identity ? who(room, room.identity) : "nobody yet"),
-      h("dt", {}, "Relays"),
-      h("dd", {}, room.relays.length === 0 ? "none" : room.relays.map((r) => `${r} (${s.relays.get(r) ?? "offline"})`).join(", "))
+      h("dt", {}, "State"),
+      h("dd", {}, Names.longLabel(room.stateHash), h("small", { class: "muted" }, " (the same words on two devices: they hold the same state)"))
     ),
+    relays(s, room),
     room.identity && room.status !== "left"
       ? h(
           "form",
           { "data-form": "add-device", class: "card", novalidate: true },
           h("h3", {}, "Add a device"),
-          h("p", { class: "hint" }, "On your other device, open an invitation made here (Members → Invite) and choose “this is my other device”. Paste the request code it shows:"),
+          h("p", { class: "hint" }, "On your other device, open an invitation made here (Members → Invite someone) and choose “this is my other device”. Paste the request code it shows:"),
           h("textarea", { name: "request", rows: 3, "data-keep": "device-request-code", "data-testid": "add-device-code" }),
           fieldError(s, "request"),
           h("button", { type: "submit", "data-testid": "add-device-submit", disabled: s.busy }, "Add the device")

@@ -3,11 +3,13 @@
  * refused, and that every refusal says why.
  */
 import { Bytes, Cbor, Client, Crypto, Event, Invitation, Keys, Storage } from "@affinity/core"
+import * as Governance from "@affinity/governance"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import * as Archive from "../src/archive.ts"
 import * as DeviceRequest from "../src/deviceRequest.ts"
 import * as Forms from "../src/forms.ts"
+import * as RelayAddress from "../src/relayAddress.ts"
 
 let client: Client.Client
 let crypto: Crypto.CryptoShape
@@ -159,6 +161,11 @@ describe("forms", () => {
   test("create a community", () => {
     expect(Forms.createCommunity({ name: "  Garden ", relay: "" })).toEqual({ ok: true, value: { name: "Garden", relays: [] } })
     expect(Forms.createCommunity({ name: "Garden", relay: " ws://127.0.0.1:8787/ " })).toEqual({ ok: true, value: { name: "Garden", relays: ["ws://127.0.0.1:8787/"] } })
+    expect(Forms.createCommunity({ name: "Garden", relay: "ws://127.0.0.1:8787/; DROP TABLE" })).toMatchObject({ ok: false, field: "relay" })
+    // A page opened over https reaches wss:// relays only (and ws:// on this computer).
+    expect(Forms.createCommunity({ name: "Garden", relay: "ws://192.168.1.20:8787/" }, "https:")).toMatchObject({ ok: false, field: "relay", message: expect.stringContaining("wss://") })
+    expect(Forms.createCommunity({ name: "Garden", relay: "ws://127.0.0.1:8787/" }, "https:")).toMatchObject({ ok: true })
+    expect(Forms.createCommunity({ name: "Garden", relay: "wss://relay.example.org/" }, "https:")).toMatchObject({ ok: true })
     expect(Forms.createCommunity({ name: "   ", relay: "" })).toMatchObject({ ok: false, field: "name" })
     expect(Forms.createCommunity({ name: "x".repeat(201), relay: "" })).toMatchObject({ ok: false, field: "name" })
     expect(Forms.createCommunity({ name: "Garden", relay: "http://127.0.0.1:8787/" })).toMatchObject({ ok: false, field: "relay" })
@@ -188,5 +195,106 @@ describe("forms", () => {
   test("application notes", () => {
     expect(Forms.applyNote(" hi ")).toEqual({ ok: true, value: "hi" })
     expect(Forms.applyNote("x".repeat(4001))).toMatchObject({ ok: false, field: "note" })
+  })
+})
+
+describe("relay addresses", () => {
+  test("ws:// or wss://, a host, an optional port and path: kept in their normal form", () => {
+    const good: ReadonlyArray<readonly [string, string]> = [
+      ["ws://127.0.0.1:8787/", "ws://127.0.0.1:8787/"],
+      ["ws://127.0.0.1:8787", "ws://127.0.0.1:8787/"],
+      [" ws://192.168.1.20:8787/ ", "ws://192.168.1.20:8787/"],
+      ["wss://Relay.Example.ORG/affinity/", "wss://relay.example.org/affinity/"],
+      ["wss://relay.example.org:443/", "wss://relay.example.org/"],
+      ["ws://garden.lan:8787/a/b-c_d.e~f%20g", "ws://garden.lan:8787/a/b-c_d.e~f%20g"],
+      ["ws://[::1]:8787/", "ws://[::1]:8787/"],
+      ["ws://[fd00::2]:8787/", "ws://[fd00::2]:8787/"],
+      ["WS://localhost:8787/", "ws://localhost:8787/"]
+    ]
+    for (const [input, url] of good) {
+      expect(RelayAddress.check(input), input).toEqual({ ok: true, url })
+      expect(RelayAddress.isValid(url), url).toBe(true)
+    }
+  })
+
+  test("anything else is refused, saying what is wrong and what an address looks like", () => {
+    const bad: ReadonlyArray<readonly [string, string]> = [
+      ["", "empty"],
+      ["ws://127.0.0.1:8787/; DROP TABLE", "space"],
+      ["ws://127.0.0.1:8787/;DROP", "“;”"],
+      ["ws://127.0.0.1:8787/'--", "“'”"],
+      ["ws://127.0.0.1:8787/<script>", "“<”"],
+      ["ws://127.0.0.1:8787/?introduce=00", "“?”"],
+      ["ws://127.0.0.1:8787/#x", "“#”"],
+      ["ws://ada:secret@127.0.0.1:8787/", "user name"],
+      ["ws://127.0.0.1:0/", "port"],
+      ["ws://127.0.0.1:65536/", "port"],
+      ["ws://127.0.0.1:87a/", "port"],
+      ["ws://300.1.1.1/", "IP address"],
+      ["ws://1.2.3/", "IP address"],
+      ["ws://bad_host.example/", "host name"],
+      ["ws://-x.example/", "host name"],
+      ["ws:///path", "no host"],
+      ["ws://[zz::1]/", "IPv6"],
+      ["http://127.0.0.1:8787/", "starts with http"],
+      ["relay.example.org", "ws:// or wss://"],
+      [`ws://h.example/${"a".repeat(200)}`, "longer than 200"]
+    ]
+    for (const [input, why] of bad) {
+      const r = RelayAddress.check(input)
+      expect(r.ok, input).toBe(false)
+      if (r.ok) continue
+      expect(r.message, input).toContain(why)
+      expect(r.message, input).toContain("A relay address looks like ws://192.168.1.20:8787/ on a home network, or wss://relay.example.org/ on the internet")
+      expect(RelayAddress.isValid(input)).toBe(false)
+    }
+    // A valid address not in its normal form is not dialled as such.
+    expect(RelayAddress.isValid("ws://127.0.0.1:8787")).toBe(false)
+  })
+
+  test("a community lists each relay once, and at most as many as an invitation carries", () => {
+    const two = ["ws://127.0.0.1:8787/", "ws://192.168.1.20:8787/"]
+    expect(Forms.addRelay("ws://127.0.0.1:8787", two, 4)).toMatchObject({ ok: false, message: expect.stringContaining("already") })
+    expect(Forms.addRelay("wss://relay.example.org", two, 2)).toMatchObject({ ok: false, message: expect.stringContaining("at most 2") })
+    expect(Forms.addRelay("wss://relay.example.org", two, 4)).toEqual({ ok: true, value: "wss://relay.example.org/" })
+  })
+})
+
+describe("the app's address in invitation links", () => {
+  test("http:// or https://, a host, an optional port and path", () => {
+    expect(Forms.appAddress(" http://192.168.1.20:5173/ ")).toEqual({ ok: true, value: "http://192.168.1.20:5173/" })
+    expect(Forms.appAddress("https://app.example.org/affinity/")).toEqual({ ok: true, value: "https://app.example.org/affinity/" })
+    for (const bad of ["", "ftp://x/", "http://x/?a=1", "http://x/#join=1", "http://a b/", "javascript:alert(1)", "http://u:p@x/"])
+      expect(Forms.appAddress(bad), bad).toMatchObject({ ok: false, field: "app" })
+    expect(Forms.isLoopback("http://127.0.0.1:5173/")).toBe(true)
+    expect(Forms.isLoopback("http://localhost:5173/")).toBe(true)
+    expect(Forms.isLoopback("http://192.168.1.20:5173/")).toBe(false)
+  })
+})
+
+describe("changing and withdrawing a proposal", () => {
+  const now = 1_000_000_000
+  const current = { text: "Green, in May.", deadline: now + 5 * Governance.HOUR }
+
+  test("a new text, keeping the deadline or with a new one", () => {
+    expect(Forms.amend({ text: " Blue, in May. ", window: "keep" }, current, now)).toEqual({ ok: true, value: { text: "Blue, in May.", deadline: { keep: true } } })
+    expect(Forms.amend({ text: "Green, in May.", window: "24" }, current, now)).toEqual({ ok: true, value: { text: "Green, in May.", deadline: { keep: false, hours: 24 } } })
+  })
+
+  test("nothing changed, a window not offered, or too little time left are refused", () => {
+    expect(Forms.amend({ text: " Green, in May. ", window: "keep" }, current, now)).toMatchObject({ ok: false, field: "amend-text" })
+    expect(Forms.amend({ text: "Blue", window: "5" }, current, now)).toMatchObject({ ok: false, field: "amend-window" })
+    expect(Forms.amend({ text: "Blue", window: "keep" }, current, current.deadline - Governance.HOUR / 2)).toMatchObject({
+      ok: false,
+      field: "amend-window",
+      message: expect.stringContaining("new deadline")
+    })
+    expect(Forms.amend({ text: "x".repeat(Governance.Bodies.MAX_TEXT + 1), window: "24" }, current, now)).toMatchObject({ ok: false, field: "amend-text" })
+  })
+
+  test("withdrawing takes an optional reason", () => {
+    expect(Forms.withdraw({ reason: "  " })).toEqual({ ok: true, value: undefined })
+    expect(Forms.withdraw({ reason: " The landlord paints it. " })).toEqual({ ok: true, value: "The landlord paints it." })
+    expect(Forms.withdraw({ reason: "x".repeat(Governance.Bodies.MAX_REASON + 1) })).toMatchObject({ ok: false, field: "withdraw-reason" })
   })
 })

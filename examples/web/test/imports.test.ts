@@ -9,7 +9,8 @@ const PUBLIC = new Set([
   "@affinity/storage-indexeddb",
   "@affinity/sync-broadcastchannel",
   "@affinity/sync-websocket",
-  "effect"
+  "effect",
+  "uqr"
 ])
 /** Node-side files (dev server, serve helper) may also use these. */
 const NODE_SIDE = new Set(["@affinity/example-relay", "vite"])

@@ -2,6 +2,9 @@
 import { describe, expect, test } from "vitest"
 import { parseRoute } from "../src/app.ts"
 import { backoff } from "../src/backend.ts"
+import * as Names from "../src/names.ts"
+import * as Notice from "../src/notice.ts"
+import { modules } from "../src/qr.ts"
 import { when } from "../src/view.ts"
 
 const id = "ab".repeat(32)
@@ -36,5 +39,53 @@ describe("dates", () => {
     expect(when(new Date(2025, 2, 5, 9, 7).getTime())).toBe("Mar 5, 09:07")
     expect(when(new Date(2025, 11, 31, 23, 59, 59).getTime())).toBe("Dec 31, 23:59")
     expect(when(new Date(2026, 0, 1, 0, 0).getTime())).toBe("Jan 1, 00:00")
+  })
+})
+
+describe("names", () => {
+  test("labels are proquints of a key's first four bytes, as in the member CLI and the bridge", () => {
+    // 127.0.0.1 is the example of the proquint proposal.
+    expect(Names.label("7f000001" + "00".repeat(28))).toBe("lusab-babad")
+    expect(Names.label("00".repeat(32))).toBe("babab-babab")
+    expect(Names.label("ff".repeat(32))).toBe("zuzuz-zuzuz")
+    expect(Names.longLabel("7f0000017f000001" + "00".repeat(24))).toBe("lusab-babad-lusab-babad")
+  })
+
+  test("a given name is shown instead of the label; stored names that are not good are left out", () => {
+    const bo = "ef".repeat(32)
+    expect(Names.nameOf({ [bo]: "Bo" }, bo)).toBe("Bo")
+    expect(Names.nameOf({}, bo)).toBe(Names.label(bo))
+    expect(Names.parse(JSON.stringify({ [bo]: " Bo ", xyz: "Eve", [id]: "", [other]: "lusab-babad" }))).toEqual({ [bo]: "Bo" })
+    expect(Names.parse("not json")).toEqual({})
+    expect(Names.parse(undefined)).toEqual({})
+    expect(Names.problem("Bo\nfrom 12")).toContain("line breaks")
+    expect(Names.problem("x".repeat(61))).toContain("60")
+    expect(Names.problem("  ")).toBe("write a name")
+  })
+})
+
+describe("notices", () => {
+  test("belong to the page they were said on, and end with the state they describe", () => {
+    const copied: Notice.Notice<number> = { kind: "ok", text: "Copied.", page: Notice.pageKey("#/c/x/members") }
+    expect(Notice.current(copied, "#/c/x/members", 0)).toBe(copied)
+    expect(Notice.current(copied, "#/c/x/proposals", 0)).toBeUndefined()
+    const home: Notice.Notice<number> = { kind: "error", text: "Nothing imported.", page: Notice.pageKey("") }
+    for (const hash of ["", "#", "#/"]) expect(Notice.current(home, hash, 0)).toBe(home)
+    const applied: Notice.Notice<number> = { kind: "ok", text: "You asked to join.", page: "#/c/x", holds: (status) => status === 0 }
+    expect(Notice.current(applied, "#/c/x", 0)).toBe(applied)
+    expect(Notice.current(applied, "#/c/x", 1)).toBeUndefined()
+  })
+})
+
+describe("QR codes", () => {
+  test("an invitation link fits, with the finder patterns in three corners", () => {
+    const link = `http://192.168.1.20:5173/#join=${"A".repeat(900)}`
+    const { size, dark } = modules(link)
+    const on = new Set(dark.map(([x, y]) => `${x},${y}`))
+    expect(size).toBeGreaterThan(21)
+    for (const [cx, cy] of [[0, 0], [size - 7, 0], [0, size - 7]] as const) {
+      // A finder pattern: a dark 7×7 ring around a light ring around a dark 3×3 square.
+      expect(on.has(`${cx},${cy}`) && on.has(`${cx + 6},${cy + 6}`) && !on.has(`${cx + 1},${cy + 1}`) && on.has(`${cx + 3},${cy + 3}`)).toBe(true)
+    }
   })
 })

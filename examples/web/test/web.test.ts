@@ -6,10 +6,19 @@
  * nothing is lost.
  */
 import { readFile } from "node:fs/promises"
+import { Invitation } from "@affinity/core"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import { label } from "../src/names.ts"
+import { modules, QUIET_ZONE } from "../src/qr.ts"
 import { serveApp } from "../src/serve.ts"
-import { skipBrowserTests } from "@affinity/test-chromium"
-import { createCommunity, invite, openProposal, type Rig, rig, stateHash, takeStance } from "./support/app.ts"
+import { launchBrowser, skipBrowserTests } from "@affinity/test-chromium"
+import { admit, createCommunity, invite, openProposal, overflow, type Rig, rig, stateHash, takeStance } from "./support/app.ts"
+
+/** The dark modules a QR code on the page shows, as `x,y` from the top left of the code (inside its quiet zone). */
+const qrShown = async (page: import("playwright-core").Page): Promise<ReadonlyArray<string>> => {
+  const d = (await page.locator("[data-testid=invite-qr] svg path").getAttribute("d")) ?? ""
+  return [...d.matchAll(/M(\d+) (\d+)h1v1h-1z/g)].map((m) => `${Number(m[1]) - QUIET_ZONE},${Number(m[2]) - QUIET_ZONE}`).sort()
+}
 
 describe.skipIf(skipBrowserTests)("examples/web in Chromium", () => {
   let r: Rig
@@ -34,7 +43,8 @@ describe.skipIf(skipBrowserTests)("examples/web in Chromium", () => {
 
     // Bo opens the invitation and asks to join.
     await b.goto(link)
-    await expect.poll(() => b.getByTestId("invitation-community").innerText()).toBe(id.slice(0, 8))
+    await expect.poll(() => b.getByTestId("invitation-community").getAttribute("data-community")).toBe(id)
+    expect(await b.getByTestId("invitation-community").innerText()).toBe("Riverside Garden")
     await b.getByTestId("apply-note").fill("Bo, from number 12")
     await b.getByTestId("apply-submit").click()
     await b.locator('[data-testid=standing][data-status=applicant]').waitFor()
@@ -54,7 +64,8 @@ describe.skipIf(skipBrowserTests)("examples/web in Chromium", () => {
     await bo.context.clock.fastForward("02:00:00")
     await a.getByTestId("close-proposal").click()
     await a.locator("[data-testid=outcome][data-outcome=passed]").waitFor()
-    await expect.poll(() => a.getByTestId("action-applied").innerText()).toContain("applied")
+    // What the proposal did is told as it is now, not as it was while open.
+    await expect.poll(() => a.getByTestId("action").innerText()).toMatch(/^It passed: .+ is now a full member\.$/)
     // Bo is a full member now, on his device too.
     await b.getByTestId("tab-proposals").click()
     await b.getByTestId("new-proposal").waitFor()
@@ -191,7 +202,7 @@ describe.skipIf(skipBrowserTests)("examples/web in Chromium", () => {
 
     await phone.getByTestId("open-joined").click()
     await phone.getByTestId("tab-device").click()
-    await expect.poll(() => phone.getByTestId("device-identity").innerText(), { timeout: 20_000 }).toBe(`${identity.slice(0, 8)} (you)`)
+    await expect.poll(() => phone.getByTestId("device-identity").innerText(), { timeout: 20_000 }).toBe(`${label(identity)} (you)`)
     // The phone acts for the same person: it can open a proposal as a full member.
     await openProposal(phone, "Buy a second ladder", "")
     await expect.poll(() => stateHash(laptop)).toBe(await stateHash(phone))
@@ -206,6 +217,8 @@ describe.skipIf(skipBrowserTests)("examples/web in Chromium", () => {
     await first.getByTestId("create-relay").fill("")
     await first.getByTestId("create-submit").click()
     const id = (await first.getByTestId("community").getAttribute("data-community"))!
+    // Without a relay, what is done here stays here, and the page says so.
+    expect(await first.getByTestId("unsynced").innerText()).toContain("This community has no relay, so they stay on this device")
 
     const second = await eli.context.newPage()
     await second.goto(`${r.app.url}?community=${id}`)
@@ -249,11 +262,19 @@ describe.skipIf(skipBrowserTests)("examples/web in Chromium", () => {
     const p = fay.page
     await createCommunity(p, r.app.url, "Bakery Co-op", r.relayUrl)
     await p.getByTestId("tab-terms").click()
+    // The method in plain words, where the controls are.
+    const page = (await p.getByTestId("terms").innerText()).toLowerCase()
+    for (const jargon of ["onion", "hash", "layer", "reveal", "commit", "seed", "preimage"]) expect(page, jargon).not.toContain(jargon)
+    expect(await p.getByTestId("why-lot").innerText()).toMatch(/drawn by lot, not elected.*never extended.*two terms in a row/s)
+    expect(await p.getByTestId("may-decide").innerText()).toMatch(/only matters of its own area, and only when every seated member agrees/)
+    expect(await p.getByTestId("short-of-members").innerText()).toMatch(/empty seat cannot decide anything: it needs all 3 members/)
+    expect(await p.getByTestId("too-few").innerText()).toContain("The community has 1 full member; a group needs 3.")
+    expect(await p.getByTestId("lot-explained").innerText()).toContain("nobody can steer who is drawn")
     await p.getByTestId("lot-commit").click()
-    await expect.poll(() => p.getByTestId("lot-status").innerText()).toContain("Committed; 0 layers revealed")
+    await expect.poll(() => p.getByTestId("lot-status").innerText()).toContain("Shares added so far: 0.")
     await p.getByTestId("term-draw").click()
     await p.getByTestId("lot-reveal").click()
-    await expect.poll(() => p.getByTestId("lot-status").innerText()).toContain("1 layer revealed")
+    await expect.poll(() => p.getByTestId("lot-status").innerText()).toContain("Shares added so far: 1.")
     expect(await p.getByTestId("seats").count()).toBe(0)
 
     // Term 1 starts 14 days after the genesis; the lone founder's clock attests it.
@@ -261,6 +282,10 @@ describe.skipIf(skipBrowserTests)("examples/web in Chromium", () => {
     await p.getByTestId("term-draw").click()
     await expect.poll(() => p.getByTestId("seats").innerText()).toContain("(you)")
     expect(await p.locator("[data-testid=seats] tr").count()).toBe(7)
+    // One member cannot fill three seats: every group is short and says it cannot decide.
+    expect(await p.locator("[data-testid=group-status][data-can-decide=no]").count()).toBe(6)
+    expect(await p.locator("[data-testid=group][data-group=economy] [data-testid=group-status]").innerText()).toBe("no: 1 of 3 seats filled")
+    expect((await p.getByTestId("terms").innerText()).toLowerCase()).not.toMatch(/onion|hash|layer|reveal/)
   })
 
   test("from three members on, one clock does not move community time; the members' devices attest it", async () => {
@@ -311,6 +336,320 @@ describe.skipIf(skipBrowserTests)("examples/web in Chromium", () => {
     await c.getByTestId("close-proposal").click()
     await c.locator("[data-testid=outcome][data-outcome=passed]").waitFor()
     await expect.poll(async () => (await stateHash(a)) === (await stateHash(c))).toBe(true)
+  })
+
+  test("messages follow the state they describe and go when the person leaves the page", async () => {
+    const ada = await r.person()
+    const bo = await r.person()
+    const a = ada.page
+    const b = bo.page
+    await createCommunity(a, r.app.url, "Allotments", r.relayUrl)
+    await ada.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(r.app.url).origin })
+
+    // "Copied." belongs to the page it was said on.
+    const link = await invite(a)
+    await a.getByTestId("invite-copy").click()
+    await expect.poll(() => a.getByTestId("notice-ok").innerText()).toBe("Copied.")
+    await a.getByTestId("tab-proposals").click()
+    await a.getByTestId("open-proposals").or(a.getByText("Nothing open.")).waitFor()
+    expect(await a.locator("[data-testid^=notice]").count()).toBe(0)
+    await a.getByTestId("tab-members").click()
+    await a.getByTestId("members").waitFor()
+    expect(await a.locator("[data-testid^=notice]").count()).toBe(0)
+
+    // Bo asks to join: the page says so while it is true, and stops saying it once he is admitted,
+    // though he does nothing on his page meanwhile.
+    await b.goto(link)
+    await b.getByTestId("apply-note").fill("Bo, plot 7")
+    await b.getByTestId("apply-submit").click()
+    await b.locator("[data-testid=standing][data-status=applicant]").waitFor()
+    expect(await b.locator("main").innerText()).toContain("You asked to join")
+
+    await a.getByTestId("tab-members").click()
+    const bosRow = a.locator("[data-testid=applicant]", { hasText: "Bo, plot 7" })
+    const boName = label((await bosRow.getAttribute("data-identity"))!)
+    expect(await bosRow.getByTestId("member-shown").innerText()).toBe(boName)
+    await bosRow.getByTestId("propose-admission").click()
+    await a.getByTestId("proposal-window").selectOption("1")
+    await a.getByTestId("proposal-submit").click()
+    await a.getByTestId("proposal").waitFor()
+    expect(await a.getByTestId("action").innerText()).toBe(`If it passes, ${boName} becomes a full member.`)
+    await takeStance(a, "agree")
+    for (const p of [ada, bo]) await p.context.clock.fastForward("02:00:00")
+    await a.getByTestId("close-proposal").click()
+    await a.locator("[data-testid=outcome][data-outcome=passed]").waitFor()
+    // "If it passes" is gone once it passed: the page tells what happened.
+    await expect.poll(() => a.getByTestId("action").innerText()).toBe(`It passed: ${boName} is now a full member.`)
+    expect(await a.locator("main").innerText()).not.toContain("If it passes")
+    expect(await a.getByTestId("outcome-reason").innerText()).toMatch(/^consensus reached/)
+
+    await b.locator("[data-testid=standing]").waitFor({ state: "detached" })
+    expect(await b.locator("body").innerText()).not.toContain("You asked to join")
+    expect(await b.getByTestId("notice-ok").innerText()).toContain("You are now a full member")
+    await b.getByTestId("tab-record").click()
+    await b.getByTestId("record").waitFor()
+    expect(await b.locator("[data-testid^=notice]").count()).toBe(0)
+
+    // Ada gives Bo a name on her device: it replaces his label there, and stays after a reload.
+    await a.getByTestId("tab-members").click()
+    const bosMember = a.locator("[data-testid=member]", { hasNotText: "(you)" })
+    await bosMember.getByTestId("name-start").click()
+    await a.getByTestId("member-name").fill("zokik-gavom")
+    await a.getByTestId("member-name-save").click()
+    await expect.poll(() => a.getByTestId("error-member-name").innerText()).toContain("label")
+    await a.getByTestId("member-name").fill("Bo")
+    await a.getByTestId("member-name-save").click()
+    await expect.poll(() => bosMember.getByTestId("member-shown").innerText()).toBe("Bo")
+    await a.reload()
+    await expect.poll(() => a.locator("[data-testid=member]", { hasNotText: "(you)" }).getByTestId("member-shown").innerText()).toBe("Bo")
+    await a.getByTestId("tab-record").click()
+    await a.locator("[data-testid=record-item] a").click()
+    expect(await a.getByTestId("action").innerText()).toBe("It passed: Bo is now a full member.")
+  })
+
+  test("a proposer changes the text of an open proposal, and withdraws it", async () => {
+    const ada = await r.person()
+    const bo = await r.person()
+    const a = ada.page
+    const b = bo.page
+    await createCommunity(a, r.app.url, "Shed", r.relayUrl)
+    const adaName = label((await a.getByTestId("member").first().getAttribute("data-identity"))!)
+    await admit(a, b, await invite(a), "Bo from the end house", [ada, bo])
+
+    await openProposal(a, "Paint the shed", "Green, in May.")
+    await takeStance(a, "agree", "Green is nice.")
+    await b.getByTestId("tab-proposals").click()
+    await b.locator("[data-testid=open-proposals] a", { hasText: "Paint the shed" }).click()
+    await takeStance(b, "object", "Green fades; blue lasts longer.")
+    expect(await b.getByTestId("notice-ok").innerText()).toBe("Your stance is recorded.")
+    // Only the proposer can change or withdraw it.
+    expect(await b.getByTestId("amend-start").count()).toBe(0)
+    expect(await b.getByTestId("withdraw-start").count()).toBe(0)
+    await expect.poll(() => a.getByTestId("stance").count()).toBe(2)
+
+    // Unchanged, it is refused without signing anything.
+    const events = await a.getByTestId("event-count").innerText()
+    await a.getByTestId("amend-start").click()
+    await a.getByTestId("amend-submit").click()
+    await expect.poll(() => a.getByTestId("error-amend-text").innerText()).toContain("change the text or the deadline")
+    expect(await a.getByTestId("event-count").innerText()).toBe(events)
+
+    // A new version to meet the objection: every stance is cleared, the earlier text stays visible.
+    await a.getByTestId("amend-text").fill("Blue, in May.")
+    await a.getByTestId("amend-window").selectOption("24")
+    await a.getByTestId("amend-submit").click()
+    await a.getByTestId("notice-ok").waitFor()
+    expect(await a.getByTestId("proposal-text-shown").innerText()).toBe("Blue, in May.")
+    expect(await a.getByTestId("amended").innerText()).toContain("version 2")
+    expect(await a.getByTestId("earlier-versions").innerText()).toContain("Green, in May.")
+    expect(await a.getByTestId("stance").count()).toBe(0)
+    await b.getByTestId("proposal-text-shown").filter({ hasText: "Blue, in May." }).waitFor()
+    await b.getByTestId("no-stances").waitFor()
+    // Bo's stance answered the old text: the message that it is recorded goes with it.
+    expect(await b.getByTestId("notice-ok").count()).toBe(0)
+    await takeStance(b, "agree")
+    await expect.poll(() => a.getByTestId("stance").count()).toBe(1)
+    // Bo's new stance answers the new text; the notice about Ada's old stance is long gone.
+    expect(await a.locator("[data-testid=notice-ok]").innerText()).toContain("new version is published")
+
+    // Withdrawn, with a reason: it ends for good and stays in the record.
+    await a.getByTestId("withdraw-start").click()
+    await a.getByTestId("withdraw-reason").fill("The landlord will paint it.")
+    await a.getByTestId("withdraw-submit").click()
+    await a.locator("[data-testid=outcome][data-outcome=withdrawn]").waitFor()
+    expect(await a.getByTestId("outcome-reason").innerText()).toBe(`withdrawn by ${adaName} (you): “The landlord will paint it.”`)
+    expect(await a.getByTestId("amend-start").count()).toBe(0)
+    expect(await a.getByTestId("stance-submit").count()).toBe(0)
+    await b.locator("[data-testid=outcome][data-outcome=withdrawn]").waitFor()
+    await b.getByTestId("tab-proposals").click()
+    await b.locator("[data-testid=decided-proposals] [data-status=withdrawn]", { hasText: "Paint the shed" }).waitFor()
+    await expect.poll(async () => (await stateHash(a)) === (await stateHash(b))).toBe(true)
+  })
+
+  test("relay addresses: checked in plain words, set per community, carried by invitations", async () => {
+    const { page: p } = await r.person()
+    await p.goto(r.app.url)
+    const bad: ReadonlyArray<readonly [string, RegExp]> = [
+      ["ws://127.0.0.1:8787/; DROP TABLE", /space/],
+      ["ws://127.0.0.1:8787/;DROP", /path has “;”/],
+      ["ws://127.0.0.1:8787/?x=1", /“\?”/],
+      ["ws://user@127.0.0.1:8787/", /user name/],
+      ["ws://127.0.0.1:99999/", /port/],
+      ["http://127.0.0.1:8787/", /starts with http/]
+    ]
+    for (const [address, why] of bad) {
+      await p.getByTestId("create-name").fill("Somewhere")
+      await p.getByTestId("create-relay").fill(address)
+      await p.getByTestId("create-submit").click()
+      await expect.poll(() => p.getByTestId("error-relay").innerText()).toMatch(why)
+      expect(await p.getByTestId("error-relay").innerText()).toContain("A relay address looks like ws://192.168.1.20:8787/")
+    }
+    expect(await p.getByTestId("community-link").count()).toBe(0)
+
+    // A community made without a relay gets one later, on the Device tab; invitations carry it.
+    const id = await createCommunity(p, r.app.url, "Workshop", "")
+    await p.getByTestId("sync-status").and(p.locator("[data-status='no relay']")).waitFor()
+    await p.getByTestId("tab-members").click()
+    expect(await p.getByTestId("invite-relays").innerText()).toContain("no relay")
+    await p.getByTestId("tab-device").click()
+    await p.getByTestId("relay-add").fill("ws://127.0.0.1:8787/; DROP TABLE")
+    await p.getByTestId("relay-add-submit").click()
+    await p.getByTestId("error-relay").waitFor()
+    expect(await p.getByTestId("relay").count()).toBe(0)
+    // Written without its final slash: kept in its normal form.
+    await p.getByTestId("relay-add").fill(r.relayUrl.replace(/\/$/, ""))
+    await p.getByTestId("relay-add-submit").click()
+    await p.locator(`[data-testid=relay][data-relay="${r.relayUrl}"]`).waitFor()
+    await p.locator("[data-testid=sync-status][data-status=online]").waitFor()
+    await expect.poll(() => r.relay.standing(id)).toBe("introduced")
+
+    // The link opens the app where others reach it: here, an address on the network.
+    await p.getByTestId("tab-members").click()
+    await p.getByTestId("invite-app-local").waitFor()
+    await p.getByTestId("invite-app").fill("http://192.168.1.20:5173/")
+    await p.getByTestId("invite-make").click()
+    const link = await p.getByTestId("invite-link").inputValue()
+    expect(link.startsWith("http://192.168.1.20:5173/#join=")).toBe(true)
+    const opened = await Invitation.decode(link)
+    expect(opened.ok && opened.invitation.relays).toEqual([r.relayUrl])
+
+    // Removed again: the device stops using it, and new invitations no longer name it.
+    await p.getByTestId("tab-device").click()
+    await p.getByTestId("relay-remove").click()
+    await p.getByTestId("sync-status").and(p.locator("[data-status='no relay']")).waitFor()
+    await p.reload()
+    await p.getByTestId("tab-device").click()
+    await p.getByTestId("relays").waitFor()
+    expect(await p.getByTestId("relay").count()).toBe(0)
+  })
+
+  test("on a 390-pixel phone screen everything fits: tabs, the ways of deciding, the invitation", async () => {
+    const ada = await r.person()
+    const p = ada.page
+    expect(p.viewportSize()?.width).toBe(390)
+    await p.goto(r.app.url)
+    expect(await overflow(p)).toEqual([])
+    await createCommunity(p, r.app.url, "A community with a rather long name for a small screen", r.relayUrl)
+    for (const tab of ["proposals", "members", "terms", "record", "device"]) {
+      await p.getByTestId(`tab-${tab}`).click()
+      await p.locator(`[data-testid=tab-${tab}].active`).waitFor()
+      expect(await overflow(p), tab).toEqual([])
+    }
+    // The five tabs are all on screen, side by side, without scrolling.
+    const tabs = await p.locator("[data-testid^=tab-]").evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect))
+    expect(tabs).toHaveLength(5)
+    for (const t of tabs) expect(t.left >= 0 && t.right <= 390).toBe(true)
+    expect(new Set(tabs.map((t) => Math.round(t.top))).size).toBe(1)
+    expect(await p.getByTestId("tabs").evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true)
+
+    // The ways of deciding are shown in full, each with what it means.
+    await p.getByTestId("tab-proposals").click()
+    await p.getByTestId("new-proposal").click()
+    for (const k of ["consensus", "consent", "poll"]) {
+      const choice = p.locator("label.choice", { has: p.getByTestId(`process-${k}`) })
+      const box = (await choice.boundingBox())!
+      expect(box.x >= 0 && box.x + box.width <= 390, k).toBe(true)
+      expect(await choice.evaluate((e) => e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight), k).toBe(true)
+      expect(await choice.innerText()).toMatch(/Passes|Nothing is decided/)
+    }
+    expect(await overflow(p)).toEqual([])
+    await p.getByTestId("process-consent").check()
+    await p.getByTestId("proposal-title").fill("Open the gate at 8")
+    await p.getByTestId("proposal-submit").click()
+    await p.getByTestId("proposal").waitFor()
+    expect(await overflow(p)).toEqual([])
+    // Next to the stances: what each means between people, under this way of deciding.
+    expect(await p.getByTestId("process-rule").innerText()).toMatch(/^Consent: Passes unless someone objects or blocks/)
+    expect(await p.getByTestId("meaning-abstain").innerText()).toContain("you let the others go ahead")
+    expect(await p.getByTestId("meaning-object").innerText()).toContain("One objection stops it")
+    await openProposal(p, "Repaint the gate", "")
+    expect(await p.getByTestId("meaning-object").innerText()).toContain("an objection alone does not stop it")
+    expect(await p.getByTestId("meaning-block").innerText()).toContain("One block stops it")
+
+    // The invitation with its QR code.
+    const link = await invite(p)
+    expect(await overflow(p)).toEqual([])
+    const qr = (await p.getByTestId("invite-qr").boundingBox())!
+    expect(qr.x >= 0 && qr.x + qr.width <= 390 && qr.width >= 200).toBe(true)
+    expect(await qrShown(p)).toEqual(modules(link).dark.map(([x, y]) => `${x},${y}`).sort())
+  })
+
+  test("the app says plainly when it is offline and how many changes have not reached a relay", async () => {
+    const gil = await r.person()
+    const p = gil.page
+    const id = await createCommunity(p, r.app.url, "Repair Café", r.relayUrl)
+    await p.locator("[data-testid=sync-status][data-status=online]").waitFor()
+    // Once the relay holds the community's first event, nothing is waiting, and the page says nothing.
+    await expect.poll(() => r.relay.counts().get(id)).toBe(1)
+    await p.locator("[data-testid=event-count][data-unshared='0']").waitFor()
+    expect(await p.getByTestId("unsynced").count()).toBe(0)
+
+    await r.stopRelay()
+    try {
+      await p.locator("[data-testid=sync-status]:not([data-status=online])").waitFor()
+      await openProposal(p, "Buy a soldering iron", "")
+      await expect.poll(() => p.getByTestId("unsynced").innerText()).toMatch(/^1 change made on this device is not shared yet\. No relay has confirmed receiving it/)
+      await openProposal(p, "Meet on Thursdays", "")
+      await expect.poll(() => p.getByTestId("unsynced").getAttribute("data-count")).toBe("2")
+      expect(await p.getByTestId("unsynced").innerText()).toContain("2 changes made on this device are not shared yet")
+      // A reload remembers what no relay has yet.
+      await p.reload()
+      await expect.poll(() => p.getByTestId("unsynced").getAttribute("data-count")).toBe("2")
+    } finally {
+      await r.startRelay()
+    }
+    await p.getByTestId("unsynced").waitFor({ state: "detached", timeout: 30_000 })
+    await p.locator("[data-testid=event-count][data-unshared='0']").waitFor()
+    expect(r.relay.counts().get(id)).toBe(3)
+
+    await gil.context.setOffline(true)
+    await expect.poll(() => p.getByTestId("offline").innerText()).toContain("You are offline")
+    await gil.context.setOffline(false)
+    await p.getByTestId("offline").waitFor({ state: "detached" })
+  })
+
+  test("on a network address (plain http, no Web Locks): a relay there, invitations by QR code, one writing tab", async () => {
+    // Chromium resolves garden.lan to this machine: the page is not a secure context, as when
+    // a phone opens the app from a laptop on the same network.
+    const browser = await launchBrowser({ extraFlags: ["--host-resolver-rules=MAP garden.lan 127.0.0.1"] })
+    try {
+      const app = `http://garden.lan:${r.app.port}/`
+      const relay = `ws://garden.lan:${r.relay.port}/`
+      const laptop = await browser.newContext({ viewport: { width: 390, height: 844 } })
+      const phone = await browser.newContext({ viewport: { width: 390, height: 844 } })
+      const a = await laptop.newPage()
+      const b = await phone.newPage()
+      for (const page of [a, b]) page.setDefaultTimeout(20_000)
+      await a.goto(app)
+      expect(await a.evaluate(() => isSecureContext || "locks" in navigator)).toBe(false)
+      // The relay proposed is the one on the computer the page came from.
+      expect(await a.getByTestId("create-relay").inputValue()).toBe("ws://garden.lan:8787/")
+      await createCommunity(a, app, "Garden Street", relay)
+      await a.locator("[data-testid=sync-status][data-status=online]").waitFor()
+
+      const link = await invite(a)
+      expect(link.startsWith(`${app}#join=`)).toBe(true)
+      expect(await a.getByTestId("invite-app-local").count()).toBe(0)
+      expect(await qrShown(a)).toEqual(modules(link).dark.map(([x, y]) => `${x},${y}`).sort())
+      const opened = await Invitation.decode(link)
+      expect(opened.ok && opened.invitation.relays).toEqual([relay])
+
+      await b.goto(link)
+      expect(await b.getByTestId("invitation-relays").innerText()).toBe(relay)
+      await b.getByTestId("apply-note").fill("From the phone")
+      await b.getByTestId("apply-submit").click()
+      await b.locator("[data-testid=standing][data-status=applicant]").waitFor()
+      await a.getByTestId("tab-members").click()
+      await a.locator("[data-testid=applicant]", { hasText: "From the phone" }).waitFor()
+
+      // Without Web Locks the tabs still agree on one writer.
+      const second = await laptop.newPage()
+      await second.goto(link.slice(0, link.indexOf("#")))
+      await second.getByTestId("follower").waitFor()
+      expect(await a.getByTestId("follower").count()).toBe(0)
+    } finally {
+      await browser.close()
+    }
   })
 
   test("once loaded, the app starts again without its web server", async () => {

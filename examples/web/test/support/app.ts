@@ -74,8 +74,8 @@ export const rig = async (): Promise<Rig> => {
   return self
 }
 
-/** The state hash a page shows. */
-export const stateHash = (page: Page): Promise<string> => page.getByTestId("state-hash").innerText()
+/** The state hash of the page's community (hex, kept for machines in the footer's `data-hash`; people see it as words). */
+export const stateHash = async (page: Page): Promise<string> => (await page.getByTestId("state-hash").getAttribute("data-hash")) ?? ""
 
 /** Create a community from the home page; resolves to its id. */
 export const createCommunity = async (page: Page, appUrl: string, name: string, relay: string): Promise<string> => {
@@ -112,3 +112,51 @@ export const takeStance = async (page: Page, stance: "agree" | "abstain" | "obje
   await page.getByTestId("stance-submit").click()
   await page.getByTestId("notice-ok").waitFor()
 }
+
+/**
+ * `applicant` opens `link`, asks to join with `note`, and `admitter` (the only full member
+ * who must agree) admits them by a one-hour consensus decision; `people` are every profile
+ * whose clock moves two hours forward meanwhile.
+ */
+export const admit = async (
+  admitter: Page,
+  applicant: Page,
+  link: string,
+  note: string,
+  people: ReadonlyArray<{ readonly context: BrowserContext }>
+): Promise<void> => {
+  await applicant.goto(link)
+  await applicant.getByTestId("apply-note").fill(note)
+  await applicant.getByTestId("apply-submit").click()
+  await applicant.locator("[data-testid=standing][data-status=applicant]").waitFor()
+  await admitter.getByTestId("tab-members").click()
+  await admitter.locator("[data-testid=applicant]", { hasText: note }).getByTestId("propose-admission").click()
+  await admitter.getByTestId("proposal-window").selectOption("1")
+  await admitter.getByTestId("proposal-submit").click()
+  await admitter.getByTestId("proposal").waitFor()
+  await takeStance(admitter, "agree")
+  for (const p of people) await p.context.clock.fastForward("02:00:00")
+  await admitter.getByTestId("close-proposal").click()
+  await admitter.locator("[data-testid=outcome][data-outcome=passed]").waitFor()
+}
+
+/**
+ * What sticks out of a phone-wide page: elements whose box leaves the viewport sideways
+ * (outside a container that scrolls on purpose), and whether the page itself scrolls
+ * sideways. Empty when everything fits.
+ */
+export const overflow = (page: Page): Promise<ReadonlyArray<string>> =>
+  page.evaluate(() => {
+    const width = document.documentElement.clientWidth
+    const out: Array<string> = []
+    if (document.documentElement.scrollWidth > width) out.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} > ${width}`)
+    for (const el of document.querySelectorAll<HTMLElement>("body *")) {
+      if (el.closest(".sr-only")) continue
+      const r = el.getBoundingClientRect()
+      if (r.width === 0 || r.height === 0) continue
+      if (r.left < -0.5 || r.right > width + 0.5) out.push(`${el.tagName.toLowerCase()}${el.dataset["testid"] ? `[${el.dataset["testid"]}]` : ""} “${(el.textContent ?? "").slice(0, 40)}” spans ${Math.round(r.left)}–${Math.round(r.right)}`)
+      else if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== "visible" && el.tagName !== "TEXTAREA" && el.tagName !== "INPUT")
+        out.push(`${el.tagName.toLowerCase()}${el.dataset["testid"] ? `[${el.dataset["testid"]}]` : ""} “${(el.textContent ?? "").slice(0, 40)}” cuts its content off (${el.scrollWidth} > ${el.clientWidth})`)
+    }
+    return out
+  })

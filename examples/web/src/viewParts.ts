@@ -1,0 +1,119 @@
+/**
+ * What every view shares: the app's state as the views see it, and small pieces (dates,
+ * names, field errors, buttons).
+ *
+ * @module
+ */
+import type { Invitation, Module } from "@affinity/core"
+import type * as Governance from "@affinity/governance"
+import type { RelayStatus } from "./backend.ts"
+import { type Child, h } from "./dom.ts"
+import * as Names from "./names.ts"
+
+/** Where the app is. */
+export type Route =
+  | { readonly page: "home" }
+  | { readonly page: "join"; readonly code: string }
+  | { readonly page: "community"; readonly id: string; readonly tab: Tab; readonly proposal?: string; readonly admit?: string }
+
+/** Tabs of a community. */
+export type Tab = "proposals" | "members" | "terms" | "record" | "device" | "new" | "proposal"
+
+/** A member as the views show them. */
+export interface MemberView {
+  readonly id: string
+  readonly status: Module.MemberStatus
+  readonly devices: ReadonlyArray<string>
+  readonly founder: boolean
+  readonly you: boolean
+  /** What they wrote when applying. */
+  readonly note: string | undefined
+}
+
+/** What the views need of an open community. */
+export interface RoomView {
+  readonly id: string
+  readonly name: string
+  readonly device: string
+  /** The identity this device acts for, if any. */
+  readonly identity: string | undefined
+  readonly status: Module.MemberStatus | undefined
+  readonly founder: boolean
+  readonly communityTime: number
+  readonly stateHash: string
+  readonly events: number
+  readonly params: Module.Params
+  readonly members: ReadonlyArray<MemberView>
+  readonly gov: Governance.State
+  /** Whether the action of a close event applied, by close key. */
+  readonly actionApplied: (key: string) => boolean | undefined
+  readonly relays: ReadonlyArray<string>
+  /** Whether this device holds a lot secret for this community. */
+  readonly hasLotSecret: boolean
+  /** The last invitation made here (its link), if any. */
+  readonly invitation: string | undefined
+  /** Names given to members on this device. */
+  readonly names: Names.Given
+  /** Events signed by this device that no relay is known to hold yet. */
+  readonly unshared: number
+  /**
+   * The same, when that is worth
+   * saying (no relay is connected, or a connected one has not confirmed them for a few
+   * seconds); else 0.
+   */
+  readonly unsynced: number
+}
+
+/** A form the person opened on a page: changing or withdrawing a proposal, naming a member. `target` is the proposal or the identity. */
+export type Composing = { readonly form: "amend" | "withdraw" | "name"; readonly target: string } | undefined
+
+/** Everything a render needs. */
+export interface ViewState {
+  readonly route: Route
+  readonly notice: { readonly kind: "error" | "ok"; readonly text: string } | undefined
+  readonly errors: Readonly<Record<string, string>>
+  readonly busy: boolean
+  readonly writer: boolean
+  /** Whether the browser says it has a network. */
+  readonly online: boolean
+  readonly relays: ReadonlyMap<string, RelayStatus>
+  readonly communities: ReadonlyArray<{ readonly id: string; readonly name: string }>
+  readonly room: RoomView | undefined
+  readonly invitation: Invitation.Invitation | undefined
+  readonly deviceRequest: string | undefined
+  readonly defaultRelay: string
+  /** The app's address that invitation links open. */
+  readonly appAddress: string
+  readonly composing: Composing
+  readonly now: number
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+const twoDigits = (n: number): string => (n < 10 ? `0${n}` : String(n))
+
+/**
+ * A date and time in this device's time zone, in the app's language: `Mar 5, 09:30`.
+ * Made by hand rather than with `Intl.DateTimeFormat`: a page's first `Intl` formatter
+ * loads locale data, which takes 100 to 250 ms of a phone's main thread at startup.
+ */
+export const when = (t: number): string => {
+  const d = new Date(t)
+  return `${MONTHS[d.getMonth()]} ${d.getDate()}, ${twoDigits(d.getHours())}:${twoDigits(d.getMinutes())}`
+}
+
+/** How a person is named: the name given on this device or their label, and "(you)". */
+export const who = (room: RoomView | undefined, id: string): string => {
+  const name = Names.nameOf(room?.names ?? {}, id)
+  return room?.identity === id ? `${name} (you)` : name
+}
+
+/** A count with its noun: `1 change`, `3 changes`. */
+export const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
+
+/** The error of a form field, if any. */
+export const fieldError = (s: ViewState, field: string): Child =>
+  s.errors[field] ? h("p", { class: "field-error", role: "alert", "data-testid": `error-${field}` }, s.errors[field]!) : null
+
+/** A button that runs an action of the app. */
+export const button = (action: string, label: string, attrs: Record<string, string | boolean | undefined> = {}) =>
+  h("button", { type: "button", "data-action": action, ...attrs }, label)
