@@ -16,7 +16,7 @@ import { ensureBuilt, type Manifest, packages, root } from "./support/build.ts"
  * (`test/consumer`) is type-checked with `skipLibCheck: false`: every public entry point
  * (each package's exports map), the TypeScript examples of the READMEs, `docs/` and the
  * TypeDoc comments of `packages/` (those that import only published packages, `effect`,
- * `valibot`, `vitest` and Node's modules), and a small program using several packages
+ * `valibot`, `vitest`, `fast-check` and Node's modules), and a small program using several packages
  * together. The consumer then runs on the machine's Node (Node 20 in CI) and on the
  * project's Node 24 (`pnpm exec node`), loading every entry point and running the program.
  *
@@ -98,7 +98,7 @@ const examples = (): ReadonlyArray<{ readonly source: string; readonly code: str
   const published = new Set(packages.map((p) => p.manifest.name))
   const importable = (specifier: string) =>
     specifier.startsWith("node:") ||
-    ["effect", "valibot", "vitest"].some((name) => specifier === name || specifier.startsWith(`${name}/`)) ||
+    ["effect", "valibot", "vitest", "fast-check"].some((name) => specifier === name || specifier.startsWith(`${name}/`)) ||
     published.has(specifier.split("/").slice(0, 2).join("/"))
   return files.flatMap((file) =>
     [...readFileSync(file, "utf8").matchAll(/```ts\n([\s\S]*?)```/g)].flatMap((m, n) => {
@@ -170,7 +170,11 @@ describe("packed packages installed with npm outside the workspace", () => {
           private: true,
           type: "module",
           dependencies,
-          devDependencies: { "@types/node": rootManifest.devDependencies!["@types/node"], vitest: rootManifest.devDependencies!["vitest"] }
+          devDependencies: {
+            "@types/node": rootManifest.devDependencies!["@types/node"],
+            vitest: rootManifest.devDependencies!["vitest"],
+            "fast-check": rootManifest.devDependencies!["fast-check"]
+          }
         },
         null,
         2

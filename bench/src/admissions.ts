@@ -8,16 +8,15 @@
  *
  * @module
  */
-import { Bytes, type Cbor, Event, Replica } from "@affinity/core"
+import { type Cbor, Event, Replica } from "@affinity/core"
+import { signSync, testKey } from "@affinity/core/testing"
 import * as Governance from "@affinity/governance"
 import * as NodeCrypto from "node:crypto"
 
 /** Claimed time of the genesis. */
 export const T0 = 1_700_000_000_000
 
-const PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20])
-
-/** A key that signs synchronously with node:crypto; deterministic from its label. */
+/** A key that signs synchronously (the test signer); deterministic from its label. */
 export interface Signer {
   /** The 32-byte secret seed (for `Keys.fromSecret`). */
   readonly secret: Uint8Array
@@ -28,11 +27,8 @@ export interface Signer {
 
 /** The signer whose seed is the SHA-256 of `label` (any number of distinct keys). */
 export const signer = (label: string): Signer => {
-  const seed = NodeCrypto.createHash("sha256").update(`affinity/bench/scale/${label}`).digest()
-  const key = NodeCrypto.createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" })
-  const spki = NodeCrypto.createPublicKey(key).export({ format: "der", type: "spki" })
-  const publicKey = new Uint8Array(spki.subarray(spki.length - 32))
-  return { secret: new Uint8Array(seed), publicKey, id: Bytes.toHex(publicKey), sign: (message) => new Uint8Array(NodeCrypto.sign(null, message, key)) }
+  const key = testKey(new Uint8Array(NodeCrypto.createHash("sha256").update(`affinity/bench/scale/${label}`).digest()), label)
+  return { secret: key.secret, publicKey: key.publicKey, id: key.id, sign: (message) => signSync(key.secret, message) }
 }
 
 /** A linear history (each event cites the one before it) whose claimed times never go back. */

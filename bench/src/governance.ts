@@ -13,6 +13,7 @@
  * @module
  */
 import { Bytes, type Cbor, Event, type Module, Query, Replica } from "@affinity/core"
+import { signSync, testKey } from "@affinity/core/testing"
 import * as Governance from "@affinity/governance"
 import * as NodeCrypto from "node:crypto"
 import { performance } from "node:perf_hooks"
@@ -46,9 +47,7 @@ const T0 = 1_700_000_000_000
 /** The most founders a genesis may name. */
 const MAX_FOUNDERS = 1000
 
-const PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20])
-
-/** A key that signs synchronously with node:crypto; deterministic from its label. */
+/** A key that signs synchronously (the test signer); deterministic from its label. */
 interface Signer {
   readonly publicKey: Uint8Array
   readonly id: string
@@ -56,11 +55,8 @@ interface Signer {
 }
 
 const signer = (label: string): Signer => {
-  const seed = NodeCrypto.createHash("sha256").update(`affinity/bench/governance/${label}`).digest()
-  const key = NodeCrypto.createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" })
-  const spki = NodeCrypto.createPublicKey(key).export({ format: "der", type: "spki" })
-  const publicKey = new Uint8Array(spki.subarray(spki.length - 32))
-  return { publicKey, id: Bytes.toHex(publicKey), sign: (message) => new Uint8Array(NodeCrypto.sign(null, message, key)) }
+  const key = testKey(new Uint8Array(NodeCrypto.createHash("sha256").update(`affinity/bench/governance/${label}`).digest()), label)
+  return { publicKey: key.publicKey, id: key.id, sign: (message) => signSync(key.secret, message) }
 }
 
 /** A linear history: each event cites the one before it, and claims a time that never goes back. */

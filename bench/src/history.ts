@@ -5,17 +5,16 @@
  * On request ({@link BuildOptions.proposalShare}) it also holds governance: proposals
  * (some admitting an applicant), the founders' stances on them, and their closes.
  *
- * Built once, signed with node:crypto (or noble when node:crypto has no Ed25519); building
- * is not measured.
+ * Built once, signed with the synchronous test signer of `@affinity/core/testing` (node:crypto,
+ * or noble where node:crypto has no Ed25519); building is not measured.
  *
  * @module
  */
 import { Bytes, CoreEvents, Event } from "@affinity/core"
 import type { Cbor, Crypto } from "@affinity/core"
+import { signSync, testKey } from "@affinity/core/testing"
 import * as Governance from "@affinity/governance"
-import * as ed from "@noble/ed25519"
-import { sha256, sha512 } from "@noble/hashes/sha2.js"
-import * as NodeCrypto from "node:crypto"
+import { sha256 } from "@noble/hashes/sha2.js"
 
 /** A history ready to be fed to a replica. */
 export interface History {
@@ -55,28 +54,10 @@ interface Signer {
   readonly sign: (message: Uint8Array) => Uint8Array
 }
 
-const PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20])
-
-const nodeSigner = (seed: Uint8Array): Signer | undefined => {
-  try {
-    const key = NodeCrypto.createPrivateKey({ key: Buffer.from(Bytes.concat(PKCS8_PREFIX, seed)), format: "der", type: "pkcs8" })
-    const spki = NodeCrypto.createPublicKey(key).export({ format: "der", type: "spki" })
-    const publicKey = new Uint8Array(spki.subarray(spki.length - 32))
-    return { publicKey, sign: (message) => new Uint8Array(NodeCrypto.sign(null, message, key)) }
-  } catch {
-    return undefined
-  }
-}
-
-const nobleSigner = (seed: Uint8Array): Signer => {
-  if (ed.hashes.sha512 === undefined) ed.hashes.sha512 = sha512
-  return { publicKey: ed.getPublicKey(seed), sign: (message) => ed.sign(message, seed) }
-}
-
-/** A deterministic key: its seed is SHA-256 of a label. */
+/** A deterministic key: its seed is SHA-256 of a label; it signs with the test signer. */
 const signer = (label: string): Signer => {
-  const seed = sha256(Bytes.utf8(`affinity/bench/${label}`))
-  return nodeSigner(seed) ?? nobleSigner(seed)
+  const key = testKey(sha256(Bytes.utf8(`affinity/bench/${label}`)), label)
+  return { publicKey: key.publicKey, sign: (message) => signSync(key.secret, message) }
 }
 
 /** A small deterministic generator (mulberry32), so every run builds the same history. */

@@ -3,6 +3,7 @@ import { defineConfig } from "tsup"
 export default defineConfig({
   entry: {
     index: "src/index.ts",
+    "module/index": "src/module/index.ts",
     "testing/index": "src/testing/index.ts",
     "testing/cases": "src/testing/StorageCases.ts",
     "testing/StorageCrashChild": "src/testing/StorageCrashChild.ts",
@@ -14,5 +15,5 @@ export default defineConfig({
   clean: true,
   target: "es2023",
   removeNodeProtocol: false,
-  external: ["vitest"]
+  external: ["vitest", "fast-check"]
 })

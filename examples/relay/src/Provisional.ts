@@ -1,12 +1,16 @@
 /**
  * The storage of a community the relay serves but does not keep (yet): it writes nothing,
  * since the community's own log already holds every delivered event in memory, until it is
- * promoted to the relay's store. Then it writes there the records appended so far (the
- * first of the log's events, in delivery order, exactly as the community appended them)
- * and forwards every later call.
+ * promoted to the relay's store. Then it writes there the values set meanwhile (the events'
+ * payloads, which the community keeps as values beside its records, and its checkpoint),
+ * then the records appended so far (the first of the log's events, in delivery order,
+ * exactly as the community appended them), and forwards every later call.
  *
  * It is not a general store: reads answer as an empty store would until the promotion,
- * which is all a community asks of its store after `Community.join`.
+ * except for the values set meanwhile, which is all a community asks of its store after
+ * `Community.join`. Values are kept as given, not copied: the community never changes the
+ * arrays it stores (a payload is the log's own copy), and an erased payload's value is
+ * replaced with no bytes, which frees it.
  *
  * @module
  */
@@ -33,6 +37,8 @@ export const make = (community: string): Provisional => {
   let promoting: Promise<boolean> | undefined
   /** Records the community appended while provisional: the first `appended` events of its log. */
   let appended = 0
+  /** Values set while provisional, written to the store when promoted. */
+  const values = new Map<string, Uint8Array>()
 
   const refuse = (other: string) =>
     Effect.fail(new Storage.StorageError({ reason: `the provisional store of community ${community} was asked about ${other}` }))
@@ -62,9 +68,14 @@ export const make = (community: string): Provisional => {
         appended += records.length
       }),
     events: (c) => route(c, (store) => store.events(c), (): ReadonlyArray<Uint8Array> => []),
-    get: (c, key) => route(c, (store) => store.get(c, key), (): Uint8Array | undefined => undefined),
-    set: (c, key, value) => route(c, (store) => store.set(c, key, value), () => undefined),
-    communities: () => Effect.succeed(target !== undefined || appended > 0 ? [community] : []),
+    get: (c, key) => route(c, (store) => store.get(c, key), (): Uint8Array | undefined => values.get(key)),
+    set: (c, key, value) =>
+      Storage.isSafeName(key)
+        ? route(c, (store) => store.set(c, key, value), () => {
+            values.set(key, value)
+          })
+        : Effect.fail(new Storage.StorageError({ reason: `invalid key ${JSON.stringify(key)}` })),
+    communities: () => Effect.succeed(target !== undefined || appended > 0 || values.size > 0 ? [community] : []),
     // The relay's store is closed by the relay.
     close: () => Effect.void
   }
@@ -75,10 +86,18 @@ export const make = (community: string): Provisional => {
     promote: (store, records) => {
       if (target !== undefined) return Promise.resolve(true)
       promoting ??= (async () => {
+        // Values first: a payload is stored before the record that names it.
+        const writes = Effect.forEach([...values].filter(([, v]) => v.length > 0), ([key, value]) => store.set(community, key, value), { discard: true })
         const ok = await Effect.runPromise(
-          Effect.match(store.append(community, records(appended)), { onFailure: () => false, onSuccess: () => true })
+          Effect.match(writes.pipe(Effect.andThen(Effect.suspend(() => store.append(community, records(appended))))), {
+            onFailure: () => false,
+            onSuccess: () => true
+          })
         )
-        if (ok) target = store
+        if (ok) {
+          target = store
+          values.clear()
+        }
         promoting = undefined
         return ok
       })()

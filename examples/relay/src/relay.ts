@@ -12,6 +12,8 @@
  * - It caps the new communities one connection and one address may bring, the communities
  *   it keeps and those it serves from memory, and the connections from one address.
  * - It holds no power in any community: it has no key and never signs anything.
+ * - It stores and forwards the payloads events carry, which it need not read, and honours
+ *   every erasure its fold sees: it drops the payload and never sends it again.
  * - Every connection gets the sync protocol's per-peer limits (frame size, unvalidated
  *   bytes, pending events, flood budget); a peer that breaks one is disconnected with a
  *   typed reason.
@@ -32,7 +34,7 @@
  *
  * @module
  */
-import { Community, Crypto, Event, Storage, type Sync as CoreSync } from "@affinity/core"
+import { Community, Crypto, Event, type Module, Storage, type Sync as CoreSync } from "@affinity/core"
 import * as StorageFs from "@affinity/storage-fs"
 import * as StorageSqlite from "@affinity/storage-sqlite"
 import { listen } from "@affinity/sync-websocket/server"
@@ -69,6 +71,14 @@ export interface RelayOptions extends Admission.AdmissionOptions {
    * (`Community.FUTURE_TOLERANCE`). A test rig whose browsers move their clocks ahead sets more.
    */
   readonly futureTolerance?: number
+  /**
+   * Modules the relay folds besides `core` (default none: it validates envelopes, links and
+   * keys, and judges no module's rules). A relay honours every payload erasure its fold sees
+   * (`docs/protocol.md` §3a): an author's `core/payload.erase` always; one carried by a
+   * community decision only when it runs the community's decider (`governance`), whose
+   * decisions carry it.
+   */
+  readonly modules?: ReadonlyArray<Module.Module>
   /** Lines for an operator (connections, communities learned, kept and forgotten, refusals). Default: none. */
   readonly log?: (line: string) => void
 }
@@ -140,7 +150,10 @@ export const startRelay = async (options: RelayOptions): Promise<Relay> => {
   const kept = Layer.mergeAll(withCrypto, Layer.succeed(Storage.Storage, store))
   const run = <A, E>(effect: Effect.Effect<A, E, Crypto.Crypto | Storage.Storage>, layer: Layer.Layer<Crypto.Crypto | Storage.Storage> = kept) =>
     Effect.runPromise(Effect.provide(effect, layer))
-  const communityOptions = options.futureTolerance === undefined ? {} : { futureTolerance: options.futureTolerance }
+  const communityOptions = {
+    ...(options.futureTolerance === undefined ? {} : { futureTolerance: options.futureTolerance }),
+    ...(options.modules === undefined ? {} : { modules: options.modules })
+  }
 
   const carried = new Map<string, Carried>()
   /** Verified, fresh introductions of communities not carried yet. */
@@ -181,7 +194,8 @@ export const startRelay = async (options: RelayOptions): Promise<Relay> => {
     }
     record.promoting = true
     keptCount++
-    const ok = await record.provisional.promote(store, (n) => record.community.export().slice(0, n))
+    // The records exactly as the community appended them: its stored bytes, without payloads.
+    const ok = await record.provisional.promote(store, (n) => record.community.replica.log.bytes.slice(0, n))
     record.promoting = false
     if (!ok) {
       keptCount--

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Module } from "@affinity/core"
+import { Module } from "@affinity/core/module"
 
 /** State of the administration module. */
 export type State = {

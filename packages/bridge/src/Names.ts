@@ -11,17 +11,10 @@
  * @module
  */
 import { readFile, rename, writeFile } from "node:fs/promises"
+import { Names as CoreNames } from "@affinity/core"
 
-const CONSONANTS = "bdfghjklmnprstvz"
-const VOWELS = "aiou"
-
-/** One proquint: 16 bits as consonant, vowel, consonant, vowel, consonant. */
-const quint = (n: number): string =>
-  CONSONANTS[(n >> 12) & 15]! + VOWELS[(n >> 10) & 3]! + CONSONANTS[(n >> 6) & 15]! + VOWELS[(n >> 4) & 3]! + CONSONANTS[n & 15]!
-
-/** The label of an identity (hex): proquints of its first four bytes, e.g. `lusab-babad`. */
-export const label = (identity: string): string =>
-  `${quint(Number.parseInt(identity.slice(0, 4), 16))}-${quint(Number.parseInt(identity.slice(4, 8), 16))}`
+/** The label of an identity (hex): proquints of its first four bytes, e.g. `lusab-babad` (`Names.label`). */
+export const label: (identity: string) => string = CoreNames.label
 
 /** Longest given name, in characters. */
 export const MAX_NAME = 60

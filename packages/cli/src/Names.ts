@@ -9,20 +9,13 @@
  */
 import * as Governance from "@affinity/governance"
 import { usage } from "./Failure.ts"
+import { Names as CoreNames } from "@affinity/core"
 
-const CONSONANTS = "bdfghjklmnprstvz"
-const VOWELS = "aiou"
-
-/** One proquint: 16 bits as consonant, vowel, consonant, vowel, consonant. */
-const quint = (n: number): string =>
-  CONSONANTS[(n >> 12) & 15]! + VOWELS[(n >> 10) & 3]! + CONSONANTS[(n >> 6) & 15]! + VOWELS[(n >> 4) & 3]! + CONSONANTS[n & 15]!
-
-/** The label of an identity (hex): proquints of its first four bytes, e.g. `lusab-babad`. */
-export const label = (identity: string): string =>
-  `${quint(Number.parseInt(identity.slice(0, 4), 16))}-${quint(Number.parseInt(identity.slice(4, 8), 16))}`
+/** The label of an identity (hex): proquints of its first four bytes, e.g. `lusab-babad` (`Names.label`). */
+export const label: (identity: string) => string = CoreNames.label
 
 /** Whether `text` has the shape of a label. */
-export const isLabel = (text: string): boolean => /^[bdfghjklmnprstvz][aiou][bdfghjklmnprstvz][aiou][bdfghjklmnprstvz]-[bdfghjklmnprstvz][aiou][bdfghjklmnprstvz][aiou][bdfghjklmnprstvz]$/.test(text)
+export const isLabel: (text: string) => boolean = CoreNames.isLabel
 
 /** The name to show for an identity: the one given on this device, else its label. */
 export const nameOf = (names: Readonly<Record<string, string>>, identity: string): string => names[identity] ?? label(identity)

@@ -32,7 +32,9 @@ import type * as EventBodies from "./EventBodies.ts"
 import * as Keys from "./Keys.ts"
 import * as Membership from "./Membership.ts"
 import type * as Module from "./Module.ts"
+import * as Names from "./Names.ts"
 import type { Outcome } from "./Replica.ts"
+import * as Seal from "./Seal.ts"
 import { Storage } from "./Storage.ts"
 import * as SyncRound from "./SyncRound.ts"
 import type { Connection } from "./sync/Connection.ts"
@@ -95,8 +97,10 @@ export interface Delivered {
   readonly body: Cbor.Value
   /** What the fold made of it: `Applied` (with what became of any actions it carried) or `Rejected` with the reason. */
   readonly outcome: Outcome
-  /** Its wire bytes. */
+  /** Its wire bytes (with its payload, while this replica holds it). */
   readonly bytes: Uint8Array
+  /** Whether this replica holds a payload of it (`CommunityHandle.payload` gives it). */
+  readonly hasPayload: boolean
 }
 
 /**
@@ -224,6 +228,47 @@ export interface CommunityHandle<R extends EventBodies.Registry = EventBodies.Dy
   /** Full members (identity hex), sorted. */
   members(): ReadonlyArray<string>
   /**
+   * The sealing keys of `identities` now (identity hex): one per current device of each that
+   * published one, by identity in the order given, then by device. A revoked device, or a
+   * member who left, has none (`docs/protocol.md`, "Sealing").
+   */
+  sealingKeys(identities: ReadonlyArray<string>): ReadonlyArray<Seal.Recipient>
+  /**
+   * Publish `device`'s sealing key (`core/device.seal`, signed by the device), so secrets can
+   * be sealed to it. Resolves to `null`, appending nothing, when the state already lists
+   * that key for the device.
+   */
+  publishSealingKey(device: Keys.DeviceKey): Promise<Appended | null>
+  /**
+   * Seal `secret` (a group key, say) to every current device of `identities`, bound to this
+   * community and to `options.context`. Resolves to the sealed bytes, the devices sealed to,
+   * and the identities with no sealing key (who cannot open it). Rejects with a
+   * `Seal.SealError` when nobody can be sealed to (`NoRecipients`) or the secret is over
+   * `Seal.MAX_SECRET` bytes (`TooLarge`).
+   *
+   * ```ts
+   * import { Client, Storage } from "@affinity/core"
+   *
+   * const client = await Client.make({ storage: Storage.layerMemory })
+   * const [ada, bea] = [await client.generateKey(), await client.generateKey()]
+   * const garden = await client.create({ name: "Garden", author: ada, founders: [bea.publicKey] })
+   * await garden.publishSealingKey(ada)
+   * await garden.publishSealingKey(bea)
+   * const { sealed, recipients } = await garden.seal([ada.id, bea.id], new TextEncoder().encode("the gate code is 4711"))
+   * console.log(recipients.length) // 2
+   * const opened = await garden.unseal(bea, sealed)
+   * console.log(opened.ok && new TextDecoder().decode(opened.secret)) // the gate code is 4711
+   * await client.close()
+   * ```
+   */
+  seal(identities: ReadonlyArray<string>, secret: Uint8Array, options?: Seal.Options): Promise<Seal.Sealed>
+  /**
+   * Open bytes sealed in this community with `device`'s sealing key. Never rejects: the
+   * result is the secret, or a `Seal.SealError` saying why not (`NotARecipient`,
+   * `Tampered`, `Malformed`, `UnknownVersion`).
+   */
+  unseal(device: Keys.DeviceKey, sealed: Uint8Array, options?: Seal.Options): Promise<Unsealed>
+  /**
    * Community time now, in ms: the time an event appended now would be judged at. It moves
    * with the claimed times of full members' events, so no single clock decides when a
    * deadline passes (`docs/protocol.md` §6). A function of its own: it can be passed on.
@@ -259,6 +304,65 @@ export interface CommunityHandle<R extends EventBodies.Registry = EventBodies.Dy
   readonly event: (key: string) => Delivered | undefined
   /** The latest delivered event signed by a device key (hex, or the key itself), or `undefined` if it signed none here. */
   readonly latestBy: (device: string | Keys.DeviceKey) => Delivered | undefined
+  /**
+   * The payload of the event with that key (a copy), or `undefined` when it has none, it was
+   * erased, or this replica never received it. An event gets one from `append`'s
+   * `options.payload`; the fold never sees it.
+   *
+   * ```ts
+   * import { Client, Storage } from "@affinity/core"
+   *
+   * const client = await Client.make({ storage: Storage.layerMemory })
+   * const me = await client.generateKey()
+   * const community = await client.create({ name: "Garden", author: me })
+   * const note = new TextEncoder().encode("The shed key is under the blue pot.")
+   * const { key } = await community.append(me, "core", "tick", {}, { payload: note })
+   * console.log(new TextDecoder().decode(community.payload(key))) // The shed key is under the blue pot.
+   * const erased = await community.erasePayload(me, key)
+   * console.log(erased.outcome._tag, community.payload(key)) // Applied undefined
+   * await client.close()
+   * ```
+   */
+  payload(key: string): Uint8Array | undefined
+  /**
+   * Erase the payload of one of your own events (`key`): appends a `core/payload.erase` signed
+   * by `device`, and resolves to its key and outcome (`Rejected` with `NotYourPayload` when
+   * `device` does not act for the member who wrote the event: someone else's payload is erased
+   * by a community decision whose action is `{ module: "core", type: "payload.erase", body:
+   * { header } }`). Once folded, every replica drops the payload from memory and storage and
+   * never sends it again; the event stays valid, with the same id. Rejects with an
+   * `AppendError` when no event of that key with a payload is delivered here.
+   */
+  erasePayload(device: Keys.DeviceKey, key: string): Promise<Appended>
+  /**
+   * Say who you are here: appends a `core/member.profile` signed by `device` whose payload is
+   * the profile (display name, optional pronouns and note; see `Names`). Members and
+   * applicants may; the latest one counts, and erasing its payload (`erasePayload`) takes the
+   * name away again. Rejects with an `AppendError` (`BadProfile`) for a profile `Names`
+   * refuses, saying why.
+   *
+   * ```ts
+   * import { Client, Storage } from "@affinity/core"
+   *
+   * const client = await Client.make({ storage: Storage.layerMemory })
+   * const [ada, bo] = [await client.generateKey(), await client.generateKey()]
+   * const garden = await client.create({ name: "Garden", author: ada, founders: [bo.publicKey] })
+   * await garden.setProfile(ada, { name: "Ada", pronouns: "she/her" })
+   * const names = garden.names()
+   * console.log(names.nameOf(ada.id) === "Ada", names.nameOf(bo.id) !== bo.id) // true true: Bo shows as his label
+   * console.log(garden.profile(ada.id)?.pronouns === "she/her") // true
+   * await client.close()
+   * ```
+   */
+  setProfile(device: Keys.DeviceKey, profile: Names.Profile): Promise<Appended>
+  /** The profile a member or applicant published (their latest, while its payload is here), or `undefined`. */
+  profile(identity: string): Names.Profile | undefined
+  /**
+   * How to name this community's people on this device ({@link Names.Directory}): a name
+   * `given` here first, else the name they published, else their label; with the label after
+   * the name where two would show the same. `explain` puts names into rejection messages.
+   */
+  names(given?: Readonly<Record<string, string>>): Names.Directory
   /** Wire bytes of every event, parents first (for backups and peers). */
   export(): ReadonlyArray<Uint8Array>
   /** Call `listener` after each change; returns the unsubscribe function. */
@@ -281,6 +385,9 @@ export interface CommunityHandle<R extends EventBodies.Registry = EventBodies.Dy
   close(): void
 }
 
+/** What `unseal` resolves to: the secret, or why it cannot be opened. */
+export type Unsealed = { readonly ok: true; readonly secret: Uint8Array } | { readonly ok: false; readonly error: Seal.SealError }
+
 /**
  * An SDK client: storage and crypto chosen once, communities created and opened through it.
  * `R` is what the type checker knows of event bodies (see {@link CommunityHandle}).
@@ -297,6 +404,27 @@ export interface Client<R extends EventBodies.Registry = EventBodies.Dynamic> {
    * Rejects with an `Error` when `community` or `adder` is not 32 bytes of hex.
    */
   deviceConsent(device: Keys.DeviceKey, community: string, adder: Uint8Array | string): Promise<Uint8Array>
+  /**
+   * Like {@link Client.deviceConsent}, but the whole body of the `core/device.add`, with the
+   * new device's sealing key and its consent covering it: the adder appends it as it is, and
+   * the new device is sealed to from then on. Rejects with an `Error` when `community` or
+   * `adder` is not 32 bytes of hex.
+   *
+   * ```ts
+   * import { Client, Storage } from "@affinity/core"
+   *
+   * const client = await Client.make({ storage: Storage.layerMemory })
+   * const [laptop, phone] = [await client.generateKey(), await client.generateKey()]
+   * const garden = await client.create({ name: "Garden", author: laptop })
+   * const body = await client.deviceAddition(phone, garden.id, laptop.publicKey)
+   * const added = await garden.append(laptop, "core", "device.add", body)
+   * console.log(added.outcome._tag, garden.sealingKeys([laptop.id]).map((k) => k.device === phone.id)) // Applied [ true ]
+   * await client.close()
+   * ```
+   */
+  deviceAddition(device: Keys.DeviceKey, community: string, adder: Uint8Array | string): Promise<Keys.DeviceAddition>
+  /** The sealing key (X25519 public key, 32 bytes) of a device: what `core/device.seal` and `member.apply`'s `seal` carry. */
+  sealingKey(device: Keys.DeviceKey): Uint8Array
   /**
    * Sign `message` with a device key (an ed25519 signature, 64 bytes): for messages of
    * your own, such as an invitation or a request to a relay. Start them with a prefix of
@@ -433,7 +561,8 @@ export const make = async <const Ms extends ReadonlyArray<Module.Module> = reado
         type: h.type,
         body: decoded.event.body,
         outcome,
-        bytes
+        bytes: replica.log.wire(index),
+        hasPayload: replica.log.payload(index) !== undefined
       }
     }
 
@@ -470,6 +599,22 @@ export const make = async <const Ms extends ReadonlyArray<Module.Module> = reado
       return runtime.runPromise(community.check(author, draft.module, draft.type, draft.body, options))
     }
 
+    /** Profiles read from payloads, by the key of their event (`null`: not a profile). */
+    const profiles = new Map<string, Names.Profile | null>()
+    const profileOf = (identity: string): Names.Profile | undefined => {
+      const core = replica.core
+      const key = Membership.identity(core, identity)?.profile
+      if (key === undefined || core.erased?.[key] !== undefined) return undefined
+      let p = profiles.get(key)
+      if (p === undefined) {
+        const bytes = community.payload(key)
+        if (bytes === undefined) return undefined
+        p = Names.decodeProfile(bytes) ?? null
+        profiles.set(key, p)
+      }
+      return p ?? undefined
+    }
+
     return {
       id: community.id,
       community,
@@ -480,6 +625,24 @@ export const make = async <const Ms extends ReadonlyArray<Module.Module> = reado
       state: <S extends Cbor.Value>(module: string) => replica.state<S>(module),
       stateHash: () => replica.stateHashHex(),
       members: () => Membership.members(replica.core),
+      sealingKeys: (identities) => Seal.recipientsIn(replica.core, identities).recipients,
+      publishSealingKey: async (device) => {
+        const key = Seal.publicKey(device)
+        const owner = Membership.deviceOwner(replica.core, device.id)
+        const current = owner === undefined ? undefined : Membership.sealingKeys(replica.core, owner).find((k) => k.device === device.id)
+        if (current !== undefined && current.key === Bytes.toHex(key)) return null
+        return runOn(community, community.append(device, "core", "device.seal", { key }))
+      },
+      seal: (identities, secret, o) => runtime.runPromise(Seal.sealIn(community, identities, secret, o)),
+      unseal: (device, sealed, o) =>
+        runtime.runPromise(
+          Seal.openIn(community, device, sealed, o).pipe(
+            Effect.match({
+              onSuccess: (secret): Unsealed => ({ ok: true, secret }),
+              onFailure: (error): Unsealed => ({ ok: false, error })
+            })
+          )
+        ),
       communityTime: () => replica.communityTime(),
       outcome: (key) => replica.outcome(key),
       event: (key) => {
@@ -489,6 +652,24 @@ export const make = async <const Ms extends ReadonlyArray<Module.Module> = reado
       latestBy: (device) => {
         const tip = replica.log.tip(typeof device === "string" ? device : device.id)
         return tip === undefined ? undefined : deliveredAt(tip.index)
+      },
+      payload: (key) => community.payload(key),
+      erasePayload: (device, key) => runOn(community, community.erasePayload(device, key)),
+      setProfile: (device, profile) => {
+        const problem = Names.profileProblem(profile)
+        if (problem !== undefined) return Promise.reject(new Community.AppendError({ reason: "BadProfile", message: problem }))
+        return runOn(community, community.append(device, "core", "member.profile", {}, { payload: Names.encodeProfile(profile) }))
+      },
+      profile: (identity) => profileOf(identity),
+      names: (given) => {
+        const core = replica.core
+        const found = new Map<string, Names.Profile>()
+        const identities = Membership.identities(core)
+        for (const id of identities) {
+          const p = profileOf(id)
+          if (p !== undefined) found.set(id, p)
+        }
+        return Names.directory(identities, given === undefined ? { profiles: found } : { profiles: found, given })
       },
       export: () => community.export(),
       subscribe: (listener) => {
@@ -524,6 +705,14 @@ export const make = async <const Ms extends ReadonlyArray<Module.Module> = reado
       if (key === undefined || key.length !== 32) throw new Error("deviceConsent: the adding device's public key must be 32 bytes (64 hex characters)")
       return runtime.runPromise(Keys.consent(device, id, key))
     },
+    deviceAddition: async (device, community, adder) => {
+      const id = Bytes.fromHex(community)
+      const key = typeof adder === "string" ? Bytes.fromHex(adder) : adder
+      if (id === undefined || id.length !== 32) throw new Error("deviceAddition: the community id must be 64 hex characters")
+      if (key === undefined || key.length !== 32) throw new Error("deviceAddition: the adding device's public key must be 32 bytes (64 hex characters)")
+      return runtime.runPromise(Keys.addition(device, id, key))
+    },
+    sealingKey: (device) => Seal.publicKey(device),
     sign: async (device, message) => {
       for (const [domain, prefix] of RESERVED)
         if (startsWith(message, prefix))

@@ -25,6 +25,7 @@ import { Crypto, type VerifyItem } from "./Crypto.ts"
 import * as Event from "./Event.ts"
 import * as Hash from "./Hash.ts"
 import * as Checkpoints from "./internal/checkpoint.ts"
+import * as Payloads from "./internal/payloads.ts"
 import { probe } from "./internal/probe.ts"
 import { type Slicer, slicer } from "./internal/yield.ts"
 import type { DeviceKey } from "./Keys.ts"
@@ -79,6 +80,10 @@ export type ReceiveVerdict = Verdict | Held
 /** What changed after events were added: keys delivered (in delivery order) and the new state hash. */
 export interface Change {
   readonly delivered: ReadonlyArray<string>
+  /**
+   * Hex of the state hash right after this change. It costs an encoding of the whole state,
+   * so it is made when first read (and kept), still of the state after this change.
+   */
   readonly stateHash: string
 }
 
@@ -156,10 +161,36 @@ export interface Community {
   readonly checkpoint: () => Effect.Effect<boolean, StorageError>
   /** How {@link open} rebuilt the state; `undefined` for a community created or joined. */
   readonly resumed: Resumed | undefined
+  /**
+   * The payload of the delivered event with that key (a copy), or `undefined`: the event
+   * carries none, its payload was erased, or this replica never received it
+   * (`docs/protocol.md` §3a). Events get a payload from `append`'s `options.payload`.
+   */
+  readonly payload: (key: string) => Uint8Array | undefined
+  /**
+   * Erase the payload of the delivered event with that key: append a `core/payload.erase`
+   * by `device`, whose outcome says whether it took effect (`Applied` only when `device`
+   * acts for the identity that wrote the event; anyone else's payload is erased by a
+   * community decision carrying the same body). Once folded, every replica drops the
+   * payload's bytes from memory and storage and never sends them again; the event itself
+   * stays valid, with the same id. Fails with an `AppendError` when no event of that key
+   * committing to a payload is delivered here.
+   */
+  readonly erasePayload: (
+    device: DeviceKey,
+    key: string
+  ) => Effect.Effect<{ readonly key: string; readonly outcome: Outcome }, AppendError | StorageError>
 }
 
 /** Options of one `append`. */
 export interface AppendOptions {
+  /**
+   * Bytes the event carries beside its body, at most `Event.Limits.maxPayloadBytes` (128
+   * KiB): committed to by hash in its signed header, never seen by the fold, sent to peers
+   * with the event and erasable later (`docs/protocol.md` §3a). Read back with
+   * `community.payload(key)`.
+   */
+  readonly payload?: Uint8Array
   /**
    * Claimed time in ms instead of the clock's (still raised to the parents' times). A
    * device's own event is never held, even when this is ahead of its clock.
@@ -312,7 +343,7 @@ const embeddedSignatures = (event: Event.Event): ReadonlyArray<VerifyItem> => {
   if (h.type === "device.add") {
     const body = CoreEvents.decodeBody(CoreEvents.DeviceAdd, event.body)
     return body
-      ? [{ publicKey: body.device, message: CoreEvents.deviceConsentMessage(h.community, h.author), signature: body.consent }]
+      ? [{ publicKey: body.device, message: CoreEvents.deviceConsentMessage(h.community, h.author, body.seal), signature: body.consent }]
       : []
   }
   if (h.type === "equivocation") {
@@ -348,6 +379,8 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
     const listeners = new Set<(change: Change) => void>()
     const slices = slicer(options.yieldAfterMs ?? YIELD_AFTER_MS)
     let stored = persisted
+    /** Payloads in storage beside the records, and the erasures honoured (see `internal/payloads.ts`). */
+    const payloads = Payloads.make(storage, replica.id, replica.log, () => replica.core)
     /** Appends not acknowledged yet; a checkpoint may only cover acknowledged events. */
     let appending = 0
     /** Set when an append failed: what storage holds is no longer known, so no checkpoints. */
@@ -478,14 +511,18 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
     const commit = (delivered: ReadonlyArray<string>) =>
       Effect.gen(function* () {
         if (delivered.length === 0) return
+        // Erasures the fold made are honoured before anything else is stored, and payloads
+        // are stored before their records (a crash in between loses no payload).
+        yield* payloads.erase
         const log = replica.log
         const records: Array<Uint8Array> = []
+        const from = stored
         for (let i = stored; i < log.size; i++) records.push(log.bytes[i]!)
         stored = log.size
         recordsHash?.add(records)
         if (records.length > 0) {
           appending++
-          yield* storage.append(replica.id, records).pipe(
+          yield* payloads.store(from, from + records.length).pipe(Effect.andThen(storage.append(replica.id, records))).pipe(
             Effect.tapError(() =>
               Effect.sync(() => {
                 appendFailed = true
@@ -502,9 +539,15 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
         // Spaced by a share of what is covered, so a growing state costs each event the same.
         if (replica.log.size - checkpointed >= Math.max(every, Math.floor(checkpointed / CHECKPOINT_SHARE)))
           yield* Effect.ignore(writeCheckpoint)
-        // The state hash costs an encoding of the whole state: only when someone listens.
         if (listeners.size === 0) return
-        const change: Change = { delivered, stateHash: replica.stateHashHex() }
+        // The state hash costs an encoding of the whole state: made only when a listener reads it.
+        const hash = replica.stateHashOfNow()
+        const change: Change = {
+          delivered,
+          get stateHash() {
+            return Bytes.toHex(hash())
+          }
+        }
         for (const l of listeners) l(change)
       })
 
@@ -723,7 +766,8 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
         time: Math.max(Number(time), cited),
         module,
         type,
-        body
+        body,
+        ...(options.payload === undefined ? {} : { payload: options.payload })
       }
     }
 
@@ -752,6 +796,21 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
         if (verdict?._tag !== "Valid") return yield* Effect.fail(notTaken(verdict))
         return { key: event.key, outcome: replica.outcome(event.key)! }
       }).pipe(oneAtATime.withPermit)
+
+    const erasePayload = (device: DeviceKey, key: string) =>
+      Effect.suspend(() => {
+        const i = replica.log.index.get(key)
+        if (i === undefined || !replica.log.commitsToPayload(i))
+          return Effect.fail(
+            new AppendError({
+              reason: i === undefined ? "UnknownEvent" : "NoPayload",
+              message: i === undefined ? `no event ${key.slice(0, 12)}… is delivered here` : `event ${key.slice(0, 12)}… carries no payload`
+            })
+          )
+        const d = Event.decode(replica.log.bytes[i]!, { owned: true })
+        if (!d.ok) return Effect.fail(new AppendError({ reason: d.error.reason, message: d.error.message }))
+        return append(device, "core", "payload.erase", { header: d.event.headerBytes })
+      })
 
     const check = (author: DeviceKey | Uint8Array, module: string, type: string, body: Cbor.Value, appendOptions: AppendOptions = {}) =>
       Effect.gen(function* () {
@@ -786,10 +845,17 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
         listeners.add(listener)
         return () => listeners.delete(listener)
       },
-      export: () => replica.log.bytes.slice(),
+      // As peers are sent them: with the payloads this replica holds.
+      export: () => replica.log.bytes.map((_, i) => replica.log.wire(i)),
       checkpoint: () => writeCheckpoint,
-      resumed
+      resumed,
+      payload: (key) => {
+        const i = replica.log.index.get(key)
+        return i === undefined ? undefined : replica.log.payload(i)?.slice()
+      },
+      erasePayload
     }
+    yield* payloads.load
     return community
   })
 

@@ -1,14 +1,23 @@
 /**
  * Events: the signed, hash-linked records a community is made of.
  *
- * Wire form (canonical CBOR, see `docs/protocol.md`):
+ * Wire form (canonical CBOR, see `docs/protocol.md` §3):
  *
  * ```text
- * event  = [ header: bstr, signature: bstr(64), body: bstr ]
- * header = [ version, community, author, seq, prev, parents, time, module, type, bodyHash, bodySize ]
- * id     = SHA-256(header)
- * signed = "affinity/event/v1" || 0x00 || id
+ * event     = [ header: bstr, signature: bstr(64), body: bstr ]
+ *           / [ header: bstr, signature: bstr(64), body: bstr, payload: bstr ]   ; version 2 only
+ * header v1 = [ 1, community, author, seq, prev, parents, time, module, type, bodyHash, bodySize ]
+ * header v2 = [ 2, community, author, seq, prev, parents, time, module, type, bodyHash, bodySize,
+ *               payloadHash, payloadSize ]
+ * id        = SHA-256(header)
+ * signed    = "affinity/event/v1" || 0x00 || id
  * ```
+ *
+ * An event with a payload is written as version 2: its header commits to the payload by
+ * hash and size, and the payload travels as a fourth item, which the fold never sees. An
+ * event whose payload was erased is the same event without the fourth item: the same id,
+ * the same signature, still valid (protocol §3a). Events without a payload are written as
+ * version 1, as they always were.
  *
  * @module
  */
@@ -17,17 +26,30 @@ import * as Bytes from "./Bytes.ts"
 import * as Cbor from "./Cbor.ts"
 import type { CryptoShape } from "./Crypto.ts"
 import { sha256, sha256Equals } from "./Hash.ts"
-import { readEnvelope, readHeader } from "./internal/envelope.ts"
+import { type Envelope, makeEnvelope, read, withoutPayload } from "./internal/envelope.ts"
 
-/** The only envelope version this implementation reads and writes. */
+/** The envelope version of events without a payload. */
 export const VERSION = 1
+
+/** The envelope version of events whose header commits to a payload. */
+export const VERSION_PAYLOAD = 2
 
 /** Hard limits every replica enforces before anything else. */
 export const Limits = {
-  /** Largest encoded event, in bytes. */
+  /** Largest encoded event without its payload, in bytes. */
   maxEventBytes: 70_000,
   /** Largest encoded body, in bytes. */
   maxBodyBytes: 65_536,
+  /**
+   * Largest payload, in bytes: 128 KiB, so that the largest event with its payload fits in
+   * the smallest sync frame a peer may announce (256 KiB, protocol §13 S9).
+   */
+  maxPayloadBytes: 131_072,
+  /**
+   * Largest encoded event with its payload: {@link maxEventBytes} and the payload item (a
+   * head of at most 5 bytes, then {@link maxPayloadBytes} bytes), in bytes.
+   */
+  maxWireBytes: 70_000 + 5 + 131_072,
   /** Most causal parents one event may name. */
   maxParents: 32
 } as const
@@ -57,6 +79,10 @@ export interface Header {
   readonly type: string
   readonly bodyHash: Uint8Array
   readonly bodySize: number
+  /** SHA-256 of the payload the event commits to (version 2), or `null` (version 1: none). */
+  readonly payloadHash: Uint8Array | null
+  /** Length of that payload in bytes (version 2), or 0 (version 1). */
+  readonly payloadSize: number
 }
 
 /** A structurally valid event: decoded, checked, with its id. Its signature is not yet checked. */
@@ -70,8 +96,16 @@ export interface Event {
   readonly headerBytes: Uint8Array
   readonly signature: Uint8Array
   readonly bodyBytes: Uint8Array
+  /**
+   * The payload, when the event carries it (checked against the header's `payloadHash` and
+   * `payloadSize`); `null` when it commits to none, or when its payload was erased or not
+   * sent. The fold never sees it.
+   */
+  readonly payload: Uint8Array | null
   /** The exact wire bytes. */
   readonly bytes: Uint8Array
+  /** The bytes a replica stores and folds: the wire bytes without the payload item (`bytes` itself when there is none). */
+  readonly stored: Uint8Array
 }
 
 /** Why bytes are not an event. Every structural rejection has one of these tags. */
@@ -83,6 +117,7 @@ export type StructuralReason =
   | "MalformedHeader"
   | "BodyMismatch"
   | "MalformedBody"
+  | "PayloadMismatch"
 
 /** A structural rejection, with a sentence a person can act on. */
 export interface StructuralError {
@@ -116,6 +151,10 @@ const headerProblem = (h: Header): string | undefined => {
   if (typeof h.type !== "string" || !TYPE_NAME.test(h.type)) return "type must match [a-z][a-z0-9.-]{0,63}"
   if (!isBytes(h.bodyHash, 32)) return "bodyHash must be 32 bytes"
   if (!isNat(h.bodySize) || h.bodySize > Limits.maxBodyBytes) return `bodySize must be at most ${Limits.maxBodyBytes}`
+  if (h.version === VERSION_PAYLOAD) {
+    if (!isBytes(h.payloadHash, 32)) return "payloadHash must be 32 bytes"
+    if (!isNat(h.payloadSize) || h.payloadSize > Limits.maxPayloadBytes) return `payloadSize must be at most ${Limits.maxPayloadBytes}`
+  }
   if (!Array.isArray(h.parents)) return "parents must be an array"
   if (h.parents.length > Limits.maxParents) return `at most ${Limits.maxParents} parents`
   for (let i = 0; i < h.parents.length; i++) {
@@ -141,6 +180,9 @@ const headerProblem = (h: Header): string | undefined => {
   return undefined
 }
 
+/** Fields of a header of each version. */
+const FIELDS: { readonly [version: number]: number } = { [VERSION]: 11, [VERSION_PAYLOAD]: 13 }
+
 const headerFromArray = (a: ReadonlyArray<Cbor.Value>): Header =>
   ({
     version: a[0],
@@ -153,22 +195,53 @@ const headerFromArray = (a: ReadonlyArray<Cbor.Value>): Header =>
     module: a[7],
     type: a[8],
     bodyHash: a[9],
-    bodySize: a[10]
+    bodySize: a[10],
+    payloadHash: a.length > 11 ? a[11] : null,
+    payloadSize: a.length > 12 ? a[12] : 0
   }) as unknown as Header
 
-const headerToArray = (h: Header): Cbor.Value => [
-  h.version,
-  h.community,
-  h.author,
-  h.seq,
-  h.prev,
-  [...h.parents],
-  h.time,
-  h.module,
-  h.type,
-  h.bodyHash,
-  h.bodySize
-]
+const headerToArray = (h: Header): Cbor.Value => {
+  const fields: Array<Cbor.Value> = [h.version, h.community, h.author, h.seq, h.prev, [...h.parents], h.time, h.module, h.type, h.bodyHash, h.bodySize]
+  if (h.version === VERSION_PAYLOAD) fields.push(h.payloadHash, h.payloadSize)
+  return fields
+}
+
+/** A view of `n` bytes of `b` from `from` (made with the constructor: cheaper than `subarray`, which looks up a species). */
+const view = (b: Uint8Array, from: number, n: number): Uint8Array => new Uint8Array(b.buffer, b.byteOffset + from, n)
+
+/** The ASCII text of `b[from … to]` (the reader checked it is ASCII). */
+const asciiAt = (b: Uint8Array, from: number, to: number): string => {
+  let s = ""
+  for (let k = from; k < to; k++) s += String.fromCharCode(b[k]!)
+  return s
+}
+
+/** The header the reader found in `b` (one object shape with the generic path's). */
+const headerAt = (b: Uint8Array, e: Envelope): Header => {
+  const parents: Array<Uint8Array> = []
+  for (let k = 0; k < e.parentCount; k++) parents.push(view(b, e.parents[k]!, 32))
+  return {
+    version: e.version,
+    community: e.community < 0 ? null : view(b, e.community, 32),
+    author: view(b, e.author, 32),
+    seq: e.seq,
+    prev: e.prev < 0 ? null : view(b, e.prev, 32),
+    parents,
+    time: e.time,
+    module: asciiAt(b, e.moduleStart, e.moduleEnd),
+    type: asciiAt(b, e.typeStart, e.typeEnd),
+    bodyHash: view(b, e.bodyHash, 32),
+    bodySize: e.bodySize,
+    payloadHash: e.payloadHash < 0 ? null : view(b, e.payloadHash, 32),
+    payloadSize: e.payloadSize
+  }
+}
+
+/** The envelope {@link decode} reads into (reused: decoding is synchronous). */
+const envelope = makeEnvelope()
+
+/** The canonical head of a byte string of `n` bytes: its length. */
+const headLength = (n: number): number => (n < 24 ? 1 : n < 0x100 ? 2 : n < 0x1_0000 ? 3 : 5)
 
 /** Options of {@link decode}. */
 export interface DecodeOptions {
@@ -190,52 +263,97 @@ const EMPTY_BODY_HASH = Bytes.fromHex("c19a797fa1fd590cd2e5b42d1cf5f246e29b91684
 
 /**
  * Decode wire bytes into an event, checking every structural rule except the signature
- * and the links to other events. Never throws.
+ * and the links to other events (`docs/protocol.md` §3.2, in its order). Never throws.
  */
 export const decode = (bytes: Uint8Array, options?: DecodeOptions): DecodeResult => {
   if (!(bytes instanceof Uint8Array)) return { ok: false, error: fail("MalformedEnvelope", "an event is a byte string") }
-  if (bytes.length > Limits.maxEventBytes)
-    return { ok: false, error: fail("Oversize", `event is ${bytes.length} bytes; the limit is ${Limits.maxEventBytes}`) }
+  // Judged before anything is decoded: only an array of four items may carry a payload.
+  if (bytes.length > Limits.maxEventBytes && (bytes[0] !== 0x84 || bytes.length > Limits.maxWireBytes))
+    return {
+      ok: false,
+      error: fail(
+        "Oversize",
+        bytes[0] === 0x84
+          ? `event is ${bytes.length} bytes; the limit with a payload is ${Limits.maxWireBytes}`
+          : `event is ${bytes.length} bytes; the limit is ${Limits.maxEventBytes}`
+      )
+    }
   // The event keeps views into its bytes: copy them once, so a caller reusing its buffer
   // (a network frame, an encoder's scratch space) cannot change an accepted event.
   if (options?.owned !== true) bytes = new Uint8Array(bytes)
-  // Canonical envelopes and headers take the fast reader; anything else the strict generic
-  // decoder, which names what is wrong.
-  const fast = readEnvelope(bytes)
+  // Canonical envelopes and headers take the one fast reader; anything else the strict
+  // generic decoder, which names what is wrong.
+  const e = envelope
   let headerBytes: Uint8Array
   let signature: Uint8Array
   let bodyBytes: Uint8Array
-  if (fast) {
-    headerBytes = fast.header
-    signature = fast.signature
-    bodyBytes = fast.body
+  let payload: Uint8Array | null
+  /** Offset of the payload item, or -1. */
+  let payloadItem: number
+  let header: Header | undefined
+  if (read(bytes, e)) {
+    headerBytes = view(bytes, e.headerStart, e.headerEnd - e.headerStart)
+    signature = view(bytes, e.signature, 64)
+    bodyBytes = view(bytes, e.bodyStart, e.bodyEnd - e.bodyStart)
+    payloadItem = e.payloadItem
+    payload = payloadItem < 0 ? null : view(bytes, e.payloadStart, e.payloadEnd - e.payloadStart)
+    header = headerAt(bytes, e)
   } else {
     const outer = Cbor.decode(bytes)
     if (!outer.ok) return { ok: false, error: fail("NotCanonical", `envelope: ${outer.issue.message}`) }
     const env = outer.value
-    if (!Array.isArray(env) || env.length !== 3 || !isBytes(env[0]) || !isBytes(env[1], 64) || !isBytes(env[2]))
+    if (
+      !Array.isArray(env) ||
+      (env.length !== 3 && env.length !== 4) ||
+      !isBytes(env[0]) ||
+      !isBytes(env[1], 64) ||
+      !isBytes(env[2]) ||
+      (env.length === 4 && !isBytes(env[3]))
+    )
       return {
         ok: false,
-        error: fail("MalformedEnvelope", "an event is [header bytes, 64-byte signature, body bytes]")
+        error: fail(
+          "MalformedEnvelope",
+          "an event is [header bytes, 64-byte signature, body bytes], with the payload bytes as a fourth item when it carries one"
+        )
       }
     headerBytes = env[0] as Uint8Array
     signature = env[1] as Uint8Array
     bodyBytes = env[2] as Uint8Array
+    payload = env.length === 4 ? (env[3] as Uint8Array) : null
+    payloadItem = payload === null ? -1 : bytes.length - headLength(payload.length) - payload.length
   }
-  let header = readHeader(headerBytes)
+  if (payload !== null) {
+    if (payloadItem > Limits.maxEventBytes)
+      return {
+        ok: false,
+        error: fail("Oversize", `without its payload the event is ${payloadItem} bytes; the limit is ${Limits.maxEventBytes}`)
+      }
+    if (payload.length > Limits.maxPayloadBytes)
+      return { ok: false, error: fail("Oversize", `the payload is ${payload.length} bytes; the limit is ${Limits.maxPayloadBytes}`) }
+  }
   if (!header) {
     const inner = Cbor.decode(headerBytes)
     if (!inner.ok) return { ok: false, error: fail("NotCanonical", `header: ${inner.issue.message}`) }
     const arr = inner.value
     if (!Array.isArray(arr) || arr.length < 1)
       return { ok: false, error: fail("MalformedHeader", "the header is an array whose first item is the version") }
-    if (arr[0] !== VERSION)
+    const version = arr[0]
+    if (version !== VERSION && version !== VERSION_PAYLOAD)
       return {
         ok: false,
-        error: fail("UnknownVersion", `envelope version ${String(arr[0])} is not supported (this replica reads ${VERSION})`)
+        error: fail(
+          "UnknownVersion",
+          `envelope version ${String(version)} is not supported (this replica reads versions ${VERSION} and ${VERSION_PAYLOAD})`
+        )
       }
-    if (arr.length !== 11)
-      return { ok: false, error: fail("MalformedHeader", "a version 1 header has exactly 11 fields") }
+    if (version === VERSION && payload !== null)
+      return {
+        ok: false,
+        error: fail("MalformedEnvelope", "a version 1 event carries no payload: only a version 2 header commits to one")
+      }
+    if (arr.length !== FIELDS[version])
+      return { ok: false, error: fail("MalformedHeader", `a version ${version} header has exactly ${FIELDS[version]} fields`) }
     header = headerFromArray(arr as ReadonlyArray<Cbor.Value>)
   }
   const problem = headerProblem(header)
@@ -247,14 +365,55 @@ export const decode = (bytes: Uint8Array, options?: DecodeOptions): DecodeResult
     return { ok: false, error: fail("BodyMismatch", "body does not match the header's bodyHash") }
   const body = empty ? EMPTY_BODY : Cbor.decode(bodyBytes)
   if (!body.ok) return { ok: false, error: fail("MalformedBody", `body: ${body.issue.message}`) }
+  if (payload !== null) {
+    if (payload.length !== header.payloadSize)
+      return { ok: false, error: fail("PayloadMismatch", `payload is ${payload.length} bytes, the header says ${header.payloadSize}`) }
+    if (!sha256Equals(payload, header.payloadHash!))
+      return { ok: false, error: fail("PayloadMismatch", "payload does not match the header's payloadHash") }
+  }
   const id = sha256(headerBytes)
   return {
     ok: true,
-    event: { id, key: Bytes.toHex(id), header, body: body.value, headerBytes, signature, bodyBytes, bytes }
+    event: {
+      id,
+      key: Bytes.toHex(id),
+      header,
+      body: body.value,
+      headerBytes,
+      signature,
+      bodyBytes,
+      payload,
+      bytes,
+      stored: payloadItem < 0 ? bytes : withoutPayload(bytes, payloadItem)
+    }
   }
 }
 
-/** What an author fills in; the rest (version, body hash and size) is derived. */
+/**
+ * Decode header bytes on their own (as `core/payload.erase` carries them): the header, when
+ * they are a canonical header of version 1 or 2 whose fields keep every rule of §3.1; else
+ * the structural error. The event's id is the SHA-256 of these bytes. Never throws.
+ */
+export const decodeHeader = (
+  bytes: Uint8Array
+): { readonly ok: true; readonly header: Header } | { readonly ok: false; readonly error: StructuralError } => {
+  if (!(bytes instanceof Uint8Array)) return { ok: false, error: fail("MalformedHeader", "a header is a byte string") }
+  const inner = Cbor.decode(bytes)
+  if (!inner.ok) return { ok: false, error: fail("NotCanonical", `header: ${inner.issue.message}`) }
+  const arr = inner.value
+  if (!Array.isArray(arr) || arr.length < 1)
+    return { ok: false, error: fail("MalformedHeader", "the header is an array whose first item is the version") }
+  const version = arr[0]
+  if (version !== VERSION && version !== VERSION_PAYLOAD)
+    return { ok: false, error: fail("UnknownVersion", `envelope version ${String(version)} is not supported`) }
+  if (arr.length !== FIELDS[version])
+    return { ok: false, error: fail("MalformedHeader", `a version ${version} header has exactly ${FIELDS[version]} fields`) }
+  const header = headerFromArray(arr as ReadonlyArray<Cbor.Value>)
+  const problem = headerProblem(header)
+  return problem ? { ok: false, error: fail("MalformedHeader", problem) } : { ok: true, header }
+}
+
+/** What an author fills in; the rest (version, body and payload hashes and sizes) is derived. */
 export interface Draft {
   readonly community: Uint8Array | null
   readonly author: Uint8Array
@@ -265,6 +424,12 @@ export interface Draft {
   readonly module: string
   readonly type: string
   readonly body: Cbor.Value
+  /**
+   * Bytes the event carries beside its body, committed to by hash and size in its header
+   * (the event is then written as version 2), at most {@link Limits.maxPayloadBytes}. The
+   * fold never sees them; they can be erased later and the event stays valid.
+   */
+  readonly payload?: Uint8Array
 }
 
 /** An unsigned event: what the author's key must sign. */
@@ -272,6 +437,8 @@ export interface Unsigned {
   readonly id: Uint8Array
   readonly headerBytes: Uint8Array
   readonly bodyBytes: Uint8Array
+  /** The payload the header commits to, or `null`. */
+  readonly payload: Uint8Array | null
   /** The message to sign: {@link SIGNING_DOMAIN} followed by the id. */
   readonly message: Uint8Array
 }
@@ -286,9 +453,14 @@ export const prepare = (
   const bad = Cbor.check(draft.body)
   if (bad) return { ok: false, error: fail("MalformedBody", `body: ${bad.message}`) }
   const bodyBytes = Cbor.encodeTrusted(draft.body)
+  const payload = draft.payload === undefined ? null : draft.payload
+  if (payload !== null && !(payload instanceof Uint8Array))
+    return { ok: false, error: fail("MalformedEnvelope", "a payload is a byte string") }
+  if (payload !== null && payload.length > Limits.maxPayloadBytes)
+    return { ok: false, error: fail("Oversize", `the payload is ${payload.length} bytes; the limit is ${Limits.maxPayloadBytes}`) }
   const parents = dedupeSorted(draft.parents.filter((p) => draft.prev === null || !Bytes.equals(p, draft.prev)))
   const header: Header = {
-    version: VERSION,
+    version: payload === null ? VERSION : VERSION_PAYLOAD,
     community: draft.community,
     author: draft.author,
     seq: draft.seq,
@@ -298,18 +470,25 @@ export const prepare = (
     module: draft.module,
     type: draft.type,
     bodyHash: sha256(bodyBytes),
-    bodySize: bodyBytes.length
+    bodySize: bodyBytes.length,
+    payloadHash: payload === null ? null : sha256(payload),
+    payloadSize: payload === null ? 0 : payload.length
   }
   const problem = headerProblem(header)
   if (problem) return { ok: false, error: fail("MalformedHeader", problem) }
   const headerBytes = Cbor.encodeTrusted(headerToArray(header))
   const id = sha256(headerBytes)
-  return { ok: true, unsigned: { id, headerBytes, bodyBytes, message: signingMessage(id) } }
+  return { ok: true, unsigned: { id, headerBytes, bodyBytes, payload: payload === null ? null : payload.slice(), message: signingMessage(id) } }
 }
 
-/** Wire bytes of an unsigned event with its signature. */
+/** Wire bytes of an unsigned event with its signature (and its payload, when it has one). */
 export const assemble = (unsigned: Unsigned, signature: Uint8Array): Uint8Array =>
-  Cbor.encodeTrusted([unsigned.headerBytes, signature, unsigned.bodyBytes])
+  Cbor.encodeTrusted(
+    unsigned.payload === null
+      ? [unsigned.headerBytes, signature, unsigned.bodyBytes]
+      : [unsigned.headerBytes, signature, unsigned.bodyBytes, unsigned.payload]
+  )
+
 
 /** The message an event's signature covers. */
 export const signingMessage = (id: Uint8Array): Uint8Array => Bytes.concat(SIGNING_DOMAIN, id)
@@ -353,7 +532,11 @@ export const toJson = (event: Event): Record<string, unknown> => ({
   time: event.header.time,
   module: event.header.module,
   type: event.header.type,
-  body: jsonView(event.body)
+  body: jsonView(event.body),
+  // Events that commit to a payload say so, and whether this copy carries it (never its bytes).
+  ...(event.header.version === VERSION_PAYLOAD
+    ? { payload: { hash: Bytes.toHex(event.header.payloadHash!), size: event.header.payloadSize, carried: event.payload !== null } }
+    : {})
 })
 
 /** JSON view of a CBOR value: byte strings become `{ "$bytes": hex }`. */

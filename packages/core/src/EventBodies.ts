@@ -58,10 +58,12 @@ export type Dynamic = { readonly [module: string]: { readonly [type: string]: Cb
  * a genesis is written by `create`, not appended.
  */
 export type Core = {
-  /** A key asks to join; it becomes an applicant identity. */
-  readonly "member.apply": { readonly note: string }
+  /** A key asks to join; it becomes an applicant identity. `seal`: its sealing key (`Seal.publicKey`), when it publishes it now. */
+  readonly "member.apply": { readonly note: string; readonly seal?: Uint8Array }
   /** The author's identity leaves. */
   readonly "member.leave": { readonly note: string }
+  /** The author says who they are; the profile travels as the payload (`Names.encodeProfile`). */
+  readonly "member.profile": Record<string, never>
   /** Make an applicant a full member (a community decision's action). */
   readonly "member.admit": { readonly identity: Uint8Array }
   /** End an identity's membership (a community decision's action). */
@@ -74,12 +76,23 @@ export type Core = {
     readonly quorumPercent?: number
     readonly futureTolerance?: number
   }
-  /** The author's identity gains a device key; `consent` is from `client.deviceConsent`. */
-  readonly "device.add": { readonly device: Uint8Array; readonly consent: Uint8Array }
+  /**
+   * The author's identity gains a device key; `consent` is from `client.deviceConsent`, or the
+   * whole body, with the new device's sealing key `seal`, from `client.deviceAddition`.
+   */
+  readonly "device.add": { readonly device: Uint8Array; readonly consent: Uint8Array; readonly seal?: Uint8Array }
+  /** The author device publishes its sealing key (`Seal.publicKey`); `community.publishSealingKey` appends it. */
+  readonly "device.seal": { readonly key: Uint8Array }
   /** One of the identity's device keys stops counting. */
   readonly "device.revoke": { readonly device: Uint8Array }
   /** Two signed events by one key with one sequence number, as wire bytes. */
   readonly equivocation: { readonly a: Uint8Array; readonly b: Uint8Array }
+  /**
+   * Erase the payload of an earlier event: `header` is that event's header bytes
+   * (`Event.headerBytes`). Signed by the event's author (`community.erasePayload`), or a
+   * community decision's action.
+   */
+  readonly "payload.erase": { readonly header: Uint8Array }
   /** A time witness: an empty body. */
   readonly tick: { readonly [key: string]: never }
 }

@@ -10,6 +10,7 @@
 import * as Bytes from "./Bytes.ts"
 import * as CoreEvents from "./CoreEvents.ts"
 import * as Event from "./Event.ts"
+import { sha256 } from "./Hash.ts"
 import * as Module from "./Module.ts"
 
 /** One identity: a person (or a member community) holding one or more device keys. */
@@ -26,6 +27,18 @@ export type Identity = {
   readonly history: ReadonlyArray<{ readonly at: string; readonly status: Module.MemberStatus }>
   /** Why the membership ended, when it was ended by decision. */
   readonly reason: string | null
+  /**
+   * The sealing key (X25519 public key, hex) each of its current devices published, by
+   * device key (hex): secrets sealed to this identity are sealed to these
+   * (`docs/protocol.md`, "Sealing"). Absent when none of its current devices has published
+   * one; a device that stops acting (revoked, departed, forked) leaves it.
+   */
+  readonly sealing?: { readonly [device: string]: string }
+  /**
+   * Key (hex) of the latest `core/member.profile` event of this identity: its payload holds
+   * the member's display name, pronouns and note (see `Names`). Absent until one is applied.
+   */
+  readonly profile?: string
 }
 
 /** State of the `core` module. */
@@ -42,10 +55,39 @@ export type State = {
   readonly devices: { readonly [device: string]: string }
   /** Authors proven to have forked their chain, with the first forked sequence number. */
   readonly equivocations: { readonly [author: string]: number }
+  /**
+   * Events whose payload was erased (`core/payload.erase`, `docs/protocol.md` §3a): the
+   * event's key, and the key of the event that erased it (for a decision, its close).
+   * Absent until a payload is erased.
+   */
+  readonly erased?: { readonly [event: string]: string }
 }
 
 const insertSorted = (list: ReadonlyArray<string>, item: string): ReadonlyArray<string> =>
   list.includes(item) ? list : [...list, item].sort()
+
+/**
+ * `identity` with the sealing key of `device` set to `key` (hex), or removed when `key` is
+ * `undefined`; without `sealing` at all when no device has one left.
+ */
+const withSealing = (identity: Identity, device: string, key: string | undefined): Identity => {
+  const { sealing, ...rest } = identity
+  if (key === undefined && (sealing === undefined || !Object.hasOwn(sealing, device))) return identity
+  const next: Record<string, string> = { ...sealing }
+  if (key === undefined) delete next[device]
+  else next[device] = key
+  const devices = Object.keys(next).sort()
+  if (devices.length === 0) return rest
+  const sorted: Record<string, string> = {}
+  for (const d of devices) sorted[d] = next[d]!
+  return { ...rest, sealing: sorted }
+}
+
+/** `identity` without any sealing key (its devices all stopped acting). */
+const withoutSealing = (identity: Identity): Identity => {
+  const { sealing: _, ...rest } = identity
+  return rest
+}
 
 // --- Keeping large maps cheap to change ------------------------------------------------------
 //
@@ -162,7 +204,7 @@ const depart = (state: State, id: string, at: string, reason: string | null): St
   for (const d of current.devices) if (lookup(devices, d) === id) devices = put(devices, d, undefined)
   return makeState(
     state.community,
-    put(i.identities, id, { ...current, status: "left", reason, devices: [], history: [...current.history, { at, status: "left" }] }),
+    put(i.identities, id, { ...withoutSealing(current), status: "left", reason, devices: [], history: [...current.history, { at, status: "left" }] }),
     devices,
     state.equivocations
   )
@@ -174,14 +216,16 @@ const depart = (state: State, id: string, at: string, reason: string | null): St
  *
  * @internal
  */
-export const retire = (state: State, device: string): State => {
+export const retire = (state: State, device: string): State => keepErased(state, retireDevice(state, device))
+
+const retireDevice = (state: State, device: string): State => {
   const id = deviceOwner(state, device)
   if (id === undefined) return state
   const current = identity(state, id)!
   const i = innerOf(state)
   return makeState(
     state.community,
-    put(i.identities, id, { ...current, devices: current.devices.filter((d) => d !== device) }),
+    put(i.identities, id, { ...withSealing(current, device, undefined), devices: current.devices.filter((d) => d !== device) }),
     put(i.devices, device, undefined),
     state.equivocations
   )
@@ -209,8 +253,77 @@ export const init = (genesis: Module.Genesis): State => {
   )
 }
 
+// --- Erased payloads ------------------------------------------------------------------------
+//
+// `erased` is kept only once a payload is erased, so the state of a community that never
+// erased one hashes as it always did. Every state the module makes keeps the `erased` of the
+// state it was made from: `keepingErased` sees to it for every event type at once.
+
+/** `state` with `erased` as its erased payloads (a new state; `state` is unchanged). */
+const withErased = (state: State, erased: State["erased"]): State => {
+  const i = innerOf(state)
+  const next = makeState(state.community, i.identities, i.devices, state.equivocations)
+  return erased === undefined ? next : (Object.defineProperty(next, "erased", { enumerable: true, value: erased }) as State)
+}
+
+/** `next`, made from `prev`, with the erased payloads of `prev`. */
+const keepErased = (prev: State, next: State): State =>
+  next === prev || prev.erased === undefined || next.erased !== undefined ? next : withErased(next, prev.erased)
+
+/** The module with every event type's `apply` keeping the erased payloads of the state it starts from. */
+const keepingErased = (module: Module.Module<State>): Module.Module<State> => {
+  const events: Record<string, Module.EventType<State>> = {}
+  for (const [type, def] of Object.entries(module.events))
+    events[type] = {
+      ...def,
+      authority: def.authority,
+      decode: (body) => def.decode(body),
+      validate: (state, body, ctx) => def.validate(state, body, ctx),
+      apply: (state, body, ctx) => {
+        const applied = def.apply(state, body, ctx)
+        const kept = keepErased(state, applied.state)
+        return kept === applied.state ? applied : { ...applied, state: kept }
+      }
+    }
+  return { ...module, events }
+}
+
+/**
+ * Why a `core/payload.erase` may not erase the payload its body names, or `undefined`: the
+ * header must be one of a version 2 event in the erasing event's causal past, not erased yet;
+ * signed directly, the erasing device must act for the identity of the device that wrote it
+ * (one of its devices, current or revoked); carried by a decision, the decision must be the
+ * community's.
+ */
+const erasureRefusal = (state: State, body: CoreEvents.PayloadErase, ctx: Module.EventContext): Module.Rejection | undefined => {
+  const decoded = Event.decodeHeader(body.header)
+  if (!decoded.ok) return Module.reject("NotAnEvent", `the header to erase the payload of does not decode: ${decoded.error.message}`)
+  const header = decoded.header
+  const key = Bytes.toHex(sha256(body.header))
+  if (!ctx.happenedBefore(key))
+    return Module.reject("UnknownEvent", `event ${key.slice(0, 12)}… is not in this event's causal past: erase only a payload you have received`)
+  if (header.payloadHash === null) return Module.reject("NoPayload", `event ${key.slice(0, 12)}… carries no payload to erase`)
+  if (state.erased !== undefined && Object.hasOwn(state.erased, key))
+    return Module.reject("AlreadyErased", `the payload of event ${key.slice(0, 12)}… is erased already`)
+  if (ctx.warrant._tag === "Decision")
+    return ctx.warrant.body._tag === "Community"
+      ? undefined
+      : Module.reject("WarrantInsufficient", "a payload is erased by its author or by a community decision, not by a group's")
+  const author = Bytes.toHex(header.author)
+  const own = ctx.identity === null ? undefined : identity(state, ctx.identity)
+  if (own === undefined || (author !== ctx.identity && !own.devices.includes(author) && !own.revoked.includes(author)))
+    return Module.reject(
+      "NotYourPayload",
+      "only the member who wrote an event can erase its payload directly; anyone else needs a community decision (propose core/payload.erase as its action)"
+    )
+  return undefined
+}
+
+/** The events whose payload was erased, by key, with the key of the event that erased each ({} when none was). */
+export const erasedPayloads = (state: State): { readonly [event: string]: string } => state.erased ?? {}
+
 /** The `core` module definition. */
-export const module: Module.Module<State> = Module.make<State>({
+export const module: Module.Module<State> = keepingErased(Module.make<State>({
   name: "core",
   init,
   events: {
@@ -221,17 +334,18 @@ export const module: Module.Module<State> = Module.make<State>({
         ctx.identity !== ctx.device || identity(state, ctx.device) !== undefined
           ? Module.reject("AlreadyKnown", "this key already belongs to an identity in the community")
           : undefined,
-      apply: (state, _body, ctx) => {
+      apply: (state, body, ctx) => {
         const i = innerOf(state)
+        const applicant: Identity = {
+          status: "applicant",
+          devices: [ctx.device],
+          revoked: [],
+          history: [{ at: ctx.key, status: "applicant" }],
+          reason: null
+        }
         return makeState(
           state.community,
-          put(i.identities, ctx.device, {
-            status: "applicant",
-            devices: [ctx.device],
-            revoked: [],
-            history: [{ at: ctx.key, status: "applicant" }],
-            reason: null
-          }),
+          put(i.identities, ctx.device, body.seal === undefined ? applicant : withSealing(applicant, ctx.device, Bytes.toHex(body.seal))),
           put(i.devices, ctx.device, ctx.device),
           state.equivocations
         )
@@ -239,6 +353,17 @@ export const module: Module.Module<State> = Module.make<State>({
     }),
     // The fold applies a departure exactly when it counts (§5), even when another departure
     // of the identity, concurrent with it, was applied first: that one changes nothing.
+    "member.profile": Module.eventType<State, CoreEvents.Profile>({
+      body: CoreEvents.Profile,
+      authority: "anyone",
+      validate: (state, _body, ctx) => {
+        const current = ctx.identity === null ? undefined : identity(state, ctx.identity)
+        return current === undefined || current.status === "left"
+          ? Module.reject("NotAMember", "only a member or applicant can say who they are here")
+          : undefined
+      },
+      apply: (state, _body, ctx) => withIdentity(state, ctx.identity!, { ...identity(state, ctx.identity!)!, profile: ctx.key })
+    }),
     "member.leave": Module.eventType<State, CoreEvents.Leave>({
       body: CoreEvents.Leave,
       authority: "anyone",
@@ -296,9 +421,10 @@ export const module: Module.Module<State> = Module.make<State>({
         const id = ctx.identity!
         const current = identity(state, id)!
         const i = innerOf(state)
+        const sealed = body.seal === undefined ? current : withSealing(current, device, Bytes.toHex(body.seal))
         return makeState(
           state.community,
-          put(i.identities, id, { ...current, devices: insertSorted(current.devices, device) }),
+          put(i.identities, id, { ...sealed, devices: insertSorted(current.devices, device) }),
           put(i.devices, device, id),
           state.equivocations
         )
@@ -323,11 +449,26 @@ export const module: Module.Module<State> = Module.make<State>({
         const i = innerOf(state)
         return makeState(
           state.community,
-          put(i.identities, id, { ...current, devices: current.devices.filter((d) => d !== device), revoked: insertSorted(current.revoked, device) }),
+          put(i.identities, id, {
+            ...withSealing(current, device, undefined),
+            devices: current.devices.filter((d) => d !== device),
+            revoked: insertSorted(current.revoked, device)
+          }),
           lookup(i.devices, device) === id ? put(i.devices, device, undefined) : i.devices,
           state.equivocations
         )
       }
+    }),
+    // A device publishes its own sealing key (`docs/protocol.md`, "Sealing"); the host has
+    // checked that the key acts, so it is one of its identity's current devices.
+    "device.seal": Module.eventType<State, CoreEvents.DeviceSeal>({
+      body: CoreEvents.DeviceSeal,
+      authority: "anyone",
+      validate: (state, _body, ctx) =>
+        ctx.identity === null || !(identity(state, ctx.identity)?.devices.includes(ctx.device) ?? false)
+          ? Module.reject("NotAMember", "only a device that acts for a member or applicant can publish a sealing key")
+          : undefined,
+      apply: (state, body, ctx) => withIdentity(state, ctx.identity!, withSealing(identity(state, ctx.identity!)!, ctx.device, Bytes.toHex(body.key)))
     }),
     equivocation: Module.eventType<State, CoreEvents.Equivocation>({
       body: CoreEvents.Equivocation,
@@ -350,13 +491,21 @@ export const module: Module.Module<State> = Module.make<State>({
           : makeState(state.community, innerOf(state).identities, innerOf(state).devices, { ...state.equivocations, [proof.author]: proof.seq })
       }
     }),
+    // Who may erase a payload is judged on the erased event's header, which the body carries
+    // (its SHA-256 is the event's id): its author's identity directly, or a community decision.
+    "payload.erase": Module.eventType<State, CoreEvents.PayloadErase>({
+      body: CoreEvents.PayloadErase,
+      authority: "anyone",
+      validate: (state, body, ctx) => erasureRefusal(state, body, ctx),
+      apply: (state, body, ctx) => withErased(state, { ...state.erased, [Bytes.toHex(sha256(body.header))]: ctx.key })
+    }),
     tick: Module.eventType<State, CoreEvents.Tick>({
       body: CoreEvents.Tick,
       authority: "member",
       apply: (state) => state
     })
   }
-})
+}))
 
 /** Whether `device` is among the keys the identity `id` revoked. */
 const revokedBy = (state: State, id: string, device: string): boolean => identity(state, id)?.revoked.includes(device) ?? false
@@ -391,6 +540,28 @@ export const identities = (state: State): ReadonlyArray<string> => {
   const out: Array<string> = []
   for (const bucket of innerOf(state).identities) out.push(...Object.keys(bucket))
   return out.sort()
+}
+
+/** A device's published sealing key: the device key and its X25519 public key, both hex. */
+export interface SealingKey {
+  readonly device: string
+  readonly key: string
+}
+
+/**
+ * The sealing keys of identity `id` now: one per current device that published one, sorted
+ * by device key; none for an identity that left or is unknown (`docs/protocol.md`, "Sealing").
+ */
+export const sealingKeys = (state: State, id: string): ReadonlyArray<SealingKey> => {
+  const entry = identity(state, id)
+  const sealing = entry?.sealing
+  if (entry === undefined || sealing === undefined) return []
+  const out: Array<SealingKey> = []
+  for (const device of entry.devices) {
+    const key = Object.hasOwn(sealing, device) ? sealing[device] : undefined
+    if (key !== undefined) out.push({ device, key })
+  }
+  return out
 }
 
 /** Schema of the genesis body (a Standard Schema), for frontends that build one. */

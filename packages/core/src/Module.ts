@@ -298,22 +298,22 @@ export const decodeWith = <A>(schema: StandardSchemaV1<unknown, A>, value: unkno
 }
 
 /**
- * Define an event type from a body schema and typed transitions. `body` is any synchronous
+ * Define an event type from a body schema and typed transitions: the one way modules define
+ * event types. `body` is a schema of `Body` (`@affinity/core/module`), or any synchronous
  * Standard Schema (valibot, zod, ArkType, effect's `Schema.toStandardSchemaV1`, …); it
  * should refuse keys it does not name, since every replica must decode bodies identically.
  *
  * ```ts
- * import { Module } from "@affinity/core"
- * import * as v from "valibot"
+ * import { Body, Module } from "@affinity/core/module"
  *
  * type Notes = { readonly count: number }
- * const Note = v.strictObject({ text: v.pipe(v.string(), v.maxLength(280)) })
+ * const Note = Body.strict({ text: Body.text(1, 280) })
  *
  * const notes = Module.make<Notes>({
  *   name: "notes",
  *   init: () => ({ count: 0 }),
  *   events: {
- *     post: Module.eventType<Notes, v.InferOutput<typeof Note>>({
+ *     post: Module.eventType<Notes, Body.Infer<typeof Note>>({
  *       body: Note,
  *       authority: "member",
  *       apply: (state) => ({ count: state.count + 1 })

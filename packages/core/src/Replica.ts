@@ -30,11 +30,15 @@ import { CommunityClock, statusAt } from "./replica/CommunityClock.ts"
 import type { Folding, States } from "./replica/Folding.ts"
 import { foldOrder, positionIn } from "./replica/FoldOrder.ts"
 import { Gate } from "./replica/Gate.ts"
-import { APPLIED, type Outcome } from "./replica/Outcome.ts"
+import type * as OutcomeTypes from "./replica/Outcome.ts"
+import { APPLIED } from "./replica/Outcome.ts"
 import { answer } from "./replica/Queries.ts"
 import { Removals } from "./replica/Removals.ts"
 
-export type { ActionOutcome, Outcome } from "./replica/Outcome.ts"
+/** What became of a delivered event in the fold. */
+export type Outcome = OutcomeTypes.Outcome
+/** What became of one action an event carried (a decision's payload). */
+export type ActionOutcome = OutcomeTypes.ActionOutcome
 export type { Checkpoint, Resumed } from "./replica/Checkpoints.ts"
 
 /** Options of a replica. */
@@ -541,6 +545,19 @@ export class Replica {
   stateHash(): Uint8Array {
     if (!this.hashCache) this.hashCache = sha256(Cbor.encode(this.published))
     return this.hashCache
+  }
+
+  /**
+   * The state hash of the states queries see now, made when the returned function is first
+   * called (then kept), even if the replica has folded further by then.
+   */
+  stateHashOfNow(): () => Uint8Array {
+    const states = this.published
+    let hash: Uint8Array | undefined
+    return () => {
+      if (hash === undefined) hash = states === this.published ? this.stateHash() : sha256(Cbor.encode(states))
+      return hash
+    }
   }
 
   /** Hex of {@link stateHash}. */

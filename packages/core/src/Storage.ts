@@ -17,7 +17,9 @@
  *    so reading them back does not re-verify signatures.
  * 3. **Values.** `get(community, key)` / `set(community, key, value)` keep small values
  *    (snapshots, metadata; `Community` keeps its local checkpoint of the fold under the
- *    key `checkpoint`). `set` replaces the value atomically and durably: after a crash,
+ *    key `checkpoint`, and each event payload it holds under `payload.<event key>`, since
+ *    records never carry payloads; an erased payload's value is overwritten with no bytes,
+ *    `docs/protocol.md` §10). `set` replaces the value atomically and durably: after a crash,
  *    `get` returns the old value or the new one, never a mix. `get` of a missing key is
  *    `undefined`. A value may be megabytes (a checkpoint holds every module's state).
  * 4. **Communities.** `communities()` lists, sorted, every community with at least one

@@ -4,6 +4,7 @@
  *
  * @module
  */
+export * as Body from "./Body.ts"
 export * as Bytes from "./Bytes.ts"
 export * as Cbor from "./Cbor.ts"
 export * as Client from "./Client.ts"
@@ -18,8 +19,10 @@ export * as Keys from "./Keys.ts"
 export * as Log from "./Log.ts"
 export * as Membership from "./Membership.ts"
 export * as Module from "./Module.ts"
+export * as Names from "./Names.ts"
 export * as Query from "./Query.ts"
 export * as Replica from "./Replica.ts"
+export * as Seal from "./Seal.ts"
 export * as Standing from "./Standing.ts"
 export * as Storage from "./Storage.ts"
 export * as Sync from "./sync/index.ts"

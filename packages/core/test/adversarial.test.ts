@@ -130,7 +130,7 @@ describe("adversarial input", () => {
     forged[forged.length - fresh.bodyBytes.length - 5]! ^= 1 // inside the signature
     // The same event with a non-canonical (two-byte) head for the body length.
     const nonCanonical = Uint8Array.from([0x83, 0x58, fresh.headerBytes.length, ...fresh.headerBytes, 0x58, 0x40, ...fresh.signature, 0x58, 0x01, 0xa0])
-    const future = Cbor.encode([Cbor.encode([2, null]), new Uint8Array(64), new Uint8Array(0)])
+    const future = Cbor.encode([Cbor.encode([3, null]), new Uint8Array(64), new Uint8Array(0)])
     const big = new Uint8Array(Event.Limits.maxEventBytes + 1)
     const cases: ReadonlyArray<readonly [Uint8Array, string]> = [
       [forged, "BadSignature"],

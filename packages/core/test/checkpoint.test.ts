@@ -377,7 +377,7 @@ describe("checkpoints (Community)", () => {
       ["truncated", good.slice(0, good.length - 40), /damaged|truncated/],
       ["one byte changed", good.map((x, i) => (i === Math.floor(good.length / 2) ? x ^ 1 : x)), /damaged/],
       ["random bytes", Uint8Array.from({ length: 300 }, (_, i) => (i * 37 + 11) & 255), /damaged/],
-      ["checksummed garbage", withChecksum(Cbor.encode({ format: "affinity/checkpoint/v3" })), /fields/],
+      ["checksummed garbage", withChecksum(Cbor.encode({ format: "affinity/checkpoint/v4" })), /fields/],
       ["the first format", withChecksum(Cbor.encode({ format: "affinity/checkpoint/v1" })), /format/],
       ["another format", withChecksum(Cbor.encode({ format: "something/else" })), /format/],
       ["not CBOR", withChecksum(Uint8Array.of(0xff, 0xff)), /decode/]

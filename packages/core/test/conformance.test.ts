@@ -58,7 +58,7 @@ describe("conformance vectors", () => {
   it("cover every reason tag the brief of each file names", () => {
     const eventReasons = new Set(vectors.events!.vectors.flatMap((v) => (v.expectation === "invalid" ? [v.reason] : [])))
     expect([...eventReasons].sort()).toEqual(
-      ["BadSignature", "BodyMismatch", "MalformedBody", "MalformedEnvelope", "MalformedHeader", "NotCanonical", "Oversize", "UnknownVersion"]
+      ["BadSignature", "BodyMismatch", "MalformedBody", "MalformedEnvelope", "MalformedHeader", "NotCanonical", "Oversize", "PayloadMismatch", "UnknownVersion"]
     )
     const scenarioReasons = new Set<string>()
     for (const s of vectors.scenarios!.vectors) {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Module } from "@affinity/core"
+import { Module } from "@affinity/core/module"
 
 /** State of the defense module. */
 export type State = {

@@ -35,11 +35,11 @@
  *
  * @module
  */
-import { Bytes, type Cbor, type Membership, type Module, type Replica } from "@affinity/core"
+import type { Membership, Module, Replica } from "@affinity/core"
+import * as Carried from "./Carried.ts"
 import * as Explain from "./Explain.ts"
 import * as Records from "./Records.ts"
 import {
-  type Action,
   type Decision,
   type Group,
   PRIME_GROUPS,
@@ -175,11 +175,6 @@ const processWords = (p: Proposal): string =>
     : p.process === "consent"
       ? "by consent (it passes unless someone objects or blocks)"
       : "as a poll (it records where people stand and decides nothing)"
-
-const isMap = (v: Cbor.Value): v is { readonly [key: string]: Cbor.Value } =>
-  typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array)
-
-const hexOf = (v: Cbor.Value | undefined): string | undefined => (v instanceof Uint8Array ? Bytes.toHex(v) : undefined)
 
 // --- what every part of the document shares -------------------------------------------------------
 
@@ -380,48 +375,29 @@ const decidedBy = (w: Writer, scope: Scope): string =>
       : `the working group “${w.gov.groups[scope.group]?.name ?? "that no longer exists"}”`
 
 /** Why a proposal ended as it did, in words, with names. */
-const reasonText = (w: Writer, p: Proposal, d: Decision): string =>
-  Explain.outcome(w.gov, w.core.community.params.quorumPercent, p, d, { name: w.name, number: w.number, names: (ids) => sortedNames(w, ids) })
+const reasonText = (w: Writer, p: Proposal, d: Decision): string => Explain.outcome(w.gov, w.core.community.params.quorumPercent, p, d, people(w))
 
-/** What an action does, in words. */
-const actionText = (w: Writer, action: Action): string => {
-  const body = isMap(action.body) ? action.body : {}
-  const person = (v: Cbor.Value | undefined) => {
-    const id = hexOf(v)
-    return id === undefined ? "someone" : w.name(id)
-  }
-  const group = (v: Cbor.Value | undefined) => `the working group “${w.gov.groups[hexOf(v) ?? ""]?.name ?? "that no longer exists"}”`
-  switch (`${action.module}/${action.type}`) {
-    case "core/member.admit":
-      return `admit ${person(body["identity"])} as a full member`
-    case "core/member.remove":
-      return `remove ${person(body["identity"])} from the community, because “${String(body["reason"] ?? "")}”`
-    case "governance/group.create": {
-      const members = Array.isArray(body["members"]) ? (body["members"] as ReadonlyArray<Cbor.Value>).map(person) : []
-      const mandate = Array.isArray(body["mandate"]) ? (body["mandate"] as ReadonlyArray<Cbor.Value>).map(String) : []
-      const expiry = typeof body["expiry"] === "number" ? `, until ${w.date(body["expiry"])}` : ""
-      return `create the working group “${String(body["name"] ?? "")}” (members: ${list(members)}; may decide on its own: ${mandate.length === 0 ? "nothing" : mandate.join(", ")}${expiry})`
-    }
-    case "governance/group.disband":
-      return `disband ${group(body["group"])}, because “${String(body["reason"] ?? "")}”`
-    case "governance/group.renew":
-      return typeof body["expiry"] === "number"
-        ? `let ${group(body["group"])} go on until ${w.date(body["expiry"])}`
-        : `let ${group(body["group"])} go on with no end date`
-    default:
-      return `the act ${action.module}/${action.type} of the ${action.module} module`
-  }
-}
+/** How the binder names people, dates and reasons when it tells of decisions. */
+const people = (w: Writer): Explain.Names => ({ name: w.name, number: w.number, names: (ids) => sortedNames(w, ids), date: w.date, plain: w.plain })
 
-/** Whether a passed decision's action was carried out, in words. */
-const carriedOut = (w: Writer, d: Decision): string => {
-  if (d.action === null || d.actionEvent === null) return ""
-  const outcome = w.options.outcomeOf?.(d.actionEvent)
-  if (outcome === undefined) return "whether it was carried out is not known on this copy"
-  if (outcome._tag === "Rejected") return `it could not be carried out: ${w.plain(outcome.reason.message)}`
-  const a = outcome.actions.find((x) => x.module === d.action!.module && x.type === d.action!.type)
-  if (a === undefined) return "whether it was carried out is not known on this copy"
-  return a._tag === "Applied" ? "carried out" : `the decision stands, but its action could not be carried out: ${w.plain(a.reason.message)}`
+/** The actions of a decision, each with what became of it, in words. */
+const actionResults = (w: Writer, d: Decision): ReadonlyArray<Explain.ActionResult> =>
+  Explain.actions(w.gov, d, d.actionEvent === null ? undefined : Carried.outcomes(d, w.options.outcomeOf?.(d.actionEvent)), people(w))
+
+/** The facts row of a decision's actions: one action in a sentence, several as a numbered list, with what became of each. */
+const actionsRow = (w: Writer, d: Decision): readonly [string, string] | undefined => {
+  const told = actionResults(w, d)
+  const passed = d.outcome === "passed"
+  if (told.length === 0) return undefined
+  if (told.length === 1) {
+    const { what, text } = told[0]!
+    return ["Action", escape(passed ? `${capitalized(what)}: ${text}.` : `It would have carried out: ${what}.`)]
+  }
+  const intro = passed
+    ? "Applied in this order, together or not at all:"
+    : "It would have carried out, in this order, together or not at all:"
+  const items = told.map((a) => `<li>${escape(passed ? `${capitalized(a.what)}: ${a.text}.` : `${capitalized(a.what)}.`)}</li>`)
+  return ["Actions", `${escape(intro)}<ol class="actions">${items.join("")}</ol>`]
 }
 
 const stanceRows = (w: Writer, stances: ReadonlyArray<Stance>): ReadonlyArray<ReadonlyArray<string>> =>
@@ -439,10 +415,8 @@ const decisionBlock = (w: Writer, p: Proposal): string => {
     rows.push(["Replaces", escape(old ? `proposal ${w.number(old.id)} (“${old.title}”)` : "an earlier proposal")])
   }
   if (d.version > 0) rows.push(["Text", escape(`amended ${d.version === 1 ? "once" : `${d.version} times`}; stances on earlier versions did not count`)])
-  if (d.action !== null) {
-    const what = actionText(w, d.action)
-    rows.push(["Action", escape(d.outcome === "passed" ? `${capitalized(what)}: ${carriedOut(w, d)}.` : `It would have carried out: ${what}.`)])
-  }
+  const carried = actionsRow(w, d)
+  if (carried !== undefined) rows.push(carried)
   const t = d.tally
   if (d.outcome === "passed" || d.outcome === "failed" || d.outcome === "recorded")
     rows.push([
@@ -694,6 +668,7 @@ table.seats th:nth-child(1) { width: 16%; }
 table.late { border-style: dashed; }
 table.late td, table.late th { border-style: dashed; }
 .said { white-space: pre-line; }
+ol.actions { margin: 0.2em 0 0; padding-left: 1.4em; }
 .verdict strong { text-transform: uppercase; letter-spacing: 0.04em; }
 blockquote.text { white-space: pre-line; margin: 0.5em 0 0.8em; padding: 0.1em 0 0.1em 0.9em; border-left: 3pt solid #000; }
 .check { font-size: 10pt; }

@@ -3,7 +3,8 @@
  * `{ module, type, body }` to hand to `community.append(device, draft)`, and reads of
  * decisions through a `Client` community handle. Ids are given as hex (as the state and the
  * host name events) or as bytes. The same shape serves as a proposal's `action`:
- * `propose({ …, action: admit(applicant) })`.
+ * `propose({ …, action: admit(applicant) })`, or as one of its `actions` when a decision
+ * does several things: `propose({ …, actions: [admit(ada), admit(bo)] })`.
  *
  * Each builder returns its body typed ({@link Events}), so a client made with
  * `modules: [Governance.module]` checks it when the code is compiled.
@@ -25,8 +26,10 @@
  *
  * @module
  */
-import { Bytes, type Cbor, type EventBodies, type Replica } from "@affinity/core"
+import type { Replica } from "@affinity/core"
+import { Bytes, type Cbor, type EventBodies } from "@affinity/core/module"
 import type * as Bodies from "./Bodies.ts"
+import * as Carried from "./Carried.ts"
 import * as Records from "./Records.ts"
 import type { Action, Decision, PrimeGroup, Process, Proposal, StanceKind, State } from "./State.ts"
 
@@ -35,7 +38,7 @@ export type Draft = EventBodies.Draft
 
 /**
  * The body each governance event type takes, by type: what a client running
- * `Governance.module` checks governance appends against. The decoders in {@link Bodies}
+ * `Governance.module` checks governance appends against. The schemas in {@link Bodies}
  * say what each field may hold.
  */
 export type Events = {
@@ -75,25 +78,53 @@ const governance = <T extends keyof Events>(type: T, body: Events[T]): EventDraf
 
 const actionBody = (action: Action | Draft): Action => ({ module: action.module, type: action.type, body: action.body })
 
+/**
+ * What a proposal carries, as the builders take it: one `action`, or several `actions`
+ * applied in order, all or none (2 to 8; a list of one is sent as `action`, an empty one as
+ * none), never both.
+ */
+export type Carrying =
+  | { readonly action?: Action | Draft; readonly actions?: never }
+  | { readonly action?: never; readonly actions: ReadonlyArray<Action | Draft> }
+
+/** The `action` or `actions` fields of a body. */
+const carryingBody = (c: Carrying): { readonly action?: Action; readonly actions?: ReadonlyArray<Action> } => {
+  const list = c.actions ?? (c.action ? [c.action] : [])
+  return list.length === 0 ? {} : list.length === 1 ? { action: actionBody(list[0]!) } : { actions: list.map(actionBody) }
+}
+
 /** Who decides a proposal, as a client names it. */
 export type Deciders = "community" | { readonly prime: PrimeGroup } | { readonly group: Ref }
 
-/** `governance/proposal.open`. `deadline` is community time in ms (1 hour to 90 days ahead). */
-export const propose = (p: {
-  readonly title: string
-  readonly text?: string
-  readonly process?: Process
-  readonly deadline: number
-  readonly action?: Action | Draft
-  readonly supersedes?: Ref
-  readonly body?: Deciders
-}): EventDraft<"proposal.open"> =>
+/**
+ * `governance/proposal.open`. `deadline` is community time in ms (1 hour to 90 days ahead).
+ * It carries one `action`, or several `actions` that a passed decision applies in order, all
+ * or none ({@link Carrying}).
+ *
+ * ```ts
+ * import * as Governance from "@affinity/governance/module"
+ *
+ * const [ada, bo] = ["0a".repeat(32), "0b".repeat(32)]
+ * const both = Governance.propose({ title: "Admit Ada and Bo", deadline: 1_700_000_000_000 + Governance.DAY, actions: [Governance.admit(ada), Governance.admit(bo)] })
+ * console.log(both.body.actions?.length === 2 && both.body.action === undefined) // true
+ * ```
+ */
+export const propose = (
+  p: {
+    readonly title: string
+    readonly text?: string
+    readonly process?: Process
+    readonly deadline: number
+    readonly supersedes?: Ref
+    readonly body?: Deciders
+  } & Carrying
+): EventDraft<"proposal.open"> =>
   governance("proposal.open", {
     title: p.title,
     text: p.text ?? "",
     process: p.process ?? "consensus",
     deadline: p.deadline,
-    ...(p.action ? { action: actionBody(p.action) } : {}),
+    ...carryingBody(p),
     ...(p.supersedes !== undefined ? { supersedes: bytes(p.supersedes, "supersedes") } : {}),
     ...(p.body !== undefined
       ? { body: p.body === "community" ? "community" : "prime" in p.body ? { prime: p.body.prime } : { group: bytes(p.body.group, "group") } }
@@ -108,15 +139,15 @@ export const stance = (proposal: Ref, kind: StanceKind, reason?: string): EventD
     ...(reason === undefined ? {} : { reason })
   })
 
-/** `governance/proposal.amend`: new text and action (none when omitted); optionally a new deadline. Clears every stance. */
-export const amend = (
-  proposal: Ref,
-  a: { readonly text: string; readonly action?: Action | Draft; readonly deadline?: number }
-): EventDraft<"proposal.amend"> =>
+/**
+ * `governance/proposal.amend`: new text and action or actions (none when both are omitted);
+ * optionally a new deadline. Clears every stance.
+ */
+export const amend = (proposal: Ref, a: { readonly text: string; readonly deadline?: number } & Carrying): EventDraft<"proposal.amend"> =>
   governance("proposal.amend", {
     proposal: bytes(proposal, "proposal"),
     text: a.text,
-    ...(a.action ? { action: actionBody(a.action) } : {}),
+    ...carryingBody(a),
     ...(a.deadline !== undefined ? { deadline: a.deadline } : {})
   })
 
@@ -202,33 +233,37 @@ export interface Readable {
   outcome(key: string): Replica.Outcome | undefined
 }
 
-/** A proposal that ended, with its decision and what became of the action it carried. */
+/** A proposal that ended, with its decision and what became of the actions it carried. */
 export interface Decided {
   readonly proposal: Proposal
   readonly decision: Decision
   /**
-   * What became of the decision's action when the core applied it: `Applied`, or `Failed`
-   * with the reason (the action broke a rule when it was applied, e.g. admitting someone
-   * who is a member already); `undefined` when the decision carried no action (it did not
-   * pass, or it had none).
+   * What became of the decision's action (its first, when it has several) when the core
+   * applied it: `Applied`, or `Failed` with the reason (the action broke a rule when it was
+   * applied, e.g. admitting someone who is a member already); `undefined` when the decision
+   * carried no action (it did not pass, or it had none).
    */
   readonly action: Replica.ActionOutcome | undefined
+  /**
+   * What became of each of the decision's actions, in the order of `actionsOf(decision)`:
+   * `Applied`, or `Failed` with the reason. The actions of one decision apply all or none:
+   * when one fails, it is `Failed` with its reason and every other one `Failed` with
+   * `NotApplied`. Empty when the decision carried no action.
+   */
+  readonly actions: ReadonlyArray<Replica.ActionOutcome>
 }
 
 const decidedOf = (community: Readable, p: Proposal): Decided | undefined => {
   const d = p.decision
   if (d === null) return undefined
-  if (d.actionEvent === null || d.action === null) return { proposal: p, decision: d, action: undefined }
-  const outcome = community.outcome(d.actionEvent)
-  const action =
-    outcome?._tag === "Applied" ? outcome.actions.find((a) => a.module === d.action!.module && a.type === d.action!.type) : undefined
-  return { proposal: p, decision: d, action }
+  const results = Carried.outcomes(d, d.actionEvent === null ? undefined : community.outcome(d.actionEvent)) ?? []
+  return { proposal: p, decision: d, action: results[0], actions: results }
 }
 
 const stateOf = (community: Readable): State => community.state<State>("governance")
 
 /**
- * A proposal's decision with what became of its action, read from a community handle;
+ * A proposal's decision with what became of its actions, read from a community handle;
  * `undefined` while the proposal is open, or when there is no such proposal.
  *
  * ```ts
@@ -255,7 +290,7 @@ export const decision = (community: Readable, proposal: Ref): Decided | undefine
   return p === undefined ? undefined : decidedOf(community, p)
 }
 
-/** Every proposal that ended, in the order they ended, with what became of its action. */
+/** Every proposal that ended, in the order they ended, with what became of its actions. */
 export const decisions = (community: Readable): ReadonlyArray<Decided> =>
   Records.decisions(stateOf(community)).flatMap((p) => {
     const d = decidedOf(community, p)

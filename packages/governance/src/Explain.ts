@@ -1,11 +1,38 @@
 /**
  * Outcomes in words, with names: why a proposal ended as it did, for people (the CLI, the
- * binder, any client). The rule tags and tallies of a decision (G4) told as a sentence.
+ * binder, any client). The rule tags and tallies of a decision (G4) told as a sentence, and
+ * each action a decision carried with what became of it.
+ *
+ * ```ts
+ * import * as Governance from "@affinity/governance/module"
+ *
+ * const state = Governance.init({
+ *   community: "00".repeat(32),
+ *   name: "Garden",
+ *   founders: [],
+ *   params: { timeWitnesses: 2, primeSize: 3, primeTerm: 14 * Governance.DAY, quorumPercent: 50 },
+ *   time: 0
+ * })
+ * const [ada, bo] = ["0a".repeat(32), "0b".repeat(32)]
+ * const people = { name: (id: string) => (id === ada ? "Ada" : "Bo"), number: () => 1 }
+ * const [toAda, toBo] = [Governance.admit(ada), Governance.admit(bo)]
+ * const decision = { action: toAda, actions: [toAda, toBo], actionEvent: "ee".repeat(32) }
+ * const told = Governance.Explain.actions(state, decision, [
+ *   { _tag: "Failed", module: "core", type: "member.admit", reason: { _tag: "NotApplied", message: "not applied" } },
+ *   { _tag: "Failed", module: "core", type: "member.admit", reason: { _tag: "NotAnApplicant", message: "Bo has not applied" } }
+ * ], people)
+ * console.log(told.map((a) => `${a.what}: ${a.text}`).join("\n"))
+ * // admit Ada as a full member: not carried out: a decision's actions take effect together, and action 2 (admit Bo as a full member) could not be
+ * // admit Bo as a full member: could not be carried out: Bo has not applied; so none of the decision's actions took effect
+ * ```
  *
  * @module
  */
+import type { Replica } from "@affinity/core"
+import { Bytes, type Cbor } from "@affinity/core/module"
+import * as Carried from "./Carried.ts"
 import { proposals } from "./Records.ts"
-import type { Decision, Proposal, Stance, State } from "./State.ts"
+import { type Action, actionsOf, type Decision, type Proposal, type Stance, type State } from "./State.ts"
 
 /** How an explanation names people and proposals. */
 export interface Names {
@@ -15,6 +42,10 @@ export interface Names {
   readonly number: (proposal: string) => number
   /** Several members in words (default: {@link list} of their names in the order given). */
   readonly names?: (identities: ReadonlyArray<string>) => string
+  /** A moment (ms since the epoch) in words (default: ISO 8601, UTC). */
+  readonly date?: (ms: number) => string
+  /** A reason the host gave, made plain for people: ids in it become names (default: as it is). */
+  readonly plain?: (text: string) => string
 }
 
 /** Names in words: "Ada", "Ada and Bo", "Ada, Bo and Cy"; `none` when there are none. */
@@ -81,4 +112,104 @@ export const outcome = (state: State, quorumPercent: number, p: Proposal, d: Dec
       return by ? `replaced by proposal ${people.number(by.id)} (“${by.title}”), which passed` : "replaced by a proposal that passed"
     }
   }
+}
+
+// --- actions -----------------------------------------------------------------------------------------
+
+const isMap = (v: Cbor.Value | undefined): v is { readonly [key: string]: Cbor.Value } =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array)
+
+const hexOf = (v: Cbor.Value | undefined): string | undefined => (v instanceof Uint8Array ? Bytes.toHex(v) : undefined)
+
+/**
+ * What an action does, in words, with names: `admit Ada as a full member`, `create the
+ * working group “Door” (…)`; an action of another module is named by its module and type.
+ * `state` names the working groups an action refers to.
+ */
+export const action = (state: State, a: Action, people: Names): string => {
+  const body = isMap(a.body) ? a.body : {}
+  const date = people.date ?? ((ms: number) => new Date(ms).toISOString())
+  const person = (v: Cbor.Value | undefined) => {
+    const id = hexOf(v)
+    return id === undefined ? "someone" : people.name(id)
+  }
+  const group = (v: Cbor.Value | undefined) => `the working group “${state.groups[hexOf(v) ?? ""]?.name ?? "that no longer exists"}”`
+  switch (`${a.module}/${a.type}`) {
+    case "core/member.admit":
+      return `admit ${person(body["identity"])} as a full member`
+    case "core/member.remove":
+      return `remove ${person(body["identity"])} from the community, because “${String(body["reason"] ?? "")}”`
+    case "governance/group.create": {
+      const members = Array.isArray(body["members"]) ? (body["members"] as ReadonlyArray<Cbor.Value>).map(person) : []
+      const mandate = Array.isArray(body["mandate"]) ? (body["mandate"] as ReadonlyArray<Cbor.Value>).map(String) : []
+      const expiry = typeof body["expiry"] === "number" ? `, until ${date(body["expiry"])}` : ""
+      return `create the working group “${String(body["name"] ?? "")}” (members: ${list(members)}; may decide on its own: ${mandate.length === 0 ? "nothing" : mandate.join(", ")}${expiry})`
+    }
+    case "governance/group.disband":
+      return `disband ${group(body["group"])}, because “${String(body["reason"] ?? "")}”`
+    case "governance/group.renew":
+      return typeof body["expiry"] === "number"
+        ? `let ${group(body["group"])} go on until ${date(body["expiry"])}`
+        : `let ${group(body["group"])} go on with no end date`
+    default:
+      return `the act ${a.module}/${a.type} of the ${a.module} module`
+  }
+}
+
+/** What became of one action of a decision, told for people. */
+export interface ActionResult {
+  readonly action: Action
+  /** The action in words ({@link action}). */
+  readonly what: string
+  /**
+   * `applied`; `failed` (it broke a rule when it was applied); `notApplied` (another action
+   * of the decision failed, and a decision's actions take effect together or not at all);
+   * `notCarried` (the decision did not pass); `unknown` (this copy does not know).
+   */
+  readonly result: "applied" | "failed" | "notApplied" | "notCarried" | "unknown"
+  /** What became of it, in words: `carried out`, `could not be carried out: …` … */
+  readonly text: string
+}
+
+/**
+ * Each action decision `d` carried, in order, with what became of it, in words. `results`
+ * is what became of each (`Carried.outcomes(d, community.outcome(d.actionEvent))`), or
+ * `undefined` when not known.
+ */
+export const actions = (
+  state: State,
+  d: Pick<Decision, "action" | "actions" | "actionEvent">,
+  results: ReadonlyArray<Replica.ActionOutcome> | undefined,
+  people: Names
+): ReadonlyArray<ActionResult> => {
+  const all = actionsOf(d)
+  const plain = people.plain ?? ((text: string) => text)
+  const whats = all.map((a) => action(state, a, people))
+  const failing = Carried.failing(results)
+  return all.map((a, i): ActionResult => {
+    const what = whats[i]!
+    if (d.actionEvent === null) return { action: a, what, result: "notCarried", text: "not carried out: the decision did not pass" }
+    const r = results?.[i]
+    if (r === undefined) return { action: a, what, result: "unknown", text: "whether it was carried out is not known on this copy" }
+    if (r._tag === "Applied") return { action: a, what, result: "applied", text: "carried out" }
+    if (r.reason._tag === "NotApplied")
+      return {
+        action: a,
+        what,
+        result: "notApplied",
+        text:
+          failing === undefined
+            ? "not carried out: a decision's actions take effect together, and another of them could not be"
+            : `not carried out: a decision's actions take effect together, and action ${failing.index + 1} (${whats[failing.index]!}) could not be`
+      }
+    return {
+      action: a,
+      what,
+      result: "failed",
+      text:
+        all.length === 1
+          ? `the decision stands, but its action could not be carried out: ${plain(r.reason.message)}`
+          : `could not be carried out: ${plain(r.reason.message)}; so none of the decision's actions took effect`
+    }
+  })
 }

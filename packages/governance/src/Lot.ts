@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { Bytes, Hash } from "@affinity/core"
+import { Bytes, Hash } from "@affinity/core/module"
 
 /** Domain prefix of a term's seed: `"affinity/lot/v1"` followed by a zero byte. */
 export const SEED_DOMAIN: Uint8Array = Bytes.utf8("affinity/lot/v1\u0000")

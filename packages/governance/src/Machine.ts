@@ -1,19 +1,20 @@
 /**
  * The governance module's event types: proposals and stances, closing with an outcome (and
- * the action a passed decision carries), working groups, onion commitments and reveals, and
+ * the actions a passed decision carries), working groups, onion commitments and reveals, and
  * the draws that seat the prime working groups. Every rule is stated in `docs/protocol.md`, §12.
  *
  * @module
  */
-import { Bytes, Module } from "@affinity/core"
+import { Bytes, Module } from "@affinity/core/module"
 import * as Bodies from "./Bodies.ts"
-import * as D from "./internal/decode.ts"
 import * as Lot from "./Lot.ts"
 import { decide, versionDecided, versionSeen } from "./Outcome.ts"
 import * as Qualification from "./Qualification.ts"
 import {
   type Action,
   actionName,
+  actionsOf,
+  carrying,
   type Decision,
   drawnAt,
   groupActive,
@@ -98,26 +99,37 @@ const isRejection = (x: object): x is Module.Rejection => "_tag" in x && "messag
 const notOpen = (p: Proposal): Module.Rejection =>
   reject("AlreadyClosed", `proposal "${p.title}" is ${p.status}; it was decided by ${p.decision ? short(p.decision.key) : "an earlier event"}`)
 
-/** Checks shared by opening and amending: the deciding body, its process and the action. */
+/** The actions a body carries: its `actions`, its one `action`, or none. */
+const carried = (body: { readonly action?: Action; readonly actions?: ReadonlyArray<Action> }): ReadonlyArray<Action> =>
+  body.actions ?? (body.action === undefined ? [] : [body.action])
+
+/** How a message names action `i` of `n`: nothing for a single action, `action 2 of 3: ` otherwise. */
+const which = (i: number, n: number): string => (n > 1 ? `action ${i + 1} of ${n}: ` : "")
+
+/** Checks shared by opening and amending: the deciding body, its process and each action. */
 const checkBody = (
   state: State,
   scope: Scope,
   process: Proposal["process"],
-  action: Action | null,
+  actions: ReadonlyArray<Action>,
   ctx: Module.EventContext
 ): Module.Rejection | undefined => {
-  if (action && action.module === "governance" && OWN_ACTS.has(action.type))
-    return reject("NotAnAction", `governance/${action.type} is a member's own act; a decision cannot carry it`)
-  if (process === "poll" && action) return reject("PollCarriesNoAction", "a poll records opinions and carries no action; use consensus or consent")
+  const n = actions.length
+  for (const [i, action] of actions.entries())
+    if (action.module === "governance" && OWN_ACTS.has(action.type))
+      return reject("NotAnAction", `${which(i, n)}governance/${action.type} is a member's own act; a decision cannot carry it`)
+  if (process === "poll" && n > 0)
+    return reject("PollCarriesNoAction", `a poll records opinions and carries no action; use consensus or consent`)
   if (scope._tag === "Community") return undefined
   if (process !== "consensus")
     return reject("ProcessNotAllowed", `${scopeText(scope)} decides by consensus of its members; use process "consensus"`)
   if (scope._tag === "Prime") {
-    if (action && action.module !== scope.module)
-      return reject(
-        "OutsideMandate",
-        `the ${scope.module} prime group decides ${scope.module} actions only; ${actionName(action)} needs the ${action.module} prime group or the community`
-      )
+    for (const [i, action] of actions.entries())
+      if (action.module !== scope.module)
+        return reject(
+          "OutsideMandate",
+          `${which(i, n)}the ${scope.module} prime group decides ${scope.module} actions only; ${actionName(action)} needs the ${action.module} prime group or the community`
+        )
     const term = termAt(state, ctx.params, ctx.communityTime)
     const drawn = state.terms[String(term)]
     const seats = drawnAt(state, term, ctx) ? seatsAt(state, term, scope.module, ctx) : []
@@ -136,11 +148,12 @@ const checkBody = (
   if (group.disbanded) return reject("GroupDisbanded", `working group "${group.name}" was disbanded`)
   if (!groupActive(group, ctx.communityTime))
     return reject("GroupExpired", `working group "${group.name}" expired at ${iso(group.expiry ?? 0)}; propose this to the community`)
-  if (action && !group.mandate.includes(actionName(action)))
-    return reject(
-      "OutsideMandate",
-      `${actionName(action)} is outside the mandate of "${group.name}" (${group.mandate.join(", ") || "empty"}); propose it to the community`
-    )
+  for (const [i, action] of actions.entries())
+    if (!group.mandate.includes(actionName(action)))
+      return reject(
+        "OutsideMandate",
+        `${which(i, n)}${actionName(action)} is outside the mandate of "${group.name}" (${group.mandate.join(", ") || "empty"}); propose it to the community`
+      )
   return undefined
 }
 
@@ -181,7 +194,7 @@ const mayStance = (state: State, p: Proposal, member: string, ctx: Module.EventC
     : reject("NotInGroup", `only members of working group ${group ? `"${group.name}"` : short(scope.group)} decide this proposal; join it first`)
 }
 
-const proposalOpen = D.eventType<State, Bodies.Open>({
+const proposalOpen = Module.eventType<State, Bodies.Open>({
   body: Bodies.Open,
   authority: "member",
   validate: (state, body, ctx) => {
@@ -194,10 +207,10 @@ const proposalOpen = D.eventType<State, Bodies.Open>({
       if (isRejection(old)) return old
       if (old.status !== "open") return notOpen(old)
     }
-    return checkBody(state, toScope(body.body), body.process, body.action ?? null, ctx)
+    return checkBody(state, toScope(body.body), body.process, carried(body), ctx)
   },
-  apply: (state, body, ctx) => ({
-    state: withProposal(state, {
+  apply: (state, body, ctx) =>
+    withProposal(state, {
       id: ctx.key,
       proposer: ctx.identity!,
       title: body.title,
@@ -206,16 +219,15 @@ const proposalOpen = D.eventType<State, Bodies.Open>({
       deadline: body.deadline,
       opened: ctx.communityTime,
       supersedes: body.supersedes ? hex(body.supersedes) : null,
-      versions: [{ key: ctx.key, text: body.text, action: body.action ?? null, deadline: body.deadline, at: ctx.communityTime }],
+      versions: [{ key: ctx.key, text: body.text, ...carrying(carried(body)), deadline: body.deadline, at: ctx.communityTime }],
       stances: [],
       late: [],
       status: "open",
       decision: null
     })
-  })
 })
 
-const stance = D.eventType<State, Bodies.Stance>({
+const stance = Module.eventType<State, Bodies.Stance>({
   body: Bodies.Stance,
   authority: "member",
   validate: (state, body, ctx) => {
@@ -245,14 +257,14 @@ const stance = D.eventType<State, Bodies.Stance>({
     // A stance made before the deadline by a member who had not seen the proposal end (a
     // partition that healed after the close): recorded with the proposal as heard late; it
     // does not change the decision (G4).
-    return { state: withProposal(state, p.status === "open" ? { ...p, stances: [...p.stances, entry] } : { ...p, late: [...p.late, entry] }) }
+    return withProposal(state, p.status === "open" ? { ...p, stances: [...p.stances, entry] } : { ...p, late: [...p.late, entry] })
   }
 })
 
 const mustBeProposer = (p: Proposal, ctx: Module.EventContext, what: string): Module.Rejection | undefined =>
   p.proposer === ctx.identity ? undefined : reject("NotProposer", `only the proposer (${short(p.proposer)}) can ${what} "${p.title}"`)
 
-const amend = D.eventType<State, Bodies.Amend>({
+const amend = Module.eventType<State, Bodies.Amend>({
   body: Bodies.Amend,
   authority: "member",
   validate: (state, body, ctx) => {
@@ -269,24 +281,22 @@ const amend = D.eventType<State, Bodies.Amend>({
       return body.deadline === undefined
         ? reject("DeadlineTooSoon", `an amendment re-opens every stance; set a deadline at least an hour away (now ${iso(p.deadline)})`)
         : deadline
-    return checkBody(state, p.scope, p.process, body.action ?? null, ctx)
+    return checkBody(state, p.scope, p.process, carried(body), ctx)
   },
   apply: (state, body, ctx) => {
     const p = proposalOf(state, hex(body.proposal))!
     const deadline = body.deadline ?? p.deadline
-    return {
-      state: withProposal(state, {
-        ...p,
-        deadline,
-        versions: [...p.versions, { key: ctx.key, text: body.text, action: body.action ?? null, deadline, at: ctx.communityTime }]
-      })
-    }
+    return withProposal(state, {
+      ...p,
+      deadline,
+      versions: [...p.versions, { key: ctx.key, text: body.text, ...carrying(carried(body)), deadline, at: ctx.communityTime }]
+    })
   }
 })
 
 const ended = (p: Proposal, decision: Decision): Proposal => ({ ...p, status: decision.outcome, decision })
 
-const withdraw = D.eventType<State, Bodies.Withdraw>({
+const withdraw = Module.eventType<State, Bodies.Withdraw>({
   body: Bodies.Withdraw,
   authority: "member",
   validate: (state, body, ctx) => {
@@ -305,31 +315,29 @@ const withdraw = D.eventType<State, Bodies.Withdraw>({
     const p = proposalOf(state, hex(body.proposal))!
     const version = versionSeen(p, ctx)
     const v = p.versions[version]!
-    return {
-      state: withProposal(
-        state,
-        ended(p, {
-          key: ctx.key,
-          by: ctx.identity!,
-          at: ctx.communityTime,
-          outcome: "withdrawn",
-          rule: "Withdrawn",
-          reason: body.reason ? `withdrawn by the proposer: ${body.reason}` : "withdrawn by the proposer",
-          version,
-          text: v.text,
-          action: v.action,
-          stances: [],
-          tally: { agree: 0, abstain: 0, object: 0, block: 0, silent: 0 },
-          deciders: 0,
-          seats: [],
-          actionEvent: null
-        })
-      )
-    }
+    return withProposal(
+      state,
+      ended(p, {
+        key: ctx.key,
+        by: ctx.identity!,
+        at: ctx.communityTime,
+        outcome: "withdrawn",
+        rule: "Withdrawn",
+        reason: body.reason ? `withdrawn by the proposer: ${body.reason}` : "withdrawn by the proposer",
+        version,
+        text: v.text,
+        ...carrying(actionsOf(v)),
+        stances: [],
+        tally: { agree: 0, abstain: 0, object: 0, block: 0, silent: 0 },
+        deciders: 0,
+        seats: [],
+        actionEvent: null
+      })
+    )
   }
 })
 
-const close = D.eventType<State, Bodies.Close>({
+const close = Module.eventType<State, Bodies.Close>({
   body: Bodies.Close,
   authority: "member",
   validate: (state, body, ctx) => {
@@ -349,7 +357,7 @@ const close = D.eventType<State, Bodies.Close>({
   apply: (state, body, ctx) => {
     const p = proposalOf(state, hex(body.proposal))!
     const verdict = decide(state, p, ctx)
-    const carries = verdict.outcome === "passed" && verdict.action !== null
+    const carries = verdict.outcome === "passed" && actionsOf(verdict).length > 0
     const decision: Decision = { ...verdict, key: ctx.key, by: ctx.identity!, at: ctx.communityTime, actionEvent: carries ? ctx.key : null }
     let next = withProposal(state, ended(p, decision))
     if (verdict.outcome === "passed" && p.supersedes !== null) {
@@ -367,7 +375,7 @@ const close = D.eventType<State, Bodies.Close>({
             reason: `superseded by "${p.title}" (${short(p.id)}), which passed`,
             version: v,
             text: old.versions[v]!.text,
-            action: old.versions[v]!.action,
+            ...carrying(actionsOf(old.versions[v]!)),
             stances: [],
             tally: { agree: 0, abstain: 0, object: 0, block: 0, silent: 0 },
             deciders: 0,
@@ -377,28 +385,22 @@ const close = D.eventType<State, Bodies.Close>({
         )
       }
     }
-    const action = verdict.action
-    return {
-      state: next,
-      effects:
-        carries && action
-          ? [
-              {
-                _tag: "Apply",
-                module: action.module,
-                type: action.type,
-                body: action.body,
-                warrant: { _tag: "Decision", body: decisionBody(p.scope), decision: ctx.key }
-              }
-            ]
-          : []
-    }
+    return next
+  },
+  // A passed decision carries its actions, in order, under the decision's warrant; the host
+  // applies several as one unit (all or none).
+  effects: (next, body, ctx) => {
+    const p = proposalOf(next, hex(body.proposal))!
+    const d = p.decision
+    if (d === null || d.actionEvent !== ctx.key) return []
+    const warrant: Module.Warrant = { _tag: "Decision", body: decisionBody(p.scope), decision: ctx.key }
+    return actionsOf(d).map((a): Module.Effect => ({ _tag: "Apply", module: a.module, type: a.type, body: a.body, warrant }))
   }
 })
 
 // --- working groups ------------------------------------------------------------------------------
 
-const groupCreate = D.eventType<State, Bodies.GroupCreate>({
+const groupCreate = Module.eventType<State, Bodies.GroupCreate>({
   body: Bodies.GroupCreate,
   authority: "community",
   validate: (state, body, ctx) => {
@@ -413,20 +415,18 @@ const groupCreate = D.eventType<State, Bodies.GroupCreate>({
   },
   apply: (state, body, ctx) => {
     const members = [...new Set(body.members.map(hex))].sort()
-    return {
-      state: withGroup(state, {
-        id: ctx.key,
-        name: body.name,
-        purpose: body.purpose,
-        mandate: [...new Set(body.mandate)].sort(),
-        expiry: body.expiry ?? null,
-        members,
-        changes: members.map((member) => ({ member, key: ctx.key, joined: true })),
-        created: ctx.communityTime,
-        disbanded: null,
-        ...(body.requires ? { requires: { module: body.requires.module, qualification: body.requires.qualification } } : {})
-      })
-    }
+    return withGroup(state, {
+      id: ctx.key,
+      name: body.name,
+      purpose: body.purpose,
+      mandate: [...new Set(body.mandate)].sort(),
+      expiry: body.expiry ?? null,
+      members,
+      changes: members.map((member) => ({ member, key: ctx.key, joined: true })),
+      created: ctx.communityTime,
+      disbanded: null,
+      ...(body.requires ? { requires: { module: body.requires.module, qualification: body.requires.qualification } } : {})
+    })
   }
 })
 
@@ -436,7 +436,7 @@ const knownGroup = (state: State, id: Uint8Array, ctx: Module.EventContext): Gro
   return g && (g.id === ctx.key || ctx.happenedBefore(g.id)) ? g : reject("UnknownGroup", `no working group ${short(key)} in this event's past`)
 }
 
-const groupDisband = D.eventType<State, Bodies.GroupDisband>({
+const groupDisband = Module.eventType<State, Bodies.GroupDisband>({
   body: Bodies.GroupDisband,
   authority: "community",
   validate: (state, body, ctx) => {
@@ -446,11 +446,11 @@ const groupDisband = D.eventType<State, Bodies.GroupDisband>({
   },
   apply: (state, body, ctx) => {
     const g = state.groups[hex(body.group)]!
-    return { state: withGroup(state, { ...g, disbanded: { key: ctx.key, at: ctx.communityTime, reason: body.reason } }) }
+    return withGroup(state, { ...g, disbanded: { key: ctx.key, at: ctx.communityTime, reason: body.reason } })
   }
 })
 
-const groupRenew = D.eventType<State, Bodies.GroupRenew>({
+const groupRenew = Module.eventType<State, Bodies.GroupRenew>({
   body: Bodies.GroupRenew,
   authority: "prime",
   validate: (state, body, ctx) => {
@@ -463,11 +463,11 @@ const groupRenew = D.eventType<State, Bodies.GroupRenew>({
   },
   apply: (state, body) => {
     const g = state.groups[hex(body.group)]!
-    return { state: withGroup(state, { ...g, expiry: body.expiry }) }
+    return withGroup(state, { ...g, expiry: body.expiry })
   }
 })
 
-const groupJoin = D.eventType<State, Bodies.GroupMembership>({
+const groupJoin = Module.eventType<State, Bodies.GroupMembership>({
   body: Bodies.GroupMembership,
   authority: "member",
   validate: (state, body, ctx) => {
@@ -483,17 +483,15 @@ const groupJoin = D.eventType<State, Bodies.GroupMembership>({
   apply: (state, body, ctx) => {
     const g = state.groups[hex(body.group)]!
     const member = ctx.identity!
-    return {
-      state: withGroup(state, {
-        ...g,
-        members: insertSorted(g.members, member),
-        changes: [...g.changes, { member, key: ctx.key, joined: true }]
-      })
-    }
+    return withGroup(state, {
+      ...g,
+      members: insertSorted(g.members, member),
+      changes: [...g.changes, { member, key: ctx.key, joined: true }]
+    })
   }
 })
 
-const groupLeave = D.eventType<State, Bodies.GroupMembership>({
+const groupLeave = Module.eventType<State, Bodies.GroupMembership>({
   body: Bodies.GroupMembership,
   authority: "member",
   validate: (state, body, ctx) => {
@@ -506,29 +504,27 @@ const groupLeave = D.eventType<State, Bodies.GroupMembership>({
   apply: (state, body, ctx) => {
     const g = state.groups[hex(body.group)]!
     const member = ctx.identity!
-    return {
-      state: withGroup(state, {
-        ...g,
-        members: g.members.filter((m) => m !== member),
-        changes: [...g.changes, { member, key: ctx.key, joined: false }]
-      })
-    }
+    return withGroup(state, {
+      ...g,
+      members: g.members.filter((m) => m !== member),
+      changes: [...g.changes, { member, key: ctx.key, joined: false }]
+    })
   }
 })
 
 // --- the lot ---------------------------------------------------------------------------------------
 
-const commit = D.eventType<State, Bodies.Commit>({
+const commit = Module.eventType<State, Bodies.Commit>({
   body: Bodies.Commit,
   authority: "member",
   validate: (_state, _body, ctx) => ownAct("lot.commit", ctx),
   apply: (state, body, ctx) => {
     const anchor = hex(body.anchor)
-    return { state: withFields(state, { onions: { ...state.onions, [ctx.identity!]: { anchor, key: ctx.key, last: anchor, revealed: 0 } } }) }
+    return withFields(state, { onions: { ...state.onions, [ctx.identity!]: { anchor, key: ctx.key, last: anchor, revealed: 0 } } })
   }
 })
 
-const reveal = D.eventType<State, Bodies.Reveal>({
+const reveal = Module.eventType<State, Bodies.Reveal>({
   body: Bodies.Reveal,
   authority: "member",
   validate: (state, body, ctx) => {
@@ -560,12 +556,10 @@ const reveal = D.eventType<State, Bodies.Reveal>({
     const value = hex(body.value)
     const term = String(body.term)
     const entry: Reveal = { member, value, key: ctx.key, at: ctx.communityTime }
-    return {
-      state: withFields(state, {
-        onions: { ...state.onions, [member]: { ...onion, last: value, revealed: onion.revealed + 1 } },
-        reveals: { ...state.reveals, [term]: [...(state.reveals[term] ?? []), entry] }
-      })
-    }
+    return withFields(state, {
+      onions: { ...state.onions, [member]: { ...onion, last: value, revealed: onion.revealed + 1 } },
+      reveals: { ...state.reveals, [term]: [...(state.reveals[term] ?? []), entry] }
+    })
   }
 })
 
@@ -576,7 +570,7 @@ const servedIn = (state: State, term: number, group: PrimeGroup, ctx: Module.Eve
   return [...new Set([...seatsAt(state, term, group, ctx), ...drawn.resigned])].sort()
 }
 
-const draw = D.eventType<State, Bodies.Draw>({
+const draw = Module.eventType<State, Bodies.Draw>({
   body: Bodies.Draw,
   authority: "member",
   validate: (state, body, ctx) => {
@@ -600,7 +594,7 @@ const draw = D.eventType<State, Bodies.Draw>({
     const recorded = state.terms[String(t)]
     // A competing draw: the term stays as the first draw in fold order recorded it (seed,
     // seats); the competing draw only counts as having drawn the term for events after it.
-    if (recorded) return { state: withFields(state, { terms: { ...state.terms, [String(t)]: { ...recorded, draws: insertSorted(recorded.draws, ctx.key) } } }) }
+    if (recorded) return withFields(state, { terms: { ...state.terms, [String(t)]: { ...recorded, draws: insertSorted(recorded.draws, ctx.key) } } })
     const previous = state.terms[String(t - 1)]
     const full = ctx.fullMembers()
     // Reveals the community had seen before the reveal cutoff, whatever the draw cites (G8).
@@ -643,11 +637,11 @@ const draw = D.eventType<State, Bodies.Draw>({
       commits,
       groups
     }
-    return { state: withFields(state, { terms: { ...state.terms, [String(t)]: term }, lastTerm: t }) }
+    return withFields(state, { terms: { ...state.terms, [String(t)]: term }, lastTerm: t })
   }
 })
 
-const resign = D.eventType<State, Bodies.Resign>({
+const resign = Module.eventType<State, Bodies.Resign>({
   body: Bodies.Resign,
   authority: "member",
   validate: (state, body, ctx) => {
@@ -671,14 +665,12 @@ const resign = D.eventType<State, Bodies.Resign>({
   apply: (state, body, ctx) => {
     const term = state.terms[String(body.term)]!
     const g = term.groups[body.group]!
-    return {
-      state: withFields(state, {
-        terms: {
-          ...state.terms,
-          [String(body.term)]: { ...term, groups: { ...term.groups, [body.group]: { ...g, resigned: insertSorted(g.resigned, ctx.identity!) } } }
-        }
-      })
-    }
+    return withFields(state, {
+      terms: {
+        ...state.terms,
+        [String(body.term)]: { ...term, groups: { ...term.groups, [body.group]: { ...g, resigned: insertSorted(g.resigned, ctx.identity!) } } }
+      }
+    })
   }
 })
 

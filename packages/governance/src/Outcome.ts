@@ -5,9 +5,11 @@
  *
  * @module
  */
-import type { Module } from "@affinity/core"
+import type { Module } from "@affinity/core/module"
 import {
   actionName,
+  actionsOf,
+  carrying,
   groupActive,
   groupMembersAt,
   type Decision,
@@ -112,7 +114,8 @@ export const decide = (state: State, proposal: Proposal, ctx: Module.EventContex
   const version = versionDecided(proposal, ctx)
   const current = proposal.versions[version]!
   const deadline = current.deadline
-  const base = { version, text: current.text, action: current.action }
+  const actions = actionsOf(current)
+  const base = { version, text: current.text, ...carrying(actions) }
   const verdict = (
     outcome: Verdict["outcome"],
     rule: Rule,
@@ -156,8 +159,9 @@ export const decide = (state: State, proposal: Proposal, ctx: Module.EventContex
     const group = state.groups[scope.group]
     if (!group || !groupActive(group, ctx.communityTime))
       return verdict("failed", "GroupGone", "the working group was disbanded or has expired; it can no longer decide", [], 0)
-    if (current.action && !group.mandate.includes(actionName(current.action)))
-      return verdict("failed", "OutsideMandate", `${actionName(current.action)} is outside the group's mandate`, [], 0)
+    const outside = actions.filter((a) => !group.mandate.includes(actionName(a))).map(actionName)
+    if (outside.length > 0)
+      return verdict("failed", "OutsideMandate", `${outside.join(", ")} ${outside.length === 1 ? "is" : "are"} outside the group's mandate`, [], 0)
     deciders = groupMembersAt(group, ctx).filter((m) => ctx.statusOf(m) === "full")
   } else deciders = ctx.fullMembers()
 

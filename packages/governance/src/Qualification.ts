@@ -8,9 +8,8 @@
  * A module that keeps qualifications answers it:
  *
  * ```ts
- * import { Module, Query } from "@affinity/core"
- * import * as Governance from "@affinity/governance"
- * import * as v from "valibot"
+ * import { Body, Module, Query } from "@affinity/core/module"
+ * import * as Governance from "@affinity/governance/module"
  *
  * type Grants = { readonly grants: ReadonlyArray<{ readonly member: string; readonly qualification: string; readonly key: string; readonly ended: string | null }> }
  * const skills = Module.make<Grants>({
@@ -19,7 +18,7 @@
  *   events: {},
  *   queries: {
  *     [Governance.Qualification.QUERY]: Query.make<Grants, { readonly identity: string; readonly qualification: string }, boolean>({
- *       args: v.strictObject({ identity: v.string(), qualification: v.string() }),
+ *       args: Body.strict({ identity: Body.text(64, 64), qualification: Body.text(1, 64) }),
  *       answer: (state, args, ctx) =>
  *         state.grants.some(
  *           (g) => g.member === args.identity && g.qualification === args.qualification && ctx.happenedBefore(g.key) && (g.ended === null || !ctx.happenedBefore(g.ended))
@@ -32,7 +31,7 @@
  *
  * @module
  */
-import { Module, Query } from "@affinity/core"
+import { Module, Query } from "@affinity/core/module"
 
 /** The query governance asks of the module a group names: args `{ identity, qualification }`, answer a boolean. */
 export const QUERY = "qualified"

@@ -3,8 +3,9 @@
  * of decisions to JSON, CSV and Markdown (printable, for when the software fails and people
  * carry on with paper).
  *
- * Whether a passed decision's action applied is recorded by the host on the close event's
- * outcome; pass `outcomeOf: (key) => replica.outcome(key)` to the exports to include it.
+ * Whether a passed decision's actions applied is recorded by the host on the close event's
+ * outcome; pass `outcomeOf: (key) => replica.outcome(key)` to the exports to include it. A
+ * decision that does several things lists each action and what became of it.
  *
  * ```ts
  * import * as Governance from "@affinity/governance"
@@ -22,10 +23,13 @@
  *
  * @module
  */
-import { Bytes, type Replica } from "@affinity/core"
+import type { Replica } from "@affinity/core"
+import { Bytes } from "@affinity/core/module"
+import * as Carried from "./Carried.ts"
 import * as Lot from "./Lot.ts"
 import {
   type Action,
+  actionsOf,
   type Group,
   PRIME_GROUPS,
   type PrimeGroup,
@@ -209,16 +213,47 @@ export interface ExportOptions {
   readonly nameOf?: (identity: string) => string | undefined
 }
 
-/** Whether a decision's action applied: `"applied"`, `"failed: <reason>"`, `"none"` or `"unknown"`. */
+/** What became of each action of a decision, aligned with its actions; `undefined` when not carried or not known. */
+const resultsOf = (p: Proposal, options: ExportOptions): ReadonlyArray<Replica.ActionOutcome> | undefined => {
+  const d = p.decision
+  return d === null || d.actionEvent === null ? undefined : Carried.outcomes(d, options.outcomeOf?.(d.actionEvent))
+}
+
+const statusOf = (r: Replica.ActionOutcome | undefined): string =>
+  r === undefined ? "unknown" : r._tag === "Applied" ? "applied" : `failed: ${r.reason._tag}: ${r.reason.message}`
+
+/**
+ * Whether a decision's actions applied: `"applied"` (every one), `"failed: <reason>"`,
+ * `"none"` (nothing was carried: the decision did not pass, or had no action) or
+ * `"unknown"` (no outcome known). For a decision that does several things, a failure names
+ * the action that failed: `"failed: action 2 of 2 (core/member.admit): <reason>"`; then none
+ * of its actions applied.
+ */
 export const actionStatus = (p: Proposal, options: ExportOptions = {}): string => {
   const d = p.decision
-  if (!d || d.actionEvent === null || d.action === null) return "none"
-  const outcome = options.outcomeOf?.(d.actionEvent)
-  if (!outcome) return "unknown"
-  if (outcome._tag === "Rejected") return `failed: ${outcome.reason.message}`
-  const a = outcome.actions.find((x) => x.module === d.action!.module && x.type === d.action!.type)
-  if (!a) return "unknown"
-  return a._tag === "Applied" ? "applied" : `failed: ${a.reason._tag}: ${a.reason.message}`
+  if (!d || d.actionEvent === null || actionsOf(d).length === 0) return "none"
+  const results = resultsOf(p, options)
+  if (results === undefined) return "unknown"
+  if (results.length === 1) return statusOf(results[0])
+  const failed = Carried.failing(results)
+  return failed === undefined
+    ? "applied"
+    : `failed: action ${failed.index + 1} of ${results.length} (${failed.outcome.module}/${failed.outcome.type}): ${failed.outcome.reason._tag}: ${failed.outcome.reason.message}`
+}
+
+/**
+ * What became of each action of a decision, in the order of `actionsOf(decision)`:
+ * `"applied"`, `"failed: <reason>"` (`NotApplied` when another action of the decision
+ * failed), `"none"` when nothing was carried, `"unknown"` when no outcome is known. Empty
+ * when the decided version had no action.
+ */
+export const actionStatuses = (p: Proposal, options: ExportOptions = {}): ReadonlyArray<string> => {
+  const d = p.decision
+  if (!d) return []
+  const actions = actionsOf(d)
+  if (d.actionEvent === null) return actions.map(() => "none")
+  const results = resultsOf(p, options)
+  return actions.map((_, i) => statusOf(results?.[i]))
 }
 
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -228,7 +263,7 @@ const who = (id: string, options: ExportOptions) => options.nameOf?.(id) ?? id
 const scopeText = (p: Proposal): string =>
   p.scope._tag === "Community" ? "community" : p.scope._tag === "Prime" ? `prime:${p.scope.module}` : `group:${p.scope.group}`
 
-const actionText = (a: Action | null): string => (a === null ? "" : `${a.module}/${a.type}`)
+const actionText = (a: Action): string => `${a.module}/${a.type}`
 
 /** One decision as a JSON-friendly record (byte strings in actions as `{ "$bytes": hex }`). */
 export interface DecisionRecord {
@@ -246,8 +281,12 @@ export interface DecisionRecord {
   readonly decisionEvent: string
   readonly version: number
   readonly text: string
+  /** The decided version's only action, or the first of several; `null` when none. */
   readonly action: { readonly module: string; readonly type: string; readonly body: unknown } | null
+  /** Whether the actions applied, as {@link actionStatus} says it. */
   readonly actionStatus: string
+  /** Every action of the decided version, in order, with what became of it ({@link actionStatuses}). */
+  readonly actions: ReadonlyArray<{ readonly module: string; readonly type: string; readonly body: unknown; readonly status: string }>
   readonly tally: { readonly agree: number; readonly abstain: number; readonly object: number; readonly block: number; readonly silent: number }
   readonly deciders: number
   readonly seats: ReadonlyArray<string>
@@ -271,6 +310,7 @@ const jsonValue = (v: unknown): unknown => {
 export const records = (state: State, options: ExportOptions = {}): ReadonlyArray<DecisionRecord> =>
   decisions(state).map((p) => {
     const d = p.decision!
+    const statuses = actionStatuses(p, options)
     return {
       proposal: p.id,
       title: p.title,
@@ -288,6 +328,7 @@ export const records = (state: State, options: ExportOptions = {}): ReadonlyArra
       text: d.text,
       action: d.action === null ? null : { module: d.action.module, type: d.action.type, body: jsonValue(d.action.body) },
       actionStatus: actionStatus(p, options),
+      actions: actionsOf(d).map((a, i) => ({ module: a.module, type: a.type, body: jsonValue(a.body), status: statuses[i]! })),
       tally: d.tally,
       deciders: d.deciders,
       seats: d.seats.map((s) => who(s, options)),
@@ -306,7 +347,9 @@ const csvCell = (v: string | number): string => {
 
 /**
  * Decisions as CSV (RFC 4180): one row per decision, stances in one cell as
- * `member: stance (reason)` separated by ` | `.
+ * `member: stance (reason)` separated by ` | `. A decision that does several things lists its
+ * actions in the `action` cell and what became of each in the `action_status` cell, in the
+ * same order, separated by ` | `.
  */
 export const toCsv = (state: State, options: ExportOptions = {}): string => {
   const header = [
@@ -336,8 +379,8 @@ export const toCsv = (state: State, options: ExportOptions = {}): string => {
     r.reason,
     r.decided,
     r.version,
-    r.action ? `${r.action.module}/${r.action.type}` : "",
-    r.actionStatus,
+    r.actions.map((a) => `${a.module}/${a.type}`).join(" | "),
+    r.actions.length > 1 ? r.actions.map((a) => a.status).join(" | ") : r.actionStatus,
     r.tally.agree,
     r.tally.abstain,
     r.tally.object,
@@ -350,7 +393,10 @@ export const toCsv = (state: State, options: ExportOptions = {}): string => {
 
 const md = (s: string) => s.replaceAll(/([\\`*_[\]|<>])/g, "\\$1")
 
-/** Decisions as Markdown, printable: one section per decision, stances with reasons, the action and whether it applied. */
+/**
+ * Decisions as Markdown, printable: one section per decision, stances with reasons, the
+ * action and whether it applied (for several, each in order and what became of it).
+ */
 export const toMarkdown = (state: State, options: ExportOptions = {}): string => {
   const lines: Array<string> = ["# Decisions", ""]
   const all = decisions(state)
@@ -363,7 +409,13 @@ export const toMarkdown = (state: State, options: ExportOptions = {}): string =>
     lines.push(`- Proposed by ${md(who(p.proposer, options))} on ${iso(p.opened)}; deadline ${iso(p.deadline)}`)
     lines.push(`- Decided on ${iso(d.at)} by event \`${d.key}\``)
     lines.push(`- Text version ${d.version}${d.version > 0 ? ` (amended ${d.version} time${d.version === 1 ? "" : "s"})` : ""}`)
-    if (d.action) lines.push(`- Action: ${actionText(d.action)}: ${actionStatus(p, options)}`)
+    const actions = actionsOf(d)
+    if (actions.length === 1) lines.push(`- Action: ${actionText(actions[0]!)}: ${md(actionStatus(p, options))}`)
+    if (actions.length > 1) {
+      const statuses = actionStatuses(p, options)
+      lines.push(`- Actions (${actions.length}, applied together or not at all): ${md(actionStatus(p, options))}`)
+      actions.forEach((a, i) => lines.push(`  ${i + 1}. ${actionText(a)}: ${md(statuses[i]!)}`))
+    }
     lines.push(
       `- Tally: ${d.tally.agree} agree, ${d.tally.abstain} stand aside, ${d.tally.object} object, ${d.tally.block} block, ${d.tally.silent} silent`
     )

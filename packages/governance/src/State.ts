@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { type Cbor, type Module, Module as ModuleRules } from "@affinity/core"
+import type { Cbor, Module } from "@affinity/core/module"
+import { Module as ModuleRules } from "@affinity/core/module"
 import type { Requirement } from "./Qualification.ts"
 import { type Buckets, bucketsFrom, flatten, lookup, put } from "./internal/keyed.ts"
 
@@ -40,12 +41,45 @@ export type Scope =
 /** An event body for some module, applied when a decision passes. */
 export type Action = { readonly module: string; readonly type: string; readonly body: Cbor.Value }
 
-/** One version of a proposal's text and action: version 0 is the opening, then one per amendment. */
-export type Version = {
+/** Most actions one proposal carries. */
+export const MAX_ACTIONS = 8
+
+/**
+ * What a proposal version or a decision carries: `action` is its only or first action
+ * (`null` for none), and `actions` the whole ordered list, present only when there are
+ * several. Read them with {@link actionsOf}.
+ */
+export type Carries = {
+  /** The only action, or the first of several; `null` when none. */
+  readonly action: Action | null
+  /** Every action in order, present only when there are two or more (applied all or none, G5). */
+  readonly actions?: ReadonlyArray<Action>
+}
+
+/**
+ * Every action a proposal version or a decision carries, in order: empty for none, one for a
+ * single action, the whole list for several.
+ *
+ * ```ts
+ * import * as Governance from "@affinity/governance/module"
+ *
+ * const fence = { module: "garden", type: "fence", body: {} }
+ * console.log(Governance.actionsOf({ action: null }).length) // 0
+ * console.log(Governance.actionsOf({ action: fence })[0] === fence) // true
+ * ```
+ */
+export const actionsOf = (carries: Carries): ReadonlyArray<Action> =>
+  carries.actions ?? (carries.action === null ? [] : [carries.action])
+
+/** The fields that record `actions` in a version or a decision: `action` always, `actions` only for several. */
+export const carrying = (actions: ReadonlyArray<Action>): Carries =>
+  actions.length > 1 ? { action: actions[0]!, actions } : { action: actions[0] ?? null }
+
+/** One version of a proposal's text and actions: version 0 is the opening, then one per amendment. */
+export type Version = Carries & {
   /** Key of the event that wrote this version (the opening or an amendment). */
   readonly key: string
   readonly text: string
-  readonly action: Action | null
   /** The deadline from this version on. */
   readonly deadline: number
   /** Community time of the event. */
@@ -99,8 +133,8 @@ export type Rule =
   | "Withdrawn"
   | "Superseded"
 
-/** The record of how a proposal ended. */
-export type Decision = {
+/** The record of how a proposal ended. `action` and `actions` are those of the version decided ({@link actionsOf}). */
+export type Decision = Carries & {
   /** Key of the event that ended it (the close, the withdrawal, or the passing close of the superseding proposal). */
   readonly key: string
   /** Identity that sent that event. */
@@ -115,8 +149,6 @@ export type Decision = {
   readonly version: number
   /** The text of that version. */
   readonly text: string
-  /** The action of that version. */
-  readonly action: Action | null
   /** The stances that counted, one per member, sorted by member. */
   readonly stances: ReadonlyArray<Stance>
   readonly tally: Tally
@@ -125,7 +157,7 @@ export type Decision = {
   /** The seated members, for a prime decision; empty otherwise. */
   readonly seats: ReadonlyArray<string>
   /**
-   * Key of the event whose outcome records whether the action applied (the host's
+   * Key of the event whose outcome records whether the actions applied (the host's
    * `Replica.outcome(key).actions`), or `null` when no action was carried.
    */
   readonly actionEvent: string | null

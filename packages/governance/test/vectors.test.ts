@@ -15,7 +15,7 @@ interface Vectors {
     readonly events: ReadonlyArray<{ readonly label: string; readonly id: string; readonly wire: string }>
     readonly expected: {
       readonly outcomes: ReadonlyArray<{ readonly label: string; readonly outcome: string }>
-      readonly proposals: ReadonlyArray<{ readonly id: string; readonly status: string; readonly rule?: string; readonly version?: number; readonly tally?: unknown; readonly stances?: ReadonlyArray<{ readonly stance: string; readonly reason: string | null }> }>
+      readonly proposals: ReadonlyArray<{ readonly id: string; readonly status: string; readonly rule?: string; readonly version?: number; readonly tally?: unknown; readonly stances?: ReadonlyArray<{ readonly stance: string; readonly reason: string | null }>; readonly actions?: ReadonlyArray<string> }>
       readonly terms: ReadonlyArray<{
         readonly term: number
         readonly seed: string
@@ -90,6 +90,10 @@ describe("governance conformance vectors", () => {
           if (p.rule !== undefined) {
             expect(got.decision).toMatchObject({ rule: p.rule, version: p.version, tally: p.tally })
             expect(got.decision!.stances.map((x) => ({ stance: x.stance, reason: x.reason }))).toEqual(p.stances!.map((x) => ({ stance: x.stance, reason: x.reason })))
+            // A decision that does several things lists them, in order; the others carry one action or none.
+            const carried = Governance.actionsOf(got.decision!).map((a) => `${a.module}/${a.type}`)
+            if (p.actions !== undefined) expect(carried).toEqual(p.actions)
+            else expect(carried.length).toBeLessThanOrEqual(1)
           }
         }
         for (const t of s.expected.terms) {

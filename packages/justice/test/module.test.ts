@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest"
+import { coreScenario, moduleLaws } from "@affinity/core/testing"
 import { module } from "@affinity/justice"
 
 describe("justice module", () => {
@@ -7,4 +8,6 @@ describe("justice module", () => {
     const state = module.init({ community: "00", name: "x", founders: [], params: { timeWitnesses: 2, primeSize: 3, primeTerm: 1, quorumPercent: 50 }, time: 0 })
     expect(state).toEqual({ version: 1 })
   })
+
+  moduleLaws(module, { scenario: coreScenario })
 })

@@ -13,13 +13,13 @@
  *
  * @module
  */
-import { Effect } from "effect"
 import * as Bytes from "../Bytes.ts"
 import * as Cbor from "../Cbor.ts"
 import * as CoreEvents from "../CoreEvents.ts"
 import * as Crypto from "../Crypto.ts"
 import * as Event from "../Event.ts"
 import { sha256 } from "../Hash.ts"
+import { publicKeyOf, signSync } from "../testing/Signer.ts"
 import { equal, fromCbor, type Json, sortedObject, toCbor } from "./json.ts"
 import { headerJson, makeOurImplementation } from "./ours.ts"
 import { parseVectors } from "./runner.ts"
@@ -48,7 +48,7 @@ const unhex = (h: string): Uint8Array => {
 /** Bytes `0, 1, 2, …` (mod 256) of a given length. */
 const counting = (n: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => i & 255)
 
-const sign = (secret: Uint8Array, message: Uint8Array): Uint8Array => Effect.runSync(noble.sign(secret, message))
+const sign = signSync
 
 // --- keys -----------------------------------------------------------------------------------
 
@@ -62,7 +62,7 @@ interface Key {
 /** The key whose 32-byte secret seed is `fill` repeated. */
 const fixedKey = (name: string, fill: number): Key => {
   const secret = new Uint8Array(32).fill(fill)
-  return { name, secret, publicKey: Effect.runSync(noble.publicKey(secret)) }
+  return { name, secret, publicKey: publicKeyOf(secret) }
 }
 
 const alice = fixedKey("alice", 0x01)
@@ -99,6 +99,8 @@ interface EventOptions {
   /** Claimed time (default: 1 s after the latest of `prev` and `parents`). */
   readonly time?: number
   readonly module?: string
+  /** A payload the event carries (it is then a version 2 event). */
+  readonly payload?: Uint8Array
 }
 
 /** A community whose events the generator writes: tracks each author's chain. */
@@ -140,7 +142,8 @@ class Community {
       time: options.time ?? Math.max(...deps.map((d) => d.header.time)) + 1000,
       module: options.module ?? "core",
       type,
-      body
+      body,
+      ...(options.payload === undefined ? {} : { payload: options.payload })
     })
     if (!tip || event.header.seq > tip.header.seq) this.tips.set(hex(key.publicKey), event)
     return event
@@ -418,7 +421,10 @@ const checkCbor = (vectors: ReadonlyArray<CborVector>): void => {
 
 // --- events.json ----------------------------------------------------------------------------
 
-/** The fields of a version 1 header, in wire order, as raw CBOR values (overridable one by one). */
+/**
+ * The fields of a header, in wire order, as raw CBOR values (overridable one by one): a
+ * version 1 header, or a version 2 one when `payloadHash` and `payloadSize` are set.
+ */
 interface RawHeader {
   version: Cbor.Value
   community: Cbor.Value
@@ -431,6 +437,8 @@ interface RawHeader {
   type: Cbor.Value
   bodyHash: Cbor.Value
   bodySize: Cbor.Value
+  payloadHash?: Cbor.Value
+  payloadSize?: Cbor.Value
 }
 
 const rawArray = (h: RawHeader): Array<Cbor.Value> => [
@@ -444,7 +452,9 @@ const rawArray = (h: RawHeader): Array<Cbor.Value> => [
   h.module,
   h.type,
   h.bodyHash,
-  h.bodySize
+  h.bodySize,
+  ...(h.payloadHash === undefined ? [] : [h.payloadHash]),
+  ...(h.payloadSize === undefined ? [] : [h.payloadSize])
 ]
 
 /** Envelope bytes from its three parts (canonical). */
@@ -454,6 +464,10 @@ const envelope = (header: Uint8Array, signature: Uint8Array, body: Uint8Array): 
 /** Wire bytes of header bytes and body bytes, signed by `key` over the header's id. */
 const signedWire = (key: Key, header: Uint8Array, body: Uint8Array): Uint8Array =>
   envelope(header, sign(key.secret, Event.signingMessage(sha256(header))), body)
+
+/** Wire bytes of header bytes, body bytes and a payload (any CBOR value as the fourth item), signed by `key` over the header's id. */
+const signedWireWith = (key: Key, header: Uint8Array, body: Uint8Array, payload: Cbor.Value): Uint8Array =>
+  Cbor.encodeTrusted([header, sign(key.secret, Event.signingMessage(sha256(header))), body, payload])
 
 const eventVectors = async (): Promise<ReadonlyArray<EventVector>> => {
   const c = new Community(alice, [alice, bob], "Conformance")
@@ -498,6 +512,26 @@ const eventVectors = async (): Promise<ReadonlyArray<EventVector>> => {
     type: "store",
     body: counting(Event.Limits.maxBodyBytes - 3)
   })
+
+  // Version 2: events committing to a payload, as written and with the payload erased.
+  const note = Bytes.utf8("Seed swap on Sunday at the allotment shed: bring labels and envelopes.")
+  const payloadDraft = (payload: Uint8Array, seq: number): Event.Draft => ({
+    community: c.id,
+    author: carol.publicKey,
+    seq,
+    prev: seq === 1 ? null : sha256(Bytes.utf8(`carol ${seq - 1}`)),
+    parents: seq === 1 ? [c.genesis.id] : [],
+    time: T0 + 3000,
+    module: "garden",
+    type: "notice",
+    body: { topic: "seed swap" },
+    payload
+  })
+  const withPayload = signDraft(carol, payloadDraft(note, 1))
+  const erasedForm = Event.decode(withPayload.stored)
+  if (!erasedForm.ok || erasedForm.event.key !== withPayload.key) throw new Error("the erased form must decode to the same event")
+  const maxPayload = signDraft(carol, payloadDraft(counting(Event.Limits.maxPayloadBytes), 2))
+  const emptyPayload = signDraft(carol, payloadDraft(new Uint8Array(0), 3))
 
   const valid = (name: string, checks: string, e: Event.Event): EventVector => ({
     name,
@@ -553,6 +587,27 @@ const eventVectors = async (): Promise<ReadonlyArray<EventVector>> => {
     }
   }
 
+  /** A version 2 header (alice's tick's fields) committing to `payload`, with some fields replaced. */
+  const v2Header = (payload: Uint8Array, fields: Partial<RawHeader> = {}, body: Uint8Array = emptyBody): Uint8Array =>
+    Cbor.encodeTrusted(
+      rawArray({ ...base, version: 2, bodyHash: sha256(body), bodySize: body.length, payloadHash: sha256(payload), payloadSize: payload.length, ...fields })
+    )
+  /** A four-item event whose bytes without the payload item number exactly `total`. */
+  const withoutPayloadOfSize = (total: number): Uint8Array => {
+    const payload = Bytes.utf8("p")
+    let bodyLength = total - 300
+    for (;;) {
+      const body = Cbor.encodeTrusted(new Uint8Array(bodyLength))
+      const bytes = signedWireWith(alice, v2Header(payload, {}, body), body, payload)
+      const without = bytes.length - 2
+      if (without === total) return bytes
+      bodyLength += total - without
+    }
+  }
+  const flippedPayload = withPayload.bytes.slice()
+  flippedPayload[flippedPayload.length - 1] = flippedPayload[flippedPayload.length - 1]! ^ 1
+  const tooLarge = counting(Event.Limits.maxPayloadBytes + 1)
+
   /** Splice `replacement` over `bytes` at `at`. */
   const splice = (bytes: Uint8Array, at: number, remove: number, replacement: Uint8Array): Uint8Array =>
     Bytes.concat(bytes.subarray(0, at), replacement, bytes.subarray(at + remove))
@@ -589,6 +644,18 @@ const eventVectors = async (): Promise<ReadonlyArray<EventVector>> => {
       longNames
     ),
     valid("body of 65,536 bytes", "A body of exactly the limit (65,536 bytes) is valid.", maxBody),
+    valid(
+      "event with a payload",
+      "A version 2 event: its header commits to the payload by payloadHash and payloadSize, and the payload is the envelope's fourth item.",
+      withPayload
+    ),
+    valid(
+      "the same event, its payload erased",
+      "The event above with its payload left out (an envelope of three items): the same id, the same signature, still valid.",
+      erasedForm.event
+    ),
+    valid("payload of 131,072 bytes", "A payload of exactly the limit (131,072 bytes) is valid.", maxPayload),
+    valid("empty payload", "A version 2 event may commit to a payload of no bytes.", emptyPayload),
 
     invalid("event of 70,001 bytes", "A well-formed envelope of 70,001 bytes is Oversize.", "Oversize", ofSize(70_001)),
     invalid(
@@ -596,6 +663,18 @@ const eventVectors = async (): Promise<ReadonlyArray<EventVector>> => {
       "70,000 bytes is not Oversize: this one is refused later, for a bodySize above 65,536.",
       "MalformedHeader",
       ofSize(70_000)
+    ),
+    invalid(
+      "payload of 131,073 bytes",
+      "A payload one byte over the limit (131,072 bytes) is Oversize, its header committing to it truthfully.",
+      "Oversize",
+      signedWireWith(alice, v2Header(tooLarge), emptyBody, tooLarge)
+    ),
+    invalid(
+      "event of 70,001 bytes without its payload",
+      "An event with a payload whose bytes without the payload item number 70,001 is Oversize.",
+      "Oversize",
+      withoutPayloadOfSize(70_001)
     ),
     invalid("empty input", "No bytes are not canonical CBOR.", "NotCanonical", new Uint8Array(0)),
     invalid("envelope with a non-shortest length", "The envelope array's length is written 9803.", "NotCanonical", splice(good, 0, 1, unhex("9803"))),
@@ -614,7 +693,25 @@ const eventVectors = async (): Promise<ReadonlyArray<EventVector>> => {
     invalid("envelope is an integer", "An event is an array, not a number.", "MalformedEnvelope", unhex("00")),
     invalid("envelope is a map", "An event is an array, not a map.", "MalformedEnvelope", Cbor.encode({ header: baseHeader, signature: sig, body: emptyBody })),
     invalid("envelope of two items", "An event has exactly three items.", "MalformedEnvelope", Cbor.encodeTrusted([baseHeader, sig])),
-    invalid("envelope of four items", "An event has exactly three items.", "MalformedEnvelope", Cbor.encodeTrusted([baseHeader, sig, emptyBody, emptyBody])),
+    invalid("envelope of five items", "An event has three items, or four with a payload.", "MalformedEnvelope", Cbor.encodeTrusted([baseHeader, sig, emptyBody, emptyBody, emptyBody])),
+    invalid(
+      "envelope of four items",
+      "Only a version 2 event carries a fourth item (its payload); this header is version 1.",
+      "MalformedEnvelope",
+      Cbor.encodeTrusted([baseHeader, sig, emptyBody, emptyBody])
+    ),
+    invalid(
+      "payload null",
+      "An erased payload is left out of the envelope, not written as null.",
+      "MalformedEnvelope",
+      Cbor.encodeTrusted([withPayload.headerBytes, withPayload.signature, withPayload.bodyBytes, null])
+    ),
+    invalid(
+      "payload as text",
+      "The payload is carried as a byte string.",
+      "MalformedEnvelope",
+      Cbor.encodeTrusted([withPayload.headerBytes, withPayload.signature, withPayload.bodyBytes, "Seed swap on Sunday"])
+    ),
     invalid("signature of 63 bytes", "The signature must be exactly 64 bytes.", "MalformedEnvelope", envelope(baseHeader, sig.subarray(0, 63), emptyBody)),
     invalid("signature of 65 bytes", "The signature must be exactly 64 bytes.", "MalformedEnvelope", envelope(baseHeader, Bytes.concat(sig, unhex("00")), emptyBody)),
     invalid("header as an array, not bytes", "The header is carried as a byte string, not inline.", "MalformedEnvelope", Cbor.encodeTrusted([rawArray(base), sig, emptyBody])),
@@ -622,12 +719,25 @@ const eventVectors = async (): Promise<ReadonlyArray<EventVector>> => {
     invalid("header is a map", "The header is an array.", "MalformedHeader", rawHeader(Cbor.encode({ version: 1 }))),
     invalid("header is an empty array", "The header's first item is its version.", "MalformedHeader", rawHeader(Cbor.encode([]))),
     invalid("header is an integer", "The header is an array.", "MalformedHeader", rawHeader(Cbor.encode(1))),
-    invalid("version 2", "Only version 1 is read.", "UnknownVersion", broken({ version: 2 })),
-    invalid("version 0", "Only version 1 is read.", "UnknownVersion", broken({ version: 0 })),
-    invalid("version 2 with one field", "The version is judged before the header's length.", "UnknownVersion", rawHeader(Cbor.encode([2]))),
-    invalid("version as text", "The version is the integer 1; the text \"1\" is an unknown version.", "UnknownVersion", broken({ version: "1" })),
+    invalid("version 3", "Only versions 1 and 2 are read.", "UnknownVersion", broken({ version: 3 })),
+    invalid("version 0", "Only versions 1 and 2 are read.", "UnknownVersion", broken({ version: 0 })),
+    invalid("version 3 with one field", "The version is judged before the header's length.", "UnknownVersion", rawHeader(Cbor.encode([3]))),
+    invalid("version as text", "The version is an integer; the text \"1\" is an unknown version.", "UnknownVersion", broken({ version: "1" })),
     invalid("header of 10 fields", "A version 1 header has exactly 11 fields.", "MalformedHeader", rawHeader(Cbor.encodeTrusted(rawArray(base).slice(0, 10)))),
     invalid("header of 12 fields", "A version 1 header has exactly 11 fields.", "MalformedHeader", rawHeader(Cbor.encodeTrusted([...rawArray(base), 0]))),
+    invalid("version 2 header of 11 fields", "A version 2 header has exactly 13 fields.", "MalformedHeader", broken({ version: 2 })),
+    invalid(
+      "payloadHash of 31 bytes",
+      "payloadHash is 32 bytes.",
+      "MalformedHeader",
+      rawHeader(v2Header(note, { payloadHash: sha256(note).subarray(0, 31) }))
+    ),
+    invalid(
+      "payloadSize over the limit",
+      "A header committing to a payload of 131,073 bytes is refused, even with the payload left out.",
+      "MalformedHeader",
+      rawHeader(v2Header(note, { payloadSize: Event.Limits.maxPayloadBytes + 1 }))
+    ),
     invalid("author of 31 bytes", "The author is a 32-byte key.", "MalformedHeader", broken({ author: alice.publicKey.subarray(0, 31) })),
     invalid("author null", "The author is a 32-byte key.", "MalformedHeader", broken({ author: null })),
     invalid("seq 0", "Sequence numbers start at 1.", "MalformedHeader", broken({ seq: 0 })),
@@ -686,7 +796,25 @@ const eventVectors = async (): Promise<ReadonlyArray<EventVector>> => {
       broken({ bodyHash: sha256(floatBody), bodySize: floatBody.length }, floatBody)
     ),
     invalid("empty body", "An empty body (size 0, its hash right) is not a CBOR value.", "MalformedBody", broken({ bodyHash: sha256(new Uint8Array(0)), bodySize: 0 }, new Uint8Array(0))),
+    invalid(
+      "payload not matching its hash",
+      "One bit of the payload flipped: its SHA-256 is not the header's payloadHash (the id and signature still verify).",
+      "PayloadMismatch",
+      flippedPayload
+    ),
+    invalid(
+      "payload shorter than payloadSize",
+      "The payload is one byte shorter than the header commits to.",
+      "PayloadMismatch",
+      Cbor.encodeTrusted([withPayload.headerBytes, withPayload.signature, withPayload.bodyBytes, note.subarray(0, note.length - 1)])
+    ),
     invalid("signature with a flipped bit", "One bit of S flipped.", "BadSignature", envelope(baseHeader, flipped, emptyBody)),
+    invalid(
+      "erased event signed by another key",
+      "With its payload left out an event is checked like any other: bob's signature over carol's event does not verify.",
+      "BadSignature",
+      envelope(withPayload.headerBytes, sign(bob.secret, Event.signingMessage(withPayload.id)), withPayload.bodyBytes)
+    ),
     invalid("signature by another key", "Bob signed alice's event.", "BadSignature", envelope(baseHeader, sign(bob.secret, Event.signingMessage(tick.id)), emptyBody)),
     invalid("signature without the domain", "The signature covers the id alone, not \"affinity/event/v1\\0\" || id.", "BadSignature", envelope(baseHeader, sign(alice.secret, tick.id), emptyBody)),
     invalid("signature over the header bytes", "The signature covers the header bytes instead of the domain and id.", "BadSignature", envelope(baseHeader, sign(alice.secret, baseHeader), emptyBody)),
@@ -1317,6 +1445,63 @@ const scenarioDefs = (): ReadonlyArray<ScenarioDef> => {
       outcomes: applied(a1)
     })
   }
+
+  // Payloads and their erasure (§3a).
+  {
+    const note = Bytes.utf8("The shed key is under the blue pot.")
+    const post = c.tick(alice, { prev: c.genesis, payload: note })
+    const plain = c.tick(alice, { prev: post })
+    const byBob = c.event(bob, "payload.erase", { header: post.headerBytes }, { prev: null, parents: [plain] })
+    const unseen = c.tick(carol, { prev: null, parents: [c.genesis], payload: note })
+    const notInPast = c.event(alice, "payload.erase", { header: unseen.headerBytes }, { prev: plain })
+    const noPayload = c.event(alice, "payload.erase", { header: plain.headerBytes }, { prev: notInPast })
+    const byAlice = c.event(alice, "payload.erase", { header: post.headerBytes }, { prev: noPayload, parents: [byBob] })
+    const again = c.event(alice, "payload.erase", { header: post.headerBytes }, { prev: byAlice })
+    add({
+      name: "payload erased by its author",
+      checks:
+        "core/payload.erase names the event by its header bytes. Another member cannot erase a payload directly (NotYourPayload); an event not in the erasure's causal past (UnknownEvent) or without a payload (NoPayload) cannot be erased; its author can, once (AlreadyErased); the event sent again with its payload is a Duplicate. The erasure is recorded in the core state's erased map.",
+      community: c,
+      steps: [
+        step("alice's tick with a payload", post, valid),
+        step("alice tick", plain, valid),
+        step("bob erases alice's payload", byBob, valid),
+        step("alice erases the payload of an event she has not seen", notInPast, valid),
+        step("alice erases the payload of an event without one", noPayload, valid),
+        step("alice erases her payload", byAlice, valid),
+        step("alice erases it again", again, valid),
+        step("alice's tick with its payload, again", post, duplicate)
+      ],
+      outcomes: [
+        ...applied(post, plain, byAlice),
+        ...rejected("NotYourPayload", byBob),
+        ...rejected("UnknownEvent", notInPast),
+        ...rejected("NoPayload", noPayload),
+        ...rejected("AlreadyErased", again)
+      ]
+    })
+    add({
+      name: "payload erased, the event received without it",
+      checks:
+        "An event whose payload was erased is received as an envelope of three items, with the same id: it is valid, and its author's erasure applies as if the payload had come.",
+      community: c,
+      steps: [
+        step("alice's tick without its payload", post.stored, valid),
+        step("alice tick", plain, valid),
+        step("alice erases the payload of an event she has not seen", notInPast, valid),
+        step("alice erases the payload of an event without one", noPayload, valid),
+        step("bob erases alice's payload", byBob, valid),
+        step("alice erases her payload", byAlice, valid)
+      ],
+      outcomes: [
+        ...applied(post, plain, byAlice),
+        ...rejected("NotYourPayload", byBob),
+        ...rejected("UnknownEvent", notInPast),
+        ...rejected("NoPayload", noPayload)
+      ],
+      sameStateAs: "payload erased by its author"
+    })
+  }
   return defs
 }
 
@@ -1359,19 +1544,22 @@ const CBOR_RULES =
   "Affinity's canonical CBOR is a subset of RFC 8949: unsigned and negative integers within ±(2^53 - 1), byte strings, UTF-8 text strings, arrays, maps with text keys, false, true and null. No floats (not even integral ones), no tags, no undefined or other simple values, no indefinite lengths. Encoding is RFC 8949 §4.2.1 core deterministic encoding: every head in its shortest form, map keys sorted by the bytewise order of their encodings (so shorter keys first), no duplicate keys. Nesting: the top value is at depth 0 and the items of a container at depth d are at depth d + 1; no value may be deeper than 32. Decoding is strict: bytes are accepted only if they are exactly one value of the model in canonical form, with nothing after it. In the JSON views here a byte string is {\"$bytes\": hex}. A `canonical` vector must encode to `hex` and `hex` must decode to `value`; a `reject` vector must not decode; an `unencodable` JSON value must not encode."
 
 const EVENT_RULES = [
-  "An event is canonical CBOR [header: bstr, signature: bstr(64), body: bstr]; header bytes are the canonical array [version, community, author, seq, prev, parents, time, module, type, bodyHash, bodySize]; id = SHA-256(header bytes); the signature is ed25519 (under the rule of signatures.json) by `author` over \"affinity/event/v1\" || 0x00 || id.",
+  "An event is canonical CBOR [header: bstr, signature: bstr(64), body: bstr], or [header, signature, body, payload: bstr] when it carries a payload; header bytes are the canonical array [version, community, author, seq, prev, parents, time, module, type, bodyHash, bodySize] (version 1) or [version, community, author, seq, prev, parents, time, module, type, bodyHash, bodySize, payloadHash, payloadSize] (version 2, an event that commits to a payload); id = SHA-256(header bytes); the signature is ed25519 (under the rule of signatures.json) by `author` over \"affinity/event/v1\" || 0x00 || id. A version 2 event whose payload was erased is the same three-item envelope without it: same id, still valid.",
   "Checks run in this order and the first that fails gives the reason:",
-  "(1) Oversize: more than 70,000 bytes.",
+  "(1) Oversize: more than 70,000 bytes, unless the first byte is 0x84 (an array of four items), then more than 201,077 bytes.",
   "(2) NotCanonical: the envelope is not canonical CBOR (cbor.json's strict decoding).",
-  "(3) MalformedEnvelope: it is not an array of exactly a byte string, a 64-byte byte string and a byte string.",
-  "(4) NotCanonical: the header bytes are not canonical CBOR.",
-  "(5) MalformedHeader: the header is not an array with at least one item.",
-  "(6) UnknownVersion: its first item is not the integer 1.",
-  "(7) MalformedHeader: it does not have exactly 11 items, or a field breaks a rule: author 32 bytes; seq an integer >= 1; time an integer >= 0; module matching ^[a-z][a-z0-9-]{0,31}$; type matching ^[a-z][a-z0-9.-]{0,63}$; bodyHash 32 bytes; bodySize an integer from 0 to 65,536; parents an array of at most 32 ids of 32 bytes, strictly ascending (bytewise); prev null when seq is 1, else a 32-byte id not among the parents; a genesis (module core, type genesis) has community null, seq 1 and no parents; any other event has a 32-byte community and, when seq is 1, at least one parent.",
-  "(8) BodyMismatch: the body's length is not bodySize, or its SHA-256 is not bodyHash.",
-  "(9) MalformedBody: the body bytes are not canonical CBOR.",
-  "(10) BadSignature: the signature does not verify.",
-  "A `valid` vector gives the id, the header (byte fields as hex, null where null) and the JSON view of the body; an `invalid` vector gives the reason tag."
+  "(3) MalformedEnvelope: it is not an array of exactly a byte string, a 64-byte byte string and a byte string, followed by at most one more byte string (the payload).",
+  "(4) Oversize: it has a payload, and its bytes before the payload item number more than 70,000, or the payload is longer than 131,072 bytes.",
+  "(5) NotCanonical: the header bytes are not canonical CBOR.",
+  "(6) MalformedHeader: the header is not an array with at least one item.",
+  "(7) UnknownVersion: its first item is not the integer 1 or 2.",
+  "(8) MalformedEnvelope: the version is 1 and the envelope has a payload.",
+  "(9) MalformedHeader: it does not have exactly 11 items (version 1) or 13 (version 2), or a field breaks a rule: author 32 bytes; seq an integer >= 1; time an integer >= 0; module matching ^[a-z][a-z0-9-]{0,31}$; type matching ^[a-z][a-z0-9.-]{0,63}$; bodyHash 32 bytes; bodySize an integer from 0 to 65,536; payloadHash 32 bytes and payloadSize an integer from 0 to 131,072 (version 2); parents an array of at most 32 ids of 32 bytes, strictly ascending (bytewise); prev null when seq is 1, else a 32-byte id not among the parents; a genesis (module core, type genesis) has community null, seq 1 and no parents; any other event has a 32-byte community and, when seq is 1, at least one parent.",
+  "(10) BodyMismatch: the body's length is not bodySize, or its SHA-256 is not bodyHash.",
+  "(11) MalformedBody: the body bytes are not canonical CBOR.",
+  "(12) PayloadMismatch: the event carries a payload whose length is not payloadSize, or whose SHA-256 is not payloadHash.",
+  "(13) BadSignature: the signature does not verify.",
+  "A `valid` vector gives the id, the header (byte fields as hex, null where null; payloadHash and payloadSize only for version 2) and the JSON view of the body; an `invalid` vector gives the reason tag."
 ].join(" ")
 
 const SCENARIO_PROCEDURE = [

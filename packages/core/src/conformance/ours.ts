@@ -46,7 +46,9 @@ export const headerJson = (h: Event.Header): HeaderJson => ({
   module: h.module,
   type: h.type,
   bodyHash: Bytes.toHex(h.bodyHash),
-  bodySize: h.bodySize
+  bodySize: h.bodySize,
+  // Only a version 2 header commits to a payload.
+  ...(h.payloadHash === null ? {} : { payloadHash: Bytes.toHex(h.payloadHash), payloadSize: h.payloadSize })
 })
 
 /** JSON view of a log verdict. */

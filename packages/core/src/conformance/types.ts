@@ -59,6 +59,10 @@ export interface HeaderJson {
   readonly type: string
   readonly bodyHash: string
   readonly bodySize: number
+  /** SHA-256 of the payload the header commits to: a version 2 header only. */
+  readonly payloadHash?: string
+  /** The payload's length: a version 2 header only. */
+  readonly payloadSize?: number
 }
 
 /** Wire bytes that are a well-formed event with a valid signature. */

@@ -5,7 +5,7 @@
  * ```text
  * value   = payload || SHA-256(payload)
  * payload = {
- *   "format":    "affinity/checkpoint/v3",
+ *   "format":    "affinity/checkpoint/v4",
  *   "community": bstr(32)        the community id
  *   "label":     tstr            the integrator's label for its module code
  *   "size":      uint            events covered: delivery indexes 0 … size-1
@@ -24,6 +24,11 @@
  * ```
  *
  * {@link decode} never throws: bytes that are not exactly this shape give a reason.
+ *
+ * Stored records never carry payloads (they are kept as values of their own), so erasing a
+ * payload changes neither `records` nor the states a checkpoint holds besides the `core`
+ * state's `erased`, which the fold writes like any other state: a checkpoint stays usable
+ * across erasures, and one taken before an erasure is resumed from and folds it again.
  */
 import * as Bytes from "../Bytes.ts"
 import * as Cbor from "../Cbor.ts"
@@ -34,7 +39,7 @@ import type { ActionOutcome, Checkpoint, Outcome } from "../Replica.ts"
 export const KEY = "checkpoint"
 
 /** The format tag of this version. */
-export const FORMAT = "affinity/checkpoint/v3"
+export const FORMAT = "affinity/checkpoint/v4"
 
 const reason = (r: { readonly _tag: string; readonly message: string }): Cbor.Value => ({ _tag: r._tag, message: r.message })
 

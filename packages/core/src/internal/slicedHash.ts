@@ -6,7 +6,7 @@
  * @module
  */
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js"
-import { yieldToHost } from "./yield.ts"
+import { yieldToHost } from "./yieldToHost.ts"
 
 /** Bytes hashed between two turns of the event loop. */
 export const SLICE_BYTES = 256 * 1024

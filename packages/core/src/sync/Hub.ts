@@ -52,6 +52,7 @@ import { Effect } from "effect"
 import * as Bytes from "../Bytes.ts"
 import { type Community, HOLD_FULL } from "../Community.ts"
 import * as Event from "../Event.ts"
+import { makeEnvelope, read, textIs } from "../internal/envelope.ts"
 import type { Log } from "../Log.ts"
 import type { CloseReason, Connection, Reason } from "./Connection.ts"
 import { Bucket, type Clock, type DisconnectReason, type Limits, MIN_FRAME_BYTES, resolveLimits, systemClock } from "./Limits.ts"
@@ -549,7 +550,8 @@ export const makeHub = (options: HubOptions = {}): Hub => {
           let size = Message.eventsOverhead(seq, Message.MessageLimits.maxItems)
           while (n < order.length && events.length < Message.MessageLimits.maxItems) {
             const i = order[n]!
-            const bytes = log.bytes[i]!
+            // The event as peers are sent it: with its payload while this replica holds it.
+            const bytes = log.wire(i)
             const add = Message.uintSize(bytes.length) + bytes.length
             if (events.length > 0 && (size + add > this.peerMaxFrame || this.flightBytes + size + add > this.peerWindow)) break
             events.push(bytes)
@@ -1166,43 +1168,13 @@ export const coreFirst = (log: Log, sorted: ReadonlyArray<number>): ReadonlyArra
   return [...sorted.filter((i) => early.has(i)), ...sorted.filter((i) => !early.has(i))]
 }
 
-/** Read a CBOR head at `pos`: major type, argument, and where what follows starts. */
-const head = (b: Uint8Array, pos: number): { readonly major: number; readonly value: number; readonly next: number } => {
-  const first = b[pos]!
-  const major = first >> 5
-  const ai = first & 31
-  if (ai < 24) return { major, value: ai, next: pos + 1 }
-  const n = ai === 24 ? 1 : ai === 25 ? 2 : ai === 26 ? 4 : 8
-  let value = 0
-  for (let k = 1; k <= n; k++) value = value * 256 + b[pos + k]!
-  return { major, value, next: pos + 1 + n }
-}
-
-/** Position after the CBOR item at `pos` (unsigned ints, byte and text strings, arrays, simple values). */
-const skip = (b: Uint8Array, pos: number): number => {
-  const h = head(b, pos)
-  if (h.major === 2 || h.major === 3) return h.next + h.value
-  if (h.major === 4) {
-    let p = h.next
-    for (let k = 0; k < h.value; k++) p = skip(b, p)
-    return p
-  }
-  return h.next
-}
-
 const CORE = Bytes.utf8("core")
 
-/**
- * Whether a delivered event belongs to the `core` module, read from its header without
- * decoding the whole event (delivered events are canonical: `[header, sig, body]` with the
- * module as the header's eighth item).
- */
+/** The envelope {@link isCore} reads into (reused: reading is synchronous). */
+const scanned = makeEnvelope()
+
+/** Whether a delivered event belongs to the `core` module, read from its stored bytes with the one envelope reader. */
 const isCore = (log: Log, i: number): boolean => {
   const b = log.bytes[i]!
-  const outer = head(b, 0)
-  const header = head(b, outer.next)
-  let p = head(b, header.next).next
-  for (let k = 0; k < 7; k++) p = skip(b, p)
-  const module = head(b, p)
-  return module.major === 3 && Bytes.equals(b.subarray(module.next, module.next + module.value), CORE)
+  return read(b, scanned) && textIs(b, scanned.moduleStart, scanned.moduleEnd, CORE)
 }

@@ -1,9 +1,6 @@
-import * as ed from "@noble/ed25519"
-import { sha512 } from "@noble/hashes/sha2.js"
 import { Effect, Layer } from "effect"
 import { Community, Crypto, Keys, Storage } from "@affinity/core"
-
-ed.hashes.sha512 = sha512
+import { publicKeyOf } from "@affinity/core/testing"
 
 /** The fastest provider with the protocol's verification rule (all providers agree; see crypto.test.ts). */
 export const testCrypto: Crypto.CryptoShape = Crypto.makeNode() ?? Crypto.makeNoble()
@@ -17,7 +14,7 @@ export const key = (n: number): Keys.DeviceKey => {
   secret[0] = n & 255
   secret[1] = (n >> 8) & 255
   secret[31] = 7
-  const publicKey = ed.getPublicKey(secret)
+  const publicKey = publicKeyOf(secret)
   return { secret, publicKey, id: Buffer.from(publicKey).toString("hex") }
 }
 

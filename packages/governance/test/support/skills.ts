@@ -4,9 +4,8 @@
  * it (`testModules.skills` in `conformance/vectors/governance.json` states its rules), so an
  * implementation in another language builds the same module to check them.
  */
-import { Module, Query } from "@affinity/core"
+import { Body, Module, Query } from "@affinity/core/module"
 import * as Governance from "@affinity/governance"
-import * as D from "../../src/internal/decode.ts"
 
 /** A grant of a qualification: the event that made it and the event that ended it (query-able state, §8). */
 export type Grant = { readonly member: string; readonly qualification: string; readonly key: string; readonly ended: string | null }
@@ -17,33 +16,24 @@ export const skills = Module.make<Skills>({
   name: "skills",
   init: () => ({ grants: [] }),
   events: {
-    grant: D.eventType<Skills, { readonly member: string; readonly qualification: string }>({
-      body: D.struct({ member: D.text(64, 64), qualification: D.text(1, 64) }),
+    grant: Module.eventType<Skills, { readonly member: string; readonly qualification: string }>({
+      body: Body.strict({ member: Body.text(64, 64), qualification: Body.text(1, 64) }),
       authority: "member",
-      apply: (state, body, ctx) => ({ state: { grants: [...state.grants, { ...body, key: ctx.key, ended: null }] } })
+      apply: (state, body, ctx) => ({ grants: [...state.grants, { ...body, key: ctx.key, ended: null }] })
     }),
-    revoke: D.eventType<Skills, { readonly grant: string }>({
-      body: D.struct({ grant: D.text(64, 64) }),
+    revoke: Module.eventType<Skills, { readonly grant: string }>({
+      body: Body.strict({ grant: Body.text(64, 64) }),
       authority: "member",
       validate: (state, body, ctx) =>
         state.grants.some((g) => g.key === body.grant && g.ended === null && ctx.happenedBefore(g.key))
           ? undefined
           : Module.reject("UnknownGrant", "no standing grant made by that event in this event's past"),
-      apply: (state, body, ctx) => ({ state: { grants: state.grants.map((g) => (g.key === body.grant ? { ...g, ended: ctx.key } : g)) } })
+      apply: (state, body, ctx) => ({ grants: state.grants.map((g) => (g.key === body.grant ? { ...g, ended: ctx.key } : g)) })
     })
   },
   queries: {
     [Governance.Qualification.QUERY]: Query.make<Skills, Governance.Qualification.Args, boolean>({
-      args: {
-        "~standard": {
-          version: 1,
-          vendor: "test",
-          validate: (u) => {
-            const r = D.struct({ identity: D.text(64, 64), qualification: D.text(1, 64) })(u, "args")
-            return r.ok ? { value: r.value } : { issues: [{ message: r.message }] }
-          }
-        }
-      },
+      args: Body.strict({ identity: Body.text(64, 64), qualification: Body.text(1, 64) }),
       answer: (state, args, ctx) =>
         state.grants.some(
           (g) =>
