@@ -34,6 +34,7 @@ import type * as OutcomeTypes from "./replica/Outcome.ts"
 import { APPLIED } from "./replica/Outcome.ts"
 import { answer } from "./replica/Queries.ts"
 import { Removals } from "./replica/Removals.ts"
+import { encodeCached } from "./internal/encodeCached.ts"
 
 /** What became of a delivered event in the fold. */
 export type Outcome = OutcomeTypes.Outcome
@@ -105,6 +106,8 @@ export class Replica {
   private restoreMark: number | undefined
   /** The state hash of `published`, once asked for (the encoding itself is not kept: it can be large). */
   private hashCache: Uint8Array | undefined
+  /** The canonical encoding of each array and map of the states (never changed once made), kept for the state hash. */
+  private encodings = new WeakMap<object, Uint8Array>()
   /** Counters for diagnostics and benchmarks: `steps` is how many fold steps ran in total. */
   readonly stats = { steps: 0, refolds: 0 }
 
@@ -377,7 +380,7 @@ export class Replica {
    */
   checkpoint(): Checkpoint | undefined {
     if (this.behind || this.order.length !== this.log.size) return undefined
-    const c = take(this.log, this.moduleNames, this.published, this.outcomes)
+    const c = take(this.log, this.moduleNames, this.published, this.outcomes, (states) => this.encoded(states))
     this.hashCache = c.stateHash
     return c
   }
@@ -541,10 +544,19 @@ export class Replica {
     return i === undefined ? undefined : this.outcomes[i]
   }
 
-  /** SHA-256 of the canonical encoding of every module's state (a map by module name). */
+  /**
+   * SHA-256 of the canonical encoding of every module's state (a map by module name). The
+   * encodings of the parts of the states that did not change since it was last asked for are
+   * kept, so asking after one more event encodes what that event made new (and hashes the whole).
+   */
   stateHash(): Uint8Array {
-    if (!this.hashCache) this.hashCache = sha256(Cbor.encode(this.published))
+    if (!this.hashCache) this.hashCache = sha256(this.encoded(this.published))
     return this.hashCache
+  }
+
+  /** Canonical CBOR of states, with the kept encodings of their unchanged parts. */
+  private encoded(states: States): Uint8Array {
+    return encodeCached(states, this.encodings)
   }
 
   /**
@@ -555,7 +567,7 @@ export class Replica {
     const states = this.published
     let hash: Uint8Array | undefined
     return () => {
-      if (hash === undefined) hash = states === this.published ? this.stateHash() : sha256(Cbor.encode(states))
+      if (hash === undefined) hash = states === this.published ? this.stateHash() : sha256(this.encoded(states))
       return hash
     }
   }

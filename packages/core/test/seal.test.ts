@@ -1,7 +1,7 @@
 import { x25519 } from "@noble/curves/ed25519.js"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { Bytes, Cbor, Client, CoreEvents, Crypto, Keys, Membership, Seal, Storage } from "@affinity/core"
+import { Bytes, Cbor, Client, CoreEvents, Crypto, Event, Keys, Membership, Seal, Storage } from "@affinity/core"
 
 type Handle = Client.CommunityHandle
 
@@ -299,7 +299,7 @@ describe("sealed secrets", () => {
     expect(CoreEvents.isSealingKey(Seal.publicKey(device))).toBe(true)
   })
 
-  it("1,000 single-device members fit in 64 KiB: 56 bytes per recipient", () => {
+  it("1,000 single-device members fit in 64 KiB: 56 bytes per recipient, carried in an event's payload", async () => {
     const keys = Array.from({ length: 1000 }, (_, n) => Seal.publicKey(seeded(n)))
     const secret = new Uint8Array(32).fill(7)
     const r = Seal.sealWith(keys, secret, { ephemeral: new Uint8Array(32).fill(1), contentKey: new Uint8Array(32).fill(2) })
@@ -312,6 +312,15 @@ describe("sealed secrets", () => {
     expect(Seal.ENTRY_LENGTH).toBe(56)
     for (const n of [0, 499, 999]) expect(Seal.unseal(r.value, seeded(n))).toEqual({ ok: true, value: secret })
     expect(Seal.unseal(r.value, seeded(1000))).toMatchObject({ ok: false, error: { reason: "NotARecipient" } })
+    // The sealed keys travel in a payload (up to 128 KiB: about 2,300 devices), never in the body.
+    expect(Seal.sizeOf(2000, 32)).toBeLessThan(Event.Limits.maxPayloadBytes)
+    const client = await Client.make({ storage: Storage.layerMemory })
+    const me = await client.generateKey()
+    const community = await client.create({ name: "Rekey", author: me })
+    const { key, outcome } = await community.append(me, "core", "tick", {}, { payload: r.value })
+    expect(outcome._tag).toBe("Applied")
+    expect(Seal.unseal(community.payload(key)!, seeded(499))).toEqual({ ok: true, value: secret })
+    await client.close()
   })
 })
 

@@ -38,14 +38,20 @@ export type Resumed =
   | { readonly _tag: "FromGenesis"; readonly reason: string }
 
 /** The checkpoint of every delivered event of `log`, folded into `states` with these outcomes. */
-export const take = (log: Log, moduleNames: ReadonlyArray<string>, states: States, outcomes: ReadonlyArray<Outcome>): Checkpoint => {
+export const take = (
+  log: Log,
+  moduleNames: ReadonlyArray<string>,
+  states: States,
+  outcomes: ReadonlyArray<Outcome>,
+  encode: (states: States) => Uint8Array = Cbor.encode
+): Checkpoint => {
   const size = log.size
   const kept: Array<readonly [number, Outcome]> = []
   for (let i = 0; i < size; i++) {
     const o = outcomes[i]!
     if (o !== APPLIED && !(o._tag === "Applied" && o.actions.length === 0)) kept.push([i, o])
   }
-  const encoded = Cbor.encode(states)
+  const encoded = encode(states)
   return { size, digest: log.digest(size), ids: log.ids(size), modules: moduleNames, states: encoded, stateHash: sha256(encoded), outcomes: kept }
 }
 
