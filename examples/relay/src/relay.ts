@@ -44,6 +44,7 @@ import { join } from "node:path"
 import * as Admission from "./Admission.ts"
 import * as Provisional from "./Provisional.ts"
 import { type Limits, Sync, type SyncHub } from "./sync.ts"
+import * as Governance from "@affinity/governance"
 
 type Introduction = Sync.Introduction.Introduction
 
@@ -72,11 +73,11 @@ export interface RelayOptions extends Admission.AdmissionOptions {
    */
   readonly futureTolerance?: number
   /**
-   * Modules the relay folds besides `core` (default none: it validates envelopes, links and
-   * keys, and judges no module's rules). A relay honours every payload erasure its fold sees
-   * (`docs/protocol.md` §3a): an author's `core/payload.erase` always; one carried by a
-   * community decision only when it runs the community's decider (`governance`), whose
-   * decisions carry it.
+   * Modules the relay folds besides `core` (default: governance, the decision process, so
+   * that it honours a payload erasure a community decision carries as every replica must,
+   * `docs/protocol.md` §3a; an author's own `core/payload.erase` needs no module). `[]`
+   * folds `core` alone: the relay then validates envelopes, links and keys, judges no
+   * module's rules, and keeps serving payloads that only a decision erased.
    */
   readonly modules?: ReadonlyArray<Module.Module>
   /** Lines for an operator (connections, communities learned, kept and forgotten, refusals). Default: none. */
@@ -152,7 +153,7 @@ export const startRelay = async (options: RelayOptions): Promise<Relay> => {
     Effect.runPromise(Effect.provide(effect, layer))
   const communityOptions = {
     ...(options.futureTolerance === undefined ? {} : { futureTolerance: options.futureTolerance }),
-    ...(options.modules === undefined ? {} : { modules: options.modules })
+    modules: options.modules ?? [Governance.module]
   }
 
   const carried = new Map<string, Carried>()
