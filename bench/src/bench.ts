@@ -1,7 +1,8 @@
 /**
  * `pnpm bench`: how fast Affinity verifies, ingests and replays a community's history, how
- * much memory an open community holds and how large the browser bundles are, each beside
- * the platform's raw primitive or the target it is held to.
+ * much memory an open community holds, what standing and queries between modules add to the
+ * fold, and how large the browser bundles are, each beside the platform's raw primitive, the
+ * plain fold or the target it is held to.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import { fileURLToPath } from "node:url"
 import { parseArgs } from "node:util"
 import { measureBundles } from "./bundle.ts"
 import { measureGovernance } from "./governance.ts"
+import { measureKernel } from "./kernel.ts"
 import { measureSync } from "./sync.ts"
 import { HEAP_TARGET, measureHeap } from "./heap.ts"
 import { build, type History } from "./history.ts"
@@ -207,6 +209,17 @@ const sections = (s: Settings, history: History, best: string): ReadonlyArray<re
         `\`pnpm bench scale\`.`
     ],
     [
+      "Kernel",
+      `What the kernel's meeting points between modules cost the fold. One history of member acts (\`acts/act\`, each ` +
+        `by the next member in turn and citing the one before, in a community whose members are all founders) is signed ` +
+        `once, decoded, and folded by \`Replica.ingest\` in two ways, alternately in the same run: *without standing or ` +
+        `queries*, by modules that provide no standing and ask nothing; and *with standing and a query per act*, by the ` +
+        `same modules where one (\`guard\`) provides standing with restrictions in force on subjects other than the ` +
+        `members, so the gate asks it before every act and stops none, and each act's \`validate\` asks another module ` +
+        `(\`roster/listed\`) whether its author is listed. Both folds reach the same state, so the difference is the ` +
+        `kernel's work: the gate and one query per event. The third row gives the second fold as a multiple of the first.`
+    ],
+    [
       "Bundle size",
       `*Bundle: package* bundles the package's \`src/index.ts\` with esbuild for the browser (ESM, minified, tree-shaken, ` +
         `\`@affinity/source\` condition) with everything it imports (effect, @noble, cborg, and core for the modules), and ` +
@@ -310,6 +323,12 @@ export const main = async (args: ReadonlyArray<string>, output: Output = console
     s.quick ? { runs: 3, stances: 200, rankMembers: 2000, drawMembers: 300, progress: step } : { progress: step }
   )
   rows.push(...governance.map((r) => ({ section: "governance" as const, ...r })))
+
+  step("kernel: standing and queries")
+  const kernel = await measureKernel(
+    s.quick ? { events: 2000, members: 100, restrictions: 100, runs: 3, progress: step } : { progress: step }
+  )
+  rows.push(...kernel.rows)
 
   step("bundles")
   rows.push(...(await measureBundles(root)))

@@ -5,7 +5,7 @@
  */
 
 /** The sections of the table, in the order they are printed. */
-export type Section = "verify" | "ingest" | "replay" | "heap" | "sync" | "governance" | "bundle" | "phone"
+export type Section = "verify" | "ingest" | "replay" | "heap" | "sync" | "governance" | "kernel" | "bundle" | "phone"
 
 /** A target a row is held to. */
 export interface Target {

@@ -26,6 +26,9 @@ it("pnpm bench --quick prints and writes every row", async () => {
       "Replay: Event.decode only",
       "Replay: in-memory fold only",
       "Heap: open community",
+      "Kernel: fold without standing or queries (2,000 member acts, 100 members)",
+      "Kernel: fold with standing and a query per act (2,000 member acts, 100 members)",
+      "Kernel: standing and queries beside the plain fold",
       "Bundle: @affinity/core",
       "Bundle: @affinity/governance",
       "Bundle: @affinity/administration",
@@ -43,7 +46,7 @@ it("pnpm bench --quick prints and writes every row", async () => {
       expect(written).toContain(`| ${name} |`)
     }
     expect(report.rows.map((r) => r.name)).toEqual(expect.arrayContaining(names))
-    for (const heading of ["Signature verification", "Untrusted ingest", "Replay of stored history", "Memory", "Bundle size", "Phone-class check"])
+    for (const heading of ["Signature verification", "Untrusted ingest", "Replay of stored history", "Memory", "Kernel", "Bundle size", "Phone-class check"])
       expect(written).toContain(`## ${heading}`)
     expect(written).toContain(process.version)
     expect(written).toContain(`${report.environment.cores} cores`)
