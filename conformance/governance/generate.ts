@@ -3,9 +3,10 @@
  *
  * Every key comes from fixed secret bytes, every time is fixed, and Ed25519 signatures are
  * deterministic, so running the generator again gives a byte-identical file. The expected
- * outcome of every event is written here by hand and checked against this SDK before
- * anything is written; seeds and seat rankings are recomputed here from the rules with
- * `node:crypto` alone (not with the SDK's lot code) and must agree with the SDK's state.
+ * outcome of every event (and, where a scenario has them, the members standing leaves out of a
+ * draw and the community parameters at the end) is written here by hand and checked against
+ * this SDK before anything is written; seeds and seat rankings are recomputed here from the
+ * rules with `node:crypto` alone (not with the SDK's lot code) and must agree with the SDK's state.
  * Only state hashes are taken from the SDK, and checked to be equal across delivery orders.
  *
  * ```sh
@@ -20,6 +21,7 @@ import { readFile, writeFile } from "node:fs/promises"
 import { Bytes, type Cbor, Event, type Module, Replica } from "../../packages/core/src/index.ts"
 import { signDraft, type TestKey, testKey } from "../../packages/core/src/testing/Signer.ts"
 import * as Governance from "../../packages/governance/src/index.ts"
+import * as Bans from "../../packages/governance/test/support/bans.ts"
 import * as Skills from "../../packages/governance/test/support/skills.ts"
 
 const hex = Bytes.toHex
@@ -80,6 +82,14 @@ class History {
   readonly params: Record<string, number>
   /** Test modules the scenario runs besides core and governance (see `testModules` in the file). */
   readonly modules: ReadonlyArray<Module.Module>
+  /**
+   * Members a draw must leave out of a prime group's ranking because standing stops them from
+   * `governance/seat` with body `{ group }` (G8), written by hand: the rankings are derived
+   * again without them.
+   */
+  readonly seatBans: Array<{ readonly term: number; readonly group: string; readonly member: Key }> = []
+  /** The community parameters expected at the end, written by hand (only scenarios that change them). */
+  finalParams: Json | undefined = undefined
 
   constructor(name: string, founders: ReadonlyArray<Key>, params: Record<string, number>, modules: ReadonlyArray<Module.Module> = []) {
     this.name = name
@@ -500,9 +510,305 @@ const several = (): History => {
   return h
 }
 
+// --- standing and parameters changed by decision ------------------------------------------------
+
+/** A proposal the scenarios name but that never existed (32 bytes 0xee). */
+const NOWHERE = "ee".repeat(32)
+const leave = { module: "core", type: "member.leave", body: { note: "stepping away" } }
+const ownTick = { module: "core", type: "tick", body: {} }
+
+/** The fold position of an event, to check that a scenario builds the order it claims. */
+const position = (h: History, e: Event.Event): number => replicaOf(h, h.steps.map((s) => s.event)).orderedKeys().indexOf(e.key)
+
+/**
+ * Standing (§8): a community decision restricts carol from `governance/stance`. Her stances are
+ * refused `Restricted` (before governance's own checks, so a stance on no proposal is refused
+ * so too), another member's count, and her acts outside the restriction apply.
+ */
+const restrictedStance = (): History => {
+  const h = new History("a member restricted from stances by decision is refused; other members' stances and her other acts count", [alice, bob, carol], { timeWitnesses: 1 }, [
+    Bans.bans
+  ])
+  const deadline = T0 + 2 * HOUR
+  const ban = h.add(
+    "alice proposes to restrict carol from governance/stance",
+    alice,
+    propose({ title: "Carol pauses her stances", deadline, action: Bans.impose(carol.id, "a pause agreed in a circle", { module: "governance", type: "stance" }) }),
+    "Applied"
+  )
+  h.add("alice agrees", alice, stance(ban.key, "agree"), "Applied")
+  h.add("bob agrees", bob, stance(ban.key, "agree"), "Applied")
+  h.witness("deadline", [alice, bob], deadline)
+  h.add("bob closes: carol is restricted", bob, close(ban.key), "Applied; bans/impose Applied")
+  const shed = h.add("alice proposes to paint the shed", alice, propose({ title: "Paint the shed", deadline: T0 + 4 * HOUR }), "Applied")
+  h.add("carol agrees: restricted", carol, stance(shed.key, "agree"), "Restricted")
+  h.add("carol stances on a proposal that does not exist: standing is asked before governance's own checks", carol, stance(NOWHERE, "agree"), "Restricted")
+  h.add("alice agrees", alice, stance(shed.key, "agree"), "Applied")
+  h.add("bob agrees", bob, stance(shed.key, "agree"), "Applied")
+  h.add("carol proposes (not a stance: outside the restriction)", carol, propose({ title: "Fix the gate", deadline: T0 + 4 * HOUR }), "Applied")
+  h.witness("second deadline", [alice, bob], T0 + 4 * HOUR)
+  h.add("carol closes the shed proposal (outside the restriction): alice's and bob's stances count", carol, close(shed.key), "Applied")
+  return h
+}
+
+/**
+ * Restrictions are strong facts (§8): carol blocks on old parents, concurrently with the close
+ * that restricts her; her block sorts before the close in fold order, yet the close had not
+ * seen it, so it is refused `Restricted` in every delivery order and her earlier agreement,
+ * which the close had seen, is the stance that counts. Leaving is never stopped.
+ */
+const restrictedConcurrently = (): History => {
+  const h = new History("a stance concurrent with the decision that restricts its author is refused though it sorts first; leaving is never stopped", [alice, bob, carol], { timeWitnesses: 1 }, [
+    Bans.bans
+  ])
+  const deadline = T0 + 2 * HOUR
+  const tools = h.add("alice proposes to share tools", alice, propose({ title: "Share tools", deadline: T0 + 5 * HOUR }), "Applied")
+  const ban = h.add("alice proposes to restrict carol from everything", alice, propose({ title: "Carol steps back", deadline, action: Bans.impose(carol.id, "repeated harm, heard in a circle") }), "Applied")
+  h.add("alice agrees to restrict", alice, stance(ban.key, "agree"), "Applied")
+  h.add("bob agrees to restrict", bob, stance(ban.key, "agree"), "Applied")
+  const seen = h.add("carol agrees to share tools (the restricting close has it in its past)", carol, stance(tools.key, "agree"), "Applied")
+  const racing = h.add("carol blocks sharing tools, concurrently with the close that restricts her", carol, stance(tools.key, "block", "changed my mind"), "Restricted", {
+    parents: [seen]
+  })
+  const tick = h.witness("deadline", [alice, bob], deadline, [seen])
+  const closed = h.add("bob closes, not having seen carol's block: carol is restricted", bob, close(ban.key), "Applied; bans/impose Applied", { parents: [tick] })
+  h.add("carol blocks again, having seen the restriction", carol, stance(tools.key, "block", "still against"), "Restricted")
+  h.add("bob agrees to share tools", bob, stance(tools.key, "agree"), "Applied")
+  h.witness("second deadline", [alice, bob], T0 + 5 * HOUR)
+  h.add("alice closes sharing tools: carol's agreement counts, her blocks do not", alice, close(tools.key), "Applied")
+  h.add("carol leaves: leaving only takes power away and is never stopped", carol, leave, "Applied")
+  if (!(position(h, racing) < position(h, closed))) throw new Error(`${h.name}: the concurrent block does not sort before the close`)
+  return h
+}
+
+/**
+ * A restriction with an end (§8: it stops acts while its `until` is above the act's community
+ * time, `core/tick` included), and one until it is lifted, then lifted by a decision; a lift
+ * naming no ban in force fails `UnknownBan`.
+ */
+const restrictionEnds = (): History => {
+  const h = new History("a restriction stops acting when community time reaches its end, and one until lifted when a decision lifts it", [alice, bob, carol], { timeWitnesses: 1 }, [
+    Bans.bans
+  ])
+  const garden = h.add("alice proposes to plant the garden", alice, propose({ title: "Plant the garden", deadline: T0 + 20 * HOUR }), "Applied")
+  const pause = h.add(
+    "alice proposes that carol pause until six hours after the founding",
+    alice,
+    propose({ title: "Carol pauses", deadline: T0 + 2 * HOUR, action: Bans.impose(carol.id, "a pause agreed in a circle", { until: T0 + 6 * HOUR }) }),
+    "Applied"
+  )
+  h.add("alice agrees to the garden", alice, stance(garden.key, "agree"), "Applied")
+  h.add("bob agrees to the garden", bob, stance(garden.key, "agree"), "Applied")
+  h.add("alice agrees to the pause", alice, stance(pause.key, "agree"), "Applied")
+  h.add("bob agrees to the pause", bob, stance(pause.key, "agree"), "Applied")
+  h.witness("the pause's deadline", [alice, bob], T0 + 2 * HOUR)
+  h.add("bob closes: carol pauses", bob, close(pause.key), "Applied; bans/impose Applied")
+  h.add("carol agrees to the garden: restricted", carol, stance(garden.key, "agree"), "Restricted")
+  h.add("carol's clock: a restriction on every module stops core/tick too", carol, ownTick, "Restricted")
+  h.witness("community time reaches the pause's end", [alice, bob], T0 + 6 * HOUR)
+  h.add("carol agrees to the garden at the pause's end: applied", carol, stance(garden.key, "agree"), "Applied")
+  const hold = h.add(
+    "alice proposes that carol hold off until the community lifts it",
+    alice,
+    propose({ title: "Carol holds off", deadline: T0 + 8 * HOUR, action: Bans.impose(carol.id, "until the circle meets again") }),
+    "Applied"
+  )
+  h.add("alice agrees to hold off", alice, stance(hold.key, "agree"), "Applied")
+  h.add("bob agrees to hold off", bob, stance(hold.key, "agree"), "Applied")
+  h.witness("the hold's deadline", [alice, bob], T0 + 8 * HOUR)
+  const held = h.add("bob closes: carol holds off", bob, close(hold.key), "Applied; bans/impose Applied")
+  h.add("carol blocks the garden: restricted", carol, stance(garden.key, "block", "not this spring"), "Restricted")
+  const lift = h.add("alice proposes to lift the hold", alice, propose({ title: "Carol is back", deadline: T0 + 10 * HOUR, action: Bans.lift(held) }), "Applied")
+  const bogus = h.add(
+    "alice proposes a lift naming no ban (the garden proposal)",
+    alice,
+    propose({ title: "Lift nothing", deadline: T0 + 10 * HOUR, action: Bans.lift(garden) }),
+    "Applied"
+  )
+  h.add("alice agrees to lift", alice, stance(lift.key, "agree"), "Applied")
+  h.add("bob agrees to lift", bob, stance(lift.key, "agree"), "Applied")
+  h.add("alice agrees to lift nothing", alice, stance(bogus.key, "agree"), "Applied")
+  h.add("bob agrees to lift nothing", bob, stance(bogus.key, "agree"), "Applied")
+  h.witness("the lift's deadline", [alice, bob], T0 + 10 * HOUR)
+  h.add("bob closes: the hold is lifted", bob, close(lift.key), "Applied; bans/lift Applied")
+  h.add("bob closes the lift of nothing: passed, its action fails", bob, close(bogus.key), "Applied; bans/lift UnknownBan")
+  h.add("carol blocks the garden: applied", carol, stance(garden.key, "block", "not this spring"), "Applied")
+  h.witness("the garden's deadline", [alice, bob], T0 + 20 * HOUR)
+  h.add("alice closes the garden: carol's block, made once the hold was lifted, counts", alice, close(garden.key), "Applied")
+  return h
+}
+
+/**
+ * Standing decides who can be drawn (G8): the member who would rank first for the governance
+ * prime group in term 1 is restricted from `governance/seat` with body `{ group: "governance" }`
+ * before the draw, and is left out of that group's ranking only.
+ */
+const restrictedSeat = (): History => {
+  const five = [alice, bob, carol, dave, erin]
+  const h = new History("a member restricted from a prime group's seat is not ranked for it in the draw", five, { timeWitnesses: 1, primeSize: 2, primeTerm: DAY }, [Bans.bans])
+  for (const k of five) h.add(`${k.name} commits`, k, Governance.commit(anchorOf(k)), "Applied")
+  h.add("draw term 0", alice, Governance.draw(0), "Applied")
+  for (const k of five) h.add(`${k.name} reveals for term 1`, k, Governance.reveal(1, layerOf(k, 1)), "Applied")
+  // Every reveal is seen before the cutoff, so the seed, and the ranking without standing, are known now.
+  const seed = seedOf(h.genesis.id, 1, five.map((k) => layerOf(k, 1)))
+  const first = KEYS.find((k) => k.id === rankingOf(seed, "governance", five.map((k) => k.id))[0]!.identity)!
+  const ban = h.add(
+    `alice proposes that ${first.name} not sit in the governance prime group`,
+    alice,
+    propose({
+      title: `${first.name} steps back from governance`,
+      deadline: T0 + 2 * HOUR,
+      action: Bans.impose(first.id, "asked to step back for a term", { module: "governance", type: "seat", group: "governance" })
+    }),
+    "Applied"
+  )
+  for (const k of [alice, bob, carol]) h.add(`${k.name} agrees`, k, stance(ban.key, "agree"), "Applied")
+  h.witness("deadline", [alice, bob], T0 + 2 * HOUR)
+  h.add(`bob closes: ${first.name} is restricted from the governance seat`, bob, close(ban.key), "Applied; bans/impose Applied")
+  h.witness("term 1 starts", [alice, bob], T0 + DAY)
+  h.add(`draw term 1: ${first.name} is not ranked for governance, and is for every other group`, carol, Governance.draw(1), "Applied")
+  h.seatBans.push({ term: 1, group: "governance", member: first })
+  return h
+}
+
+/**
+ * A restriction on the deciding body `community` (§8): the action a later community decision
+ * carries fails `Restricted`, while the close itself applies and the decision is recorded.
+ */
+const restrictedCommunity = (): History => {
+  const h = new History("a restriction on the community's decisions makes their action fail while the close applies", [alice, bob, carol], { timeWitnesses: 1 }, [
+    Bans.bans
+  ])
+  h.add("dave applies", dave, { module: "core", type: "member.apply", body: { note: "hello" } }, "Applied")
+  const stop = h.add(
+    "alice proposes that the community admit no one for now",
+    alice,
+    propose({
+      title: "No admissions until the welcome group is ready",
+      deadline: T0 + 2 * HOUR,
+      action: Bans.impose("community", "the welcome group is not ready", { module: "core", type: "member.admit" })
+    }),
+    "Applied"
+  )
+  h.add("alice agrees to stop admissions", alice, stance(stop.key, "agree"), "Applied")
+  h.add("bob agrees to stop admissions", bob, stance(stop.key, "agree"), "Applied")
+  h.witness("deadline", [alice, bob], T0 + 2 * HOUR)
+  h.add("bob closes: the community's own admissions are restricted", bob, close(stop.key), "Applied; bans/impose Applied")
+  const admit = h.add("alice proposes to admit dave (her own act: not restricted)", alice, propose({ title: "Admit dave", deadline: T0 + 4 * HOUR, action: Governance.admit(dave.id) }), "Applied")
+  h.add("alice agrees to admit dave", alice, stance(admit.key, "agree"), "Applied")
+  h.add("bob agrees to admit dave", bob, stance(admit.key, "agree"), "Applied")
+  h.witness("second deadline", [alice, bob], T0 + 4 * HOUR)
+  h.add("carol closes: passed, but the admission fails Restricted", carol, close(admit.key), "Applied; core/member.admit Restricted")
+  h.add("dave proposes, still an applicant", dave, propose({ title: "Seed library", deadline: T0 + 6 * HOUR }), "NotAFullMember")
+  return h
+}
+
+/**
+ * `core/community.params` carried by a community decision (§9, "Changing parameters"):
+ * `quorumPercent` and `timeWitnesses` change from the decision on (a proposal opened before it
+ * is closed under the new quorum, and community time needs three clocks of four); a value out
+ * of bounds fails `InvalidBody` and changes nothing; signed directly, `NeedsDecision`.
+ */
+const paramsNow = (): History => {
+  const four = [alice, bob, carol, dave]
+  const h = new History("quorumPercent and timeWitnesses changed by decision hold from the decision on; a value out of bounds fails", four, { timeWitnesses: 1 })
+  const sundays = h.add("alice proposes Sundays", alice, propose({ title: "Sundays", deadline: T0 + HOUR }), "Applied")
+  const params = h.add(
+    "alice proposes a quorum of 75% and three time witnesses",
+    alice,
+    propose({ title: "Stricter rules", deadline: T0 + 2 * HOUR, action: { module: "core", type: "community.params", body: { quorumPercent: 75, timeWitnesses: 3 } } }),
+    "Applied"
+  )
+  const wrong = h.add(
+    "alice proposes a quorum of 101%",
+    alice,
+    propose({ title: "Everyone and more", deadline: T0 + 2 * HOUR, action: { module: "core", type: "community.params", body: { quorumPercent: 101 } } }),
+    "Applied"
+  )
+  const mondays = h.add("alice proposes Mondays", alice, propose({ title: "Mondays", deadline: T0 + 4 * HOUR }), "Applied")
+  h.add("alice signs core/community.params directly", alice, { module: "core", type: "community.params", body: { quorumPercent: 10 } }, "NeedsDecision")
+  for (const p of [sundays, params, wrong, mondays])
+    for (const k of [alice, bob]) h.add(`${k.name} agrees to ${p === sundays ? "Sundays" : p === params ? "the stricter rules" : p === wrong ? "101%" : "Mondays"}`, k, stance(p.key, "agree"), "Applied")
+  h.add("carol agrees to the stricter rules", carol, stance(params.key, "agree"), "Applied")
+  h.add("carol agrees to 101%", carol, stance(wrong.key, "agree"), "Applied")
+  h.witness("Sundays' deadline", [alice, bob], T0 + HOUR)
+  h.add("carol closes Sundays: two of four agree, a quorum of 50%", carol, close(sundays.key), "Applied")
+  h.witness("deadline", [alice, bob], T0 + 2 * HOUR)
+  h.add("carol closes: the stricter rules apply from here", carol, close(params.key), "Applied; core/community.params Applied")
+  h.add("carol closes 101% (three of four agree, a quorum of 75%): passed, its action out of bounds", carol, close(wrong.key), "Applied; core/community.params InvalidBody")
+  const two = h.witness("Mondays' deadline on two clocks", [alice, bob], T0 + 4 * HOUR)
+  h.add("carol closes Mondays on two clocks: three are needed now", carol, close(mondays.key), "DeadlineNotReached")
+  h.tick("dave's clock reaches Mondays' deadline", dave, T0 + 4 * HOUR, [two])
+  h.add("carol closes Mondays: two of four agree, short of 75%", carol, close(mondays.key), "Applied")
+  h.finalParams = { timeWitnesses: 3, primeSize: 3, primeTerm: 14 * DAY, quorumPercent: 75 }
+  return h
+}
+
+/**
+ * `primeTerm` changed by a community decision in term 0 (§9, G7): the term under way keeps its
+ * end (term 1 starts two days after the founding, as before), the new length holds from
+ * term 1, so term 2 starts five days after the founding, not four: a draw of term 2 at day 4
+ * is refused `TermNotStarted`, and the reveals' cutoff moves with the start. A later decision
+ * naming the length `primeTerm` already has adds no run to `termSchedule`.
+ */
+const paramsNextTerm = (): History => {
+  const five = [alice, bob, carol, dave, erin]
+  const h = new History("a prime term's length changed by decision holds from the next term on", five, { timeWitnesses: 1, primeSize: 2, primeTerm: 2 * DAY })
+  for (const k of five) h.add(`${k.name} commits`, k, Governance.commit(anchorOf(k)), "Applied")
+  h.add("draw term 0", alice, Governance.draw(0), "Applied")
+  const longer = h.add(
+    "alice proposes terms of three days",
+    alice,
+    propose({ title: "Longer terms", deadline: T0 + 2 * HOUR, action: { module: "core", type: "community.params", body: { primeTerm: 3 * DAY } } }),
+    "Applied"
+  )
+  for (const k of [alice, bob, carol]) h.add(`${k.name} agrees`, k, stance(longer.key, "agree"), "Applied")
+  h.witness("deadline", [alice, bob], T0 + 2 * HOUR)
+  h.add("bob closes: terms last three days from term 1", bob, close(longer.key), "Applied; core/community.params Applied")
+  for (const k of five) h.add(`${k.name} reveals for term 1`, k, Governance.reveal(1, layerOf(k, 1)), "Applied")
+  h.witness("term 1 starts at day 2, as before the change", [alice, bob], T0 + 2 * DAY)
+  h.add("draw term 1", carol, Governance.draw(1), "Applied")
+  const same = h.add(
+    "alice proposes terms of three days again",
+    alice,
+    propose({ title: "Three days, still", deadline: T0 + 2 * DAY + 2 * HOUR, action: { module: "core", type: "community.params", body: { primeTerm: 3 * DAY } } }),
+    "Applied"
+  )
+  for (const k of [alice, bob, carol]) h.add(`${k.name} agrees again`, k, stance(same.key, "agree"), "Applied")
+  h.witness("deadline in term 1", [alice, bob], T0 + 2 * DAY + 2 * HOUR)
+  h.add("bob closes: naming the length primeTerm already has changes nothing", bob, close(same.key), "Applied; core/community.params Applied")
+  for (const k of five) h.add(`${k.name} reveals for term 2`, k, Governance.reveal(2, layerOf(k, 2)), "Applied")
+  h.witness("day 4, when term 2 would have started", [alice, bob], T0 + 4 * DAY)
+  h.add("draw term 2 at day 4", dave, Governance.draw(2), "TermNotStarted")
+  h.witness("day 5: term 2 starts", [alice, bob], T0 + 5 * DAY)
+  h.add("draw term 2 at day 5", dave, Governance.draw(2), "Applied")
+  h.finalParams = {
+    timeWitnesses: 1,
+    primeSize: 2,
+    primeTerm: 3 * DAY,
+    quorumPercent: 50,
+    termSchedule: [
+      { fromTerm: 0, start: T0, length: 2 * DAY },
+      { fromTerm: 1, start: T0 + 2 * DAY, length: 3 * DAY }
+    ]
+  }
+  return h
+}
+
 // --- writing ----------------------------------------------------------------------------------------
 
 type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [k: string]: Json }
+
+/** JSON text with map keys sorted, to compare values whatever their key order. */
+const canonicalJson = (v: Json): string =>
+  v === null || typeof v !== "object"
+    ? JSON.stringify(v)
+    : Array.isArray(v)
+      ? `[${(v as ReadonlyArray<Json>).map(canonicalJson).join(",")}]`
+      : `{${Object.keys(v)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as { readonly [k: string]: Json })[k]!)}`)
+          .join(",")}}`
 
 const vectorOf = (h: History): Json => {
   const order = h.steps.map((s) => s.event)
@@ -513,11 +819,14 @@ const vectorOf = (h: History): Json => {
   }
   const reversed = replicaOf(h, [...order].reverse())
   const interleaved = replicaOf(h, [...order.filter((_, i) => i % 2 === 1), ...order.filter((_, i) => i % 2 === 0)])
-  for (const other of [reversed, interleaved]) {
+  const thirds = replicaOf(h, [...order.filter((_, i) => i % 3 === 2), ...order.filter((_, i) => i % 3 !== 2).reverse()])
+  for (const other of [reversed, interleaved, thirds]) {
     if (other.stateHashHex() !== r.stateHashHex()) throw new Error(`${h.name}: the state hash depends on the delivery order`)
     for (const s of h.steps)
       if (outcomeText(other.outcome(s.event.key)) !== s.expect) throw new Error(`${h.name} / ${s.label}: outcome depends on the delivery order`)
   }
+  if (h.finalParams !== undefined && canonicalJson(r.core.community.params as unknown as Json) !== canonicalJson(h.finalParams))
+    throw new Error(`${h.name}: expected parameters ${canonicalJson(h.finalParams)}, the SDK gives ${canonicalJson(r.core.community.params as unknown as Json)}`)
   const state = r.state<Governance.State>(Governance.module)
   const label = new Map(h.steps.map((s) => [s.event.key, s.label]))
   const name = (id: string) => KEYS.find((k) => k.id === id)?.name ?? id
@@ -549,10 +858,18 @@ const vectorOf = (h: History): Json => {
     const groups: Record<string, Json> = {}
     for (const g of Governance.PRIME_GROUPS) {
       const tg = t.groups[g]!
-      const eligible = t.full.filter((m) => !tg.excluded.includes(m))
+      const banned = h.seatBans.filter((b) => b.term === t.term && b.group === g).map((b) => b.member.id)
+      const restricted = t.full.filter((m) => !tg.excluded.includes(m) && banned.includes(m))
+      if (restricted.length !== banned.length) throw new Error(`${h.name}: term ${t.term} ${g}: a member stopped from the seat is not a full member, or served last term`)
+      const eligible = t.full.filter((m) => !tg.excluded.includes(m) && !banned.includes(m))
       const ranking = t.term === 0 ? [] : rankingOf(seed, g, eligible)
       if (ranking.map((x) => x.identity).join() !== tg.ranked.join()) throw new Error(`${h.name}: term ${t.term} ${g}'s ranking differs from the rule`)
-      groups[g] = { ranking: ranking.map((x) => ({ member: name(x.identity), score: x.score })), seated: ranking.slice(0, t.size).map((x) => name(x.identity)) }
+      groups[g] = {
+        ranking: ranking.map((x) => ({ member: name(x.identity), score: x.score })),
+        seated: ranking.slice(0, t.size).map((x) => name(x.identity)),
+        // Only where standing stopped someone, so the other scenarios stay as they were.
+        ...(restricted.length > 0 ? { restricted: restricted.map((m) => ({ member: name(m), identity: m })) } : {})
+      }
     }
     return {
       term: t.term,
@@ -574,6 +891,7 @@ const vectorOf = (h: History): Json => {
       outcomes: h.steps.map((s) => ({ label: s.label, outcome: s.expect })),
       proposals,
       terms,
+      ...(h.finalParams !== undefined ? { communityParams: h.finalParams } : {}),
       stateHash: r.stateHashHex()
     }
   }
@@ -618,14 +936,18 @@ export const generate = (): string => {
   histories.push(lateDraw())
   histories.push(qualified())
   histories.push(several())
+  histories.push(restrictedStance(), restrictedConcurrently(), restrictionEnds(), restrictedSeat(), restrictedCommunity())
+  histories.push(paramsNow(), paramsNextTerm())
   const file = {
     description:
-      "Conformance vectors of the governance module (docs/protocol.md, section 12): proposals passing and failing with their stances and outcomes, working groups, prime groups and the lot, as signed events with the outcome of each, plus pure vectors of onions, seeds and rankings. Keys: secret seeds of 32 bytes 0x01 (alice), 0x02 (bob), 0x03 (carol), 0x04 (dave), 0x07 (erin), 0x06 (frank), 0x08 (gina). Onion secrets: 31 bytes 0xaa then the key's fill byte, 16 layers.",
+      "Conformance vectors of the governance module (docs/protocol.md, section 12): proposals passing and failing with their stances and outcomes, working groups, prime groups and the lot, standing (restrictions kept by the test module `bans`, section 8) and community parameters changed by decision (section 9), as signed events with the outcome of each, plus pure vectors of onions, seeds and rankings. Keys: secret seeds of 32 bytes 0x01 (alice), 0x02 (bob), 0x03 (carol), 0x04 (dave), 0x07 (erin), 0x06 (frank), 0x08 (gina). Onion secrets: 31 bytes 0xaa then the key's fill byte, 16 layers.",
     procedure:
-      "For each scenario: open a replica from `genesis` (wire hex) with the core and governance modules (and the test modules `modules` names, specified in `testModules`), deliver `events` (wire hex) in order, then check the outcome of every event ('Applied', followed by '; module/type Applied|<reason>' for each action the event carried, or the rejection tag), every proposal's status and decision (a decision carrying several actions lists them as module/type in `actions`, in order; they apply all or none, a failure recorded with its reason and every other action with NotApplied), every term's seed, reveals, withheld members and rankings, and the state hash (SHA-256 of the canonical CBOR of { core, governance } and the state of each test module the scenario names). The same results must come from any delivery order. `lot.onions`: anchor = SHA-256^layers(secret), reveal i = SHA-256^(layers-i)(secret). `lot.seeds`: seed = SHA-256('affinity/lot/v1' 0x00 || community || u64be(term) || sorted reveals); ranking by SHA-256(seed || utf8(group) || identity) ascending.",
+      "For each scenario: open a replica from `genesis` (wire hex) with the core and governance modules (and the test modules `modules` names, specified in `testModules`), deliver `events` (wire hex) in order, then check the outcome of every event ('Applied', followed by '; module/type Applied|<reason>' for each action the event carried, or the rejection tag), every proposal's status and decision (a decision carrying several actions lists them as module/type in `actions`, in order; they apply all or none, a failure recorded with its reason and every other action with NotApplied), every term's seed, reveals, withheld members and rankings (a group's `restricted` lists the full members, not excluded, that standing stopped from `governance/seat` with body { group } at the draw: they are not ranked), the community parameters where `communityParams` is given (the `core` state's `params`), and the state hash (SHA-256 of the canonical CBOR of { core, governance } and the state of each test module the scenario names). The same results must come from any delivery order. `lot.onions`: anchor = SHA-256^layers(secret), reveal i = SHA-256^(layers-i)(secret). `lot.seeds`: seed = SHA-256('affinity/lot/v1' 0x00 || community || u64be(term) || sorted reveals); ranking by SHA-256(seed || utf8(group) || identity) ascending.",
     testModules: {
       skills:
-        "A test module that keeps qualifications and answers governance's query `qualified` (docs/protocol.md, sections 8 and 12 G6). State: { grants: [{ member, qualification, key, ended }] } in the fold order of the grants, where `key` is the key of the event that made the grant and `ended` the key of the event that revoked it, or null. `skills/grant` (authority member), body { member: text of 64 characters (an identity in hex), qualification: text of 1 to 64 characters }: appends { member, qualification, key: key(e), ended: null }. `skills/revoke` (authority member), body { grant: text of 64 characters }: refused `UnknownGrant` unless a grant made by the event `grant` exists, is not ended and is in e's causal past; sets that grant's `ended` to key(e). Query `qualified`, args { identity: text of 64 characters, qualification: text of 1 to 64 characters }: true when some grant has that member and qualification, its `key` is in the asking event's causal past, and its `ended` is null or not in that past; otherwise false."
+        "A test module that keeps qualifications and answers governance's query `qualified` (docs/protocol.md, sections 8 and 12 G6). State: { grants: [{ member, qualification, key, ended }] } in the fold order of the grants, where `key` is the key of the event that made the grant and `ended` the key of the event that revoked it, or null. `skills/grant` (authority member), body { member: text of 64 characters (an identity in hex), qualification: text of 1 to 64 characters }: appends { member, qualification, key: key(e), ended: null }. `skills/revoke` (authority member), body { grant: text of 64 characters }: refused `UnknownGrant` unless a grant made by the event `grant` exists, is not ended and is in e's causal past; sets that grant's `ended` to key(e). Query `qualified`, args { identity: text of 64 characters, qualification: text of 1 to 64 characters }: true when some grant has that member and qualification, its `key` is in the asking event's causal past, and its `ended` is null or not in that past; otherwise false.",
+      bans:
+        "A test module that keeps restrictions and provides standing (docs/protocol.md, section 8, 'Standing'). State: { bans: [{ subject, module, type, group, until, reason, key, lifted }] } in the fold order of the events that imposed them, where `module`, `type`, `group` and `until` are null when the body left them out, `key` is the key of the event that imposed the ban (the close of the decision that carried it) and `lifted` the key of the event that lifted it, or null. `bans/impose` (authority community: only a community decision's action), body { subject: text of 1 to 80 characters (an identity in hex, or a deciding body such as `community`), module: text of 1 to 32 characters (optional), type: text of 1 to 64 characters (optional), group: text of 1 to 64 characters (optional), until: integer from 0 to 2^53 - 1 (optional; community time in ms), reason: text of 1 to 400 characters }: appends { subject, module, type, group, until, reason, key: key(e), lifted: null }, and `apply` returns that ban's restriction as a strong fact (imposed by e). `bans/lift` (authority community), body { ban: text of 64 characters }: refused `UnknownBan` unless some ban has `key` equal to `ban` and `lifted` null; sets `lifted` to key(e) on every such ban. Standing: the restrictions on a subject are its bans with `lifted` null, in state order, each { subject, scope: { module (when not null), types: [type] (when not null), where: { group } (when not null) }, until, by: 'a community decision', reason, key }."
     },
     scenarios: histories.map(vectorOf),
     lot: lotVectors()

@@ -145,6 +145,41 @@ describe("standing: one gate for restrictions", () => {
     expect(r.state<Notes>("notes").posts).toEqual(["garden: ours"])
   })
 
+  it("judges someone's eligibility asked at another event on the state, whatever else they signed", () => {
+    type Picks = { readonly picks: ReadonlyArray<string> }
+    // Records whether standing lets `subject` post in the garden, asked at the picking event.
+    const picker = Module.make<Picks>({
+      name: "picker",
+      init: () => ({ picks: [] }),
+      events: {
+        pick: Module.eventType<Picks, { readonly subject: string }>({
+          body: v.strictObject({ subject: v.string() }),
+          authority: "member",
+          apply: (state, body, ctx) => ({
+            picks: [...state.picks, ctx.mayAct(body.subject, "notes", "post", { channel: "garden", text: "" }) === undefined ? "eligible" : "restricted"]
+          })
+        })
+      }
+    })
+    const outcomes = (withTick: boolean) => {
+      const [ada, bo, cy] = [key(1), key(2), key(3)]
+      const b = new Builder([ada, bo, cy], {}, T0)
+      const start = b.add(ada, "notes", "post", { channel: "kitchen", text: "a" }, { parents: [b.genesis] })
+      const deeper = b.add(ada, "notes", "post", { channel: "kitchen", text: "b" }, { parents: [start] })
+      // Bo's unrelated act, concurrent with the restriction, sorting before it.
+      if (withTick) b.add(bo, "notes", "post", { channel: "kitchen", text: "unrelated" }, { parents: [b.genesis] })
+      const pick = b.add(cy, "picker", "pick", { subject: bo.id }, { parents: [b.genesis] })
+      b.add(ada, "council", "decide", { module: "quiet", type: "restrict", body: { subject: bo.id, module: "notes", channel: null, until: null } }, { parents: [deeper] })
+      const r = Replica.Replica.open(b.genesis, { modules: [quiet, notes, council, picker], decider: "council" })
+      if (!r.ok) throw new Error(r.error.message)
+      r.replica.ingest(b.events.slice(1))
+      expect(r.replica.outcome(pick.key)?._tag).toBe("Applied")
+      return r.replica.state<Picks>("picker").picks
+    }
+    expect(outcomes(false)).toEqual(["eligible"])
+    expect(outcomes(true)).toEqual(["eligible"])
+  })
+
   it("answers modules through the context, for eligibility the host cannot see", () => {
     const scope: Standing.Scope = { module: "governance", types: ["seat"], where: { group: "justice" } }
     expect(Standing.covers(scope, { module: "governance", type: "seat", body: { group: "justice" } })).toBe(true)

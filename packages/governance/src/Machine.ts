@@ -620,8 +620,11 @@ const draw = Module.eventType<State, Bodies.Draw>({
       }
       const excluded = servedIn(state, t - 1, g, ctx)
       // Standing decides eligibility as for any act: a member restricted from holding a seat is not ranked.
-      const eligible = full.filter((m) => !excluded.includes(m) && ctx.mayAct(m, "governance", "seat", { group: g }) === undefined)
-      groups[g] = { excluded, ranked: Lot.rank(seedBytes, g, eligible).map((r) => r.identity), resigned: [] }
+      const mayAct = ctx.mayAct
+      const restricted = full.filter((m) => !excluded.includes(m) && mayAct(m, "governance", "seat", { group: g }) !== undefined)
+      const eligible = full.filter((m) => !excluded.includes(m) && !restricted.includes(m))
+      const ranked = Lot.rank(seedBytes, g, eligible).map((r) => r.identity)
+      groups[g] = restricted.length === 0 ? { excluded, ranked, resigned: [] } : { excluded, ranked, resigned: [], restricted }
     }
     const term: Term = {
       term: t,

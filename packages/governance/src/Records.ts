@@ -163,7 +163,8 @@ export const explainDraw = (
   const values = drawn.reveals.map((r) => Bytes.fromHex(r.value)!)
   const seedBytes = Lot.seed(community, t, values)
   const seedInput = Bytes.toHex(Bytes.concat(Lot.SEED_DOMAIN, community, Lot.u64(t), ...[...values].sort(Bytes.compare)))
-  const eligible = drawn.full.filter((m) => !g.excluded.includes(m))
+  const restricted = g.restricted ?? []
+  const eligible = drawn.full.filter((m) => !g.excluded.includes(m) && !restricted.includes(m))
   const ranking = t === 0 ? [] : Lot.rank(seedBytes, group, eligible)
   const n = ranking.length
   const candidates: Array<Candidate> = ranking.map((r, i) => ({
@@ -174,7 +175,7 @@ export const explainDraw = (
     why: i < drawn.size ? `seated: rank ${i + 1} of ${n}` : `rank ${i + 1} of ${n}: next in line for a vacancy`
   }))
   const seen = new Set(ranking.map((r) => r.identity))
-  const others = [...new Set([...drawn.full, ...g.excluded, ...(options.members ?? [])])].filter((m) => !seen.has(m)).sort()
+  const others = [...new Set([...drawn.full, ...g.excluded, ...restricted, ...(options.members ?? [])])].filter((m) => !seen.has(m)).sort()
   for (const m of others)
     candidates.push({
       identity: m,
@@ -186,7 +187,9 @@ export const explainDraw = (
           ? "term 0 is the founding term: nobody is seated"
           : g.excluded.includes(m)
             ? "served last term"
-            : "not a full member"
+            : restricted.includes(m)
+              ? "restricted from holding a seat of this group (standing)"
+              : "not a full member"
     })
   return {
     term: t,

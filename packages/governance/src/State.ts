@@ -249,6 +249,11 @@ export type TermGroup = {
   readonly ranked: ReadonlyArray<string>
   /** Members who resigned their seat in this term, sorted. */
   readonly resigned: ReadonlyArray<string>
+  /**
+   * Full members standing kept out of this group's draw (restricted from `governance/seat`
+   * with body `{ group }`), sorted; absent when none was.
+   */
+  readonly restricted?: ReadonlyArray<string>
 }
 
 /** The draw of one term. */

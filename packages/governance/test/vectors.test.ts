@@ -3,6 +3,7 @@ import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { Bytes, Event, type Module, Replica } from "@affinity/core"
 import * as Governance from "@affinity/governance"
+import { bans } from "./support/bans.ts"
 import { skills } from "./support/skills.ts"
 
 /** `conformance/vectors/governance.json`, written by `conformance/governance/generate.ts`. */
@@ -23,8 +24,17 @@ interface Vectors {
         readonly draws: ReadonlyArray<string>
         readonly reveals: ReadonlyArray<{ readonly value: string }>
         readonly withheld: ReadonlyArray<string>
-        readonly groups: { readonly [g: string]: { readonly ranking: ReadonlyArray<{ readonly score: string }>; readonly seated: ReadonlyArray<string> } }
+        readonly groups: {
+          readonly [g: string]: {
+            readonly ranking: ReadonlyArray<{ readonly score: string }>
+            readonly seated: ReadonlyArray<string>
+            /** Full members, not excluded, whom standing stopped from the group's seat at the draw (§8, G8). */
+            readonly restricted?: ReadonlyArray<{ readonly member: string; readonly identity: string }>
+          }
+        }
       }>
+      /** The `core` state's community parameters at the end, for scenarios that change them (§9). */
+      readonly communityParams?: unknown
       readonly stateHash: string
     }
   }>
@@ -48,7 +58,7 @@ const vectors = JSON.parse(readFileSync(file, "utf8")) as Vectors
 const unhex = (h: string) => Bytes.fromHex(h)!
 
 /** This SDK's build of each test module the vectors specify. */
-const testModules: { readonly [name: string]: Module.Module } = { skills }
+const testModules: { readonly [name: string]: Module.Module } = { skills, bans }
 
 const decode = (wire: string): Event.Event => {
   const d = Event.decode(unhex(wire))
@@ -83,6 +93,7 @@ describe("governance conformance vectors", () => {
         for (const e of order) r.ingest([e])
         expect(s.events.map((e) => ({ label: e.label, outcome: outcomeText(r.outcome(e.id)) }))).toEqual(s.expected.outcomes)
         expect(r.stateHashHex()).toBe(s.expected.stateHash)
+        if (s.expected.communityParams !== undefined) expect(r.core.community.params).toEqual(s.expected.communityParams)
         const state = r.state<Governance.State>(Governance.module)
         for (const p of s.expected.proposals) {
           const got = state.proposals[p.id]!
@@ -103,9 +114,23 @@ describe("governance conformance vectors", () => {
           expect(got.reveals.map((x) => x.value)).toEqual(t.reveals.map((x) => x.value))
           expect(got.withheld).toHaveLength(t.withheld.length)
           for (const g of Governance.PRIME_GROUPS) {
-            const explained = Governance.explainDraw(state, t.term, g)!
-            expect(explained.candidates.filter((c) => c.score !== null).map((c) => c.score)).toEqual(t.groups[g]!.ranking.map((x) => x.score))
-            expect(Governance.Records.seats(state, t.term, g)).toHaveLength(t.groups[g]!.seated.length)
+            const want = t.groups[g]!
+            const ranked = got.groups[g]!.ranked
+            // The recorded ranking, in order, with the scores the rule gives it.
+            const scored = got.term === 0 ? [] : Governance.Lot.rank(unhex(got.seed), g, ranked)
+            expect(scored.map((x) => x.identity)).toEqual(ranked)
+            expect(scored.map((x) => x.score)).toEqual(want.ranking.map((x) => x.score))
+            // Members standing stopped from the seat were full and not excluded, and are not ranked.
+            for (const m of want.restricted ?? []) {
+              expect(got.full).toContain(m.identity)
+              expect(got.groups[g]!.excluded).not.toContain(m.identity)
+              expect(ranked).not.toContain(m.identity)
+            }
+            if (want.restricted === undefined) {
+              const explained = Governance.explainDraw(state, t.term, g)!
+              expect(explained.candidates.filter((c) => c.score !== null).map((c) => c.score)).toEqual(want.ranking.map((x) => x.score))
+            }
+            expect(Governance.Records.seats(state, t.term, g)).toHaveLength(want.seated.length)
           }
         }
       }

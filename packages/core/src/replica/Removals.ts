@@ -140,9 +140,14 @@ export class Removals {
   /**
    * The restriction in force as a strong fact that stops act `i` of `subject` at community
    * time `time`: imposed by an event that had not seen `i` and sorts after it (acts sorting
-   * after it meet it in the state).
+   * after it meet it in the state). Only an act signed by the subject (a device of the
+   * identity, or the key itself) is stopped so: eligibility asked about someone at another
+   * event, and a decision's actions, are judged on the state.
    */
   restrictionOf(subject: string, i: number, act: Standing.Act, time: number): Standing.Restriction | undefined {
+    if (this.list.length === 0) return undefined
+    const author = this.log.author[i]!
+    if (author !== subject && !this.log.identitiesOf(author).includes(subject)) return undefined
     for (const r of this.list) {
       const restriction = r.restriction
       if (restriction === undefined || r.identity !== subject || r.at === i) continue
