@@ -1,10 +1,12 @@
 /**
  * The governance part of the Affinity demo: a community lives through its first terms.
  *
- * Three founders create a community; newcomers apply and are admitted by decisions; every
- * member commits to the lot and the prime working groups are drawn; a proposal is blocked,
- * amended and passes, and its action creates a working group; the terms rotate, and the
- * decision record is printed as Markdown. Everything goes through the public API.
+ * Three founders create a community; newcomers apply, say who they are, and are admitted by
+ * decisions; every member commits to the lot and the prime working groups are drawn; a
+ * proposal is blocked, amended and passes, and its action creates a working group; the terms
+ * rotate, and the decision record is printed as Markdown. People are shown by the names they
+ * published (`community.names()`), and refusals and reasons are told with those names
+ * (`explain`). Everything goes through the public API.
  *
  * Claimed times are set with the `time` option of `append`, so the demo lives through two
  * days in a few seconds. Every full member's clock counts, and from three full members on,
@@ -13,7 +15,7 @@
  *
  * @module
  */
-import { Client, type Keys, type Membership, type Replica } from "@affinity/core"
+import { Client, type Keys, type Membership, Names, type Replica } from "@affinity/core"
 import * as Administration from "@affinity/administration"
 import * as Defense from "@affinity/defense"
 import * as Economy from "@affinity/economy"
@@ -25,7 +27,7 @@ import * as StorageFs from "@affinity/storage-fs"
 /** What the governance demo found, for tests. */
 export interface GovernanceResult {
   readonly community: string
-  /** Display names by identity (hex). */
+  /** The names members published, as shown at the end, by identity (hex). */
   readonly names: Readonly<Record<string, string>>
   /** The identities that applied and were admitted by decision. */
   readonly newcomers: ReadonlyArray<string>
@@ -63,10 +65,8 @@ export const runGovernance = async (directory: string, say: (line: string) => vo
     const [ada, bo, cy, dee, eli, fay] = [await newKey(), await newKey(), await newKey(), await newKey(), await newKey(), await newKey()]
     const everyone = [ada, bo, cy, dee, eli, fay]
     const newcomers = [dee, eli, fay]
-    const names: Record<string, string> = {}
-    for (const [i, name] of ["Ada", "Bo", "Cy", "Dee", "Eli", "Fay"].entries()) names[everyone[i]!.id] = name
-    const who = (id: string) => names[id] ?? id.slice(0, 8)
-    const list = (ids: ReadonlyArray<string>) => (ids.length === 0 ? "nobody" : ids.map(who).join(", "))
+    /** The name each person publishes for themselves once they are in the community. */
+    const calls = new Map(everyone.map((k, i) => [k.id, ["Ada", "Bo", "Cy", "Dee", "Eli", "Fay"][i]!]))
 
     const community = await client.create({
       name: "Riverside Tool Library",
@@ -79,6 +79,14 @@ export const runGovernance = async (directory: string, say: (line: string) => vo
     const gov = () => community.state<Governance.State>("governance")
     const core = () => community.state<Membership.State>("core")
     const isFull = (id: string) => core().identities[id]?.status === "full"
+    // Everyone is shown by the name they published, else by their label.
+    const who = (id: string) => community.names().nameOf(id)
+    const list = (ids: ReadonlyArray<string>) => (ids.length === 0 ? "nobody" : ids.map(who).join(", "))
+    const plain = (text: string) => community.names().explain(text)
+    const publish = async (k: Keys.DeviceKey) => {
+      const { outcome } = await community.setProfile(k, { name: calls.get(k.id)! })
+      if (outcome._tag === "Rejected") say(`   ${who(k.id)} could not publish a name: ${plain(outcome.reason.message)}`)
+    }
 
     /** Community time as "day 1, 08:00", counted from the genesis. */
     const when = (t: number) => {
@@ -91,9 +99,9 @@ export const runGovernance = async (directory: string, say: (line: string) => vo
 
     const refusals: Array<{ what: string; reason: string }> = []
     const verdict = (outcome: Replica.Outcome) => {
-      if (outcome._tag === "Rejected") return `rejected: ${outcome.reason._tag} — ${outcome.reason.message}`
+      if (outcome._tag === "Rejected") return `rejected: ${outcome.reason._tag} — ${plain(outcome.reason.message)}`
       const actions = outcome.actions.map((a) =>
-        a._tag === "Applied" ? `${a.module}/${a.type} applied` : `${a.module}/${a.type} failed: ${a.reason._tag} — ${a.reason.message}`
+        a._tag === "Applied" ? `${a.module}/${a.type} applied` : `${a.module}/${a.type} failed: ${a.reason._tag} — ${plain(a.reason.message)}`
       )
       return actions.length === 0 ? "applied" : `applied; ${actions.join("; ")}`
     }
@@ -111,19 +119,26 @@ export const runGovernance = async (directory: string, say: (line: string) => vo
       say(`   [${when(Governance.communityTime(replica))}] ${why}`)
     }
     const decisionLine = (id: string) => {
-      const d = Governance.Records.proposal(gov(), id)?.decision
-      return d ? `${d.outcome}: ${d.reason}` : "still open"
+      const p = Governance.Records.proposal(gov(), id)
+      const d = p?.decision
+      if (!p || !d) return "still open"
+      const number = (key: string) => Governance.Records.proposals(gov()).findIndex((q) => q.id === key) + 1
+      return `${d.outcome}: ${Governance.Explain.outcome(gov(), replica.core.community.params.quorumPercent, p, d, { name: who, number, plain })}`
     }
 
-    say(`1. Ada, Bo and Cy found "Riverside Tool Library" (community ${community.id.slice(0, 8)}).`)
+    for (const k of [ada, bo, cy]) await publish(k)
+    say(`1. ${Governance.Explain.list([ada.id, bo.id, cy.id].map(who))} found "${core().community.name}" and publish their names.`)
     say("   Prime working groups have 2 seats and terms last one day. Community time moves when the")
     say("   clocks of two members agree: every full member's clock counts, and from three members on")
     say("   no single clock moves it. The demo sets claimed times to live through two days in seconds.\n")
 
     // --- admissions ----------------------------------------------------------------------------------
     say("2. Newcomers apply; only a decision of the community can admit them:")
-    for (const n of newcomers)
-      await act(n, { module: "core", type: "member.apply", body: { note: `${who(n.id)} here, I repair things.` } }, `${who(n.id)} applies to join`)
+    for (const n of newcomers) {
+      await act(n, { module: "core", type: "member.apply", body: { note: `${calls.get(n.id)} here, I repair things.` } }, `${who(n.id)} applies to join`)
+      await publish(n)
+    }
+    say(`   Until they publish a name, newcomers show as their labels; now they are ${Governance.Explain.list(newcomers.map((n) => who(n.id)))}.`)
     // Each member's onion secret stays on their device; only its hashes are ever published.
     const secrets = new Map(everyone.map((k) => [k.id, crypto.getRandomValues(new Uint8Array(32))]))
     const secretOf = (k: Keys.DeviceKey) => secrets.get(k.id)!
@@ -185,7 +200,7 @@ export const runGovernance = async (directory: string, say: (line: string) => vo
       const e = Governance.explainDraw(gov(), t, g)
       if (!e) return
       const withheld = e.withheld.length > 0 ? `; withheld: ${list(e.withheld)}` : ""
-      say(`   Why these ${g} seats? The seed ${e.seed.slice(0, 12)}… is SHA-256 of the community id, the term and`)
+      say(`   Why these ${g} seats? The seed (${Names.longLabel(e.seed)}) is SHA-256 of the community id, the term and`)
       say(`   ${e.reveals.length} revealed values${withheld}. Recomputed from the log: ${e.seedVerified && e.rankingVerified ? "it matches" : "IT DOES NOT MATCH"}.`)
       say(`   Each eligible member's score is SHA-256(seed, "${g}", member), lowest first:`)
       const ranked = e.candidates.filter((c) => c.rank !== null).map((c) => `${c.rank}. ${who(c.identity)}${c.seated ? " (seated)" : ""}`)
@@ -279,11 +294,14 @@ export const runGovernance = async (directory: string, say: (line: string) => vo
 
     // --- the record ----------------------------------------------------------------------------------
     say("6. The decision record (Records.toMarkdown), ready to print:\n")
+    const names: Record<string, string> = {}
+    for (const k of everyone) names[k.id] = who(k.id)
     const markdown = Governance.Records.toMarkdown(gov(), {
       outcomeOf: (key) => replica.outcome(key),
-      nameOf: (id) => names[id]
+      nameOf: who
     })
-    for (const line of markdown.trimEnd().split("\n")) say(`   ${line}`)
+    // The record keeps event ids for checking it against the log; on screen they read as labels.
+    for (const line of plain(markdown).trimEnd().split("\n")) say(`   ${line}`)
 
     const statuses: Record<string, string> = {}
     for (const [id, identity] of Object.entries(core().identities)) statuses[id] = identity.status

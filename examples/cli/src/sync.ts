@@ -2,11 +2,13 @@
  * The sync part of the demo: three members, each with a replica of their own, meet only
  * through a relay on loopback that stores and forwards signed events and holds no power.
  * Each connection introduces the community, signed by the member, so the relay keeps it.
- * They write concurrently and converge to the same state.
+ * They write concurrently and converge to the same state; each says who they are on their own
+ * device, and every replica shows everyone by the name they published.
  *
  * @module
  */
-import { Client, Storage, Sync } from "@affinity/core"
+import { Client, Names, Storage, Sync } from "@affinity/core"
+import * as Governance from "@affinity/governance"
 import { startDemoRelay } from "@affinity/example-relay"
 import { connect } from "@affinity/sync-websocket"
 
@@ -46,19 +48,23 @@ export const runSync = async (say: (line: string) => void = console.log): Promis
       m.hub.connect(await connect(relay.url, { introduce: { device: m.key, communities: [founded.id] } }))
     }
     say("2. Each connects to the relay, asking it to keep the community (a signed introduction),")
-    say("   and writes on their own device at the same time:")
+    say("   publishes their name and writes on their own device at the same time:")
     await Promise.all(
       members.map(async (m, n) => {
+        await handles[n]!.setProfile(m.key, { name: m.name })
         for (let k = 0; k < 5; k++) await handles[n]!.append(m.key, "core", "tick", {})
-        say(`   ${m.name} wrote 5 events`)
+        say(`   ${m.name} (${Names.label(m.key.id)}) wrote 6 events`)
       })
     )
     const deadline = Date.now() + 30_000
-    const converged = () => new Set(handles.map((h) => h.stateHash())).size === 1 && handles.every((h) => h.export().length === 16)
+    const converged = () => new Set(handles.map((h) => h.stateHash())).size === 1 && handles.every((h) => h.export().length === 19)
     while (!converged() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
-    say("3. After sync:")
-    for (const [n, m] of members.entries())
-      say(`   ${m.name.padEnd(4)} ${handles[n]!.export().length} events, state hash ${handles[n]!.stateHash().slice(0, 16)}…`)
+    say("3. After sync, each replica names everyone by the name they published:")
+    for (const [n, m] of members.entries()) {
+      const names = handles[n]!.names()
+      const everyone = Governance.Explain.list(handles[n]!.members().map((id) => names.nameOf(id)).sort())
+      say(`   ${m.name.padEnd(4)} ${handles[n]!.export().length} events, state ${Names.longLabel(handles[n]!.stateHash())}; members: ${everyone}`)
+    }
     say(converged() ? "   All three replicas hold the same events and the same state." : "   THE REPLICAS DID NOT CONVERGE")
     const standing = relay.relay.standing(founded.id)
     say(

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { Names } from "@affinity/core"
 import * as Governance from "@affinity/governance"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type GovernanceResult, runGovernance } from "../src/governance.ts"
@@ -72,6 +73,20 @@ describe("the governance demo", () => {
     expect(result.refusals.map((r) => r.reason)).toEqual(expect.arrayContaining(["TermNotStarted", "RevealTooLate"]))
     expect(result.state.terms["2"]!.withheld).toHaveLength(1)
     expect(lines.join("\n")).toContain("Nobody sits in the same group two terms in a row")
+  })
+
+  it("shows everyone by the name they published, and prints no hex", () => {
+    expect(Object.values(result.names).sort()).toEqual(["Ada", "Bo", "Cy", "Dee", "Eli", "Fay"])
+    const text = lines.join("\n")
+    // Newcomers show as their labels until they publish a name.
+    for (const id of result.newcomers) expect(text).toContain(`${Names.label(id)} applies to join`)
+    expect(text).toContain("now they are Dee, Eli and Fay")
+    expect(text).toContain("Eli tries to amend Dee's proposal")
+    expect(text).toMatch(/rejected: NotProposer — only the proposer \(Dee\) can amend/)
+    expect(text).not.toMatch(/[0-9a-f]{12,}/)
+    // The Markdown itself is a machine export: it keeps event ids and names people.
+    expect(result.markdown).toMatch(/by event `[0-9a-f]{64}`/)
+    expect(result.markdown).toContain("| Cy | abstain | I have not met Fay yet |")
   })
 
   it("prints the decision record as Markdown", () => {

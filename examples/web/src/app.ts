@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Bytes, type Client, Crypto, Event, Invitation, Keys, type Membership, type Module } from "@affinity/core"
+import { Bytes, type Client, Crypto, Event, Invitation, Keys, type Membership, type Module, Names as CoreNames } from "@affinity/core"
 import * as Governance from "@affinity/governance"
 import { Effect } from "effect"
 import * as Archive from "./archive.ts"
@@ -149,10 +149,12 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
         const o = replica.outcome(k)
         return o?._tag === "Applied" && o.actions.length > 0 ? o.actions.every((a) => a._tag === "Applied") : undefined
       },
+      outcome: (k) => replica.outcome(k),
       relays: r.relays,
       hasLotSecret: r.hasLotSecret,
       invitation: r.invitation,
       names: r.names,
+      directory: handle.names(r.names),
       unshared: unshared(r),
       unsynced: unsyncedShown(r)
     }
@@ -404,13 +406,16 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
     return room
   }
 
-  /** Append a draft; a refusal becomes an error notice. Returns the key when applied. */
-  const act = async (draft: Governance.Draft): Promise<string | undefined> => {
+  /** A reason the community gave, for people: the ids in it replaced by names. */
+  const plain = (r: Room, text: string): string => Names.plain(r.handle.names(r.names), text)
+
+  /** Append a draft (with a payload beside its body, if given); a refusal becomes an error notice. Returns the key when applied. */
+  const act = async (draft: Governance.Draft, options: { readonly payload?: Uint8Array } = {}): Promise<string | undefined> => {
     const r = current()
     try {
-      const { key: k, outcome } = await backend.append(r.handle.community, draft.module, draft.type, draft.body)
+      const { key: k, outcome } = await backend.append(r.handle.community, draft.module, draft.type, draft.body, options)
       if (outcome._tag === "Rejected") {
-        say("error", `Not done: ${outcome.reason.message}`)
+        say("error", `Not done: ${plain(r, outcome.reason.message)}`)
         return undefined
       }
       return k
@@ -470,6 +475,12 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
         errors = { [note.field]: note.message }
         return
       }
+      const name = (values["name"] ?? "").trim()
+      const profile = name === "" ? undefined : Forms.profile({ name, pronouns: "" })
+      if (profile && !profile.ok) {
+        errors = { [profile.field]: profile.message }
+        return
+      }
       const handle = await client.join(inv.genesis)
       await remember(handle.id, inv.name, inv.relays.filter(RelayAddress.isValid))
       await enter(handle)
@@ -478,7 +489,9 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
       // The page says where the application stands (the banner follows the member's status).
       if (core.devices[key.id] === undefined) {
         const { outcome } = await handle.append(key, "core", "member.apply", { note: note.value })
-        if (outcome._tag === "Rejected") say("error", `Not done: ${outcome.reason.message}`, { at: target })
+        if (outcome._tag === "Rejected") say("error", `Not done: ${Names.plain(handle.names(), outcome.reason.message)}`, { at: target })
+        // An applicant may say who they are: the members see the name on the application.
+        else if (profile?.ok) await handle.setProfile(key, profile.value)
       }
       reset(form)
       go(target)
@@ -540,10 +553,11 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
         return
       }
       const nd = checked.value.deadline
+      // The actions stay what they were: an amendment without them would drop them.
+      const actions = Governance.actionsOf(latest)
       const draft = Governance.amend(pid, {
         text: checked.value.text,
-        // The action stays what it was: an amendment without one would drop it.
-        ...(latest.action ? { action: latest.action } : {}),
+        ...(actions.length > 1 ? { actions } : actions.length === 1 ? { action: actions[0]! } : {}),
         ...(nd.keep ? {} : { deadline: Math.max(Date.now(), ct) + nd.hours * Governance.HOUR })
       })
       const version = p.versions.length + 1
@@ -602,6 +616,17 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
       await setRelays(r, [...r.relays, checked.value])
       reset(form)
       say("ok", `Added ${checked.value}. Invitations made from now on carry it.`)
+    },
+    profile: async (values) => {
+      const checked = Forms.profile({ name: values["name"] ?? "", pronouns: values["pronouns"] ?? "" })
+      if (!checked.ok) {
+        errors = { [checked.field]: checked.message }
+        return
+      }
+      if (await act({ module: "core", type: "member.profile", body: {} }, { payload: CoreNames.encodeProfile(checked.value) }))
+        say("ok", `Members now see you as ${checked.value.name} once they sync.`, {
+          holds: (v) => (v?.identity === undefined ? false : v.directory.profileOf(v.identity)?.name === checked.value.name)
+        })
     },
     name: async (values) => {
       const r = current()
@@ -676,6 +701,17 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
     "name-start": async (el) => {
       composing = { form: "name", target: el.getAttribute("data-identity") ?? "" }
     },
+    "profile-erase": async () => {
+      const r = current()
+      const identity = r.handle.state<Membership.State>("core").devices[key.id]
+      const mine = identity === undefined ? undefined : r.handle.state<Membership.State>("core").identities[identity]
+      if (identity === undefined || mine === undefined) return
+      // Every profile this member published that this device holds: the name goes from every copy.
+      const published = Names.published(r.handle, new Set([identity, ...mine.devices, ...mine.revoked]))
+      for (const header of published) if (!(await act({ module: "core", type: "payload.erase", body: { header } }))) return
+      for (const form of root.querySelectorAll<HTMLFormElement>('form[data-form="profile"]')) form.reset()
+      say("ok", "Your name is erased: members see you by your label again once they sync.")
+    },
     "compose-cancel": async () => {
       composing = undefined
     },
@@ -715,7 +751,11 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
     "download-record": async () => {
       const r = current()
       const replica = r.handle.community.replica
-      const md = Governance.Records.toMarkdown(r.handle.state<Governance.State>("governance"), { outcomeOf: (k) => replica.outcome(k) })
+      const names = r.handle.names(r.names)
+      const md = Governance.Records.toMarkdown(r.handle.state<Governance.State>("governance"), {
+        outcomeOf: (k) => replica.outcome(k),
+        nameOf: (id) => names.nameOf(id)
+      })
       download(`${fileName(r.handle.state<Membership.State>("core").community.name)}-decisions.md`, md, "text/markdown")
     }
   }

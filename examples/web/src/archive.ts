@@ -33,7 +33,8 @@ const Wire = D.struct({
   format: D.exactly(FORMAT),
   v: D.exactly(1),
   community: D.bytes(32),
-  events: D.array(D.bytes(1, Event.Limits.maxEventBytes), 1, MAX_EVENTS)
+  // An event may carry a payload (a profile, a message) beside its body.
+  events: D.array(D.bytes(1, Event.Limits.maxWireBytes), 1, MAX_EVENTS)
 })
 
 /** The bytes of an export file of a community's events (genesis first). */

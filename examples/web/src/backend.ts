@@ -38,10 +38,17 @@ export interface Backend {
   /** Relay addresses and their link states. */
   readonly relays: () => ReadonlyMap<string, RelayStatus>
   /**
-   * Sign and add an event by this device. In a follower tab the writer tab signs it
-   * (opening the community if it must); the event then arrives here over the tab link.
+   * Sign and add an event by this device, with `options.payload` beside its body if given
+   * (a profile, say). In a follower tab the writer tab signs it (opening the community if it
+   * must); the event then arrives here over the tab link.
    */
-  readonly append: (community: Community.Community, module: string, type: string, body: Cbor.Value) => Promise<Appended>
+  readonly append: (
+    community: Community.Community,
+    module: string,
+    type: string,
+    body: Cbor.Value,
+    options?: { readonly payload?: Uint8Array }
+  ) => Promise<Appended>
   /**
    * Keep `community` in sync with the other tabs and with exactly the relays at `urls`: a
    * relay it no longer names stops carrying it, and the link to that relay closes when it
@@ -80,7 +87,15 @@ interface Link {
 /** What became of an appended event. */
 export type Appended = { readonly key: string; readonly outcome: Replica.Outcome }
 
-type Request = { readonly t: "append"; readonly id: string; readonly community: string; readonly module: string; readonly type: string; readonly body: Cbor.Value }
+type Request = {
+  readonly t: "append"
+  readonly id: string
+  readonly community: string
+  readonly module: string
+  readonly type: string
+  readonly body: Cbor.Value
+  readonly payload?: Uint8Array
+}
 type Reply = { readonly t: "appended"; readonly id: string } & ({ readonly ok: true; readonly appended: Appended } | { readonly ok: false; readonly message: string })
 
 /** How long a follower waits for the writer tab to sign. */
@@ -309,8 +324,8 @@ export const make = async (options: BackendOptions = {}): Promise<Backend> => {
   // Followers' appends, signed by the writer.
   const writes = new BroadcastChannel(`${prefix}/writes`)
   const waiting = new Map<string, (reply: Reply) => void>()
-  const appendHere = (community: Community.Community, module: string, type: string, body: Cbor.Value): Promise<Appended> =>
-    Effect.runPromise(community.append(key, module, type, body))
+  const appendHere = (community: Community.Community, module: string, type: string, body: Cbor.Value, payload?: Uint8Array): Promise<Appended> =>
+    Effect.runPromise(community.append(key, module, type, body, payload === undefined ? {} : { payload }))
   writes.onmessage = (event: MessageEvent) => {
     const m = event.data as { readonly t?: unknown; readonly id?: unknown; readonly community?: unknown; readonly module?: unknown; readonly type?: unknown } | null
     if (typeof m !== "object" || m === null || typeof m.id !== "string") return
@@ -320,13 +335,13 @@ export const make = async (options: BackendOptions = {}): Promise<Backend> => {
     void (async () => {
       const community = hub.community(r.community) ?? (await client.open(r.community)).community
       hub.add(community)
-      return appendHere(community, r.module, r.type, r.body)
+      return appendHere(community, r.module, r.type, r.body, r.payload instanceof Uint8Array ? r.payload : undefined)
     })().then(
       (appended) => writes.postMessage({ t: "appended", id: r.id, ok: true, appended } satisfies Reply),
       (e: unknown) => writes.postMessage({ t: "appended", id: r.id, ok: false, message: e instanceof Error ? e.message : String(e) } satisfies Reply)
     )
   }
-  const askWriter = (community: Community.Community, module: string, type: string, body: Cbor.Value): Promise<Appended> =>
+  const askWriter = (community: Community.Community, module: string, type: string, body: Cbor.Value, payload?: Uint8Array): Promise<Appended> =>
     new Promise((resolve, reject) => {
       const id = Bytes.toHex(Crypto.generateSecret()).slice(0, 24)
       const timer = setTimeout(() => {
@@ -339,7 +354,7 @@ export const make = async (options: BackendOptions = {}): Promise<Backend> => {
         if (reply.ok) resolve(reply.appended)
         else reject(new Error(reply.message))
       })
-      writes.postMessage({ t: "append", id, community: community.id, module, type, body } satisfies Request)
+      writes.postMessage({ t: "append", id, community: community.id, module, type, body, ...(payload === undefined ? {} : { payload }) } satisfies Request)
     })
 
   return {
@@ -347,7 +362,8 @@ export const make = async (options: BackendOptions = {}): Promise<Backend> => {
     crypto,
     client,
     writer: () => writer,
-    append: (community, module, type, body) => (writer ? appendHere(community, module, type, body) : askWriter(community, module, type, body)),
+    append: (community, module, type, body, options = {}) =>
+      writer ? appendHere(community, module, type, body, options.payload) : askWriter(community, module, type, body, options.payload),
     relays: () => new Map([...links].map(([url, l]) => [url, l.status])),
     carry: (community, urls) => {
       hub.add(community)

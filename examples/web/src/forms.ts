@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { Names as CoreNames } from "@affinity/core"
 import * as Governance from "@affinity/governance"
 import * as Names from "./names.ts"
 import * as RelayAddress from "./relayAddress.ts"
@@ -90,6 +91,16 @@ export const isLoopback = (address: string): boolean => {
 export const memberName = (input: string): Checked<string> => {
   const p = Names.problem(input)
   return p === undefined ? { ok: true, value: input.trim() } : bad("name", p)
+}
+
+/** What a member says about themselves: the name they go by and, if they like, their pronouns. */
+export const profile = (input: { readonly name: string; readonly pronouns: string }): Checked<CoreNames.Profile> => {
+  const name = Names.problem(input.name)
+  if (name !== undefined) return bad("profile-name", name)
+  const pronouns = input.pronouns.trim()
+  const value: CoreNames.Profile = { name: input.name.trim(), ...(pronouns === "" ? {} : { pronouns }) }
+  const problem = CoreNames.profileProblem(value)
+  return problem === undefined ? { ok: true, value } : bad("profile-pronouns", problem)
 }
 
 /** What a new proposal carries. */

@@ -1,48 +1,60 @@
 /**
- * How people are named on screen. Identities are public keys and the protocol has no
- * profiles, so a member shows as the name this device's person gave them, or else as a
- * **label**: two pronounceable five-letter words made from the first four bytes of their
- * key (proquints, `lusab-babad`), the same on every device and in the member CLI and the
- * bridge, so people can tell each other who they mean ("zokik-gavom is Bo"). Hex is never
- * shown.
+ * How people are named on screen. Identities are public keys. A member shows as the name
+ * this device's person gave them, else as the name they published themselves (their
+ * profile, a `core/member.profile` event; a name is not an identity), else as their
+ * **label**: two pronounceable five-letter words made from the first four bytes of their key
+ * (proquints, `lusab-babad`), the same on every device and in the member CLI and the bridge,
+ * so people can tell each other who they mean ("zokik-gavom is Bo"). Where two would show
+ * the same name, each gets their label after it. The community's directory
+ * (`community.names(given)`, core's `Names`) does all of this; hex is never shown.
  *
  * Given names are kept on this device only (value `names` of the community, a JSON map
  * from identity to name); nobody else sees them.
  *
  * @module
  */
-
-const CONSONANTS = "bdfghjklmnprstvz"
-const VOWELS = "aiou"
-
-/** One proquint: 16 bits as consonant, vowel, consonant, vowel, consonant. */
-const quint = (n: number): string =>
-  CONSONANTS[(n >> 12) & 15]! + VOWELS[(n >> 10) & 3]! + CONSONANTS[(n >> 6) & 15]! + VOWELS[(n >> 4) & 3]! + CONSONANTS[n & 15]!
+import { type Client, Event, Names } from "@affinity/core"
 
 /** The label of a key or identity (hex): proquints of its first four bytes, e.g. `lusab-babad`. */
-export const label = (hex: string): string => `${quint(Number.parseInt(hex.slice(0, 4), 16))}-${quint(Number.parseInt(hex.slice(4, 8), 16))}`
+export const label: (hex: string) => string = Names.label
 
 /** A longer label for comparing states by eye: proquints of the first eight bytes, e.g. `lusab-babad-gutih-tugad`. */
-export const longLabel = (hex: string): string => `${label(hex)}-${label(hex.slice(8, 16))}`
+export const longLabel: (hex: string) => string = Names.longLabel
 
-/** Longest given name, in characters. */
-export const MAX_NAME = 60
+/** Longest name, in characters. */
+export const MAX_NAME = Names.Limits.name
 
 /** Names given on this device, by identity (hex). */
 export type Given = Readonly<Record<string, string>>
 
-/** The name to show for an identity: the one given on this device, else its label. */
-export const nameOf = (given: Given, identity: string): string => given[identity] ?? label(identity)
+/** Why `name` cannot be a name (given here or published), or `undefined`: 1 to 60 characters, no control characters, not a label or a key. */
+export const problem: (name: string) => string | undefined = Names.problem
 
-/** Why `name` cannot be given to someone, or `undefined`: 1 to 60 characters, no control characters, not a label or a key. */
-export const problem = (name: string): string | undefined => {
-  const n = name.trim()
-  if (n.length === 0) return "write a name"
-  if (n.length > MAX_NAME) return `a name has at most ${MAX_NAME} characters`
-  if (/\p{Cc}/u.test(n)) return "a name cannot contain line breaks or other control characters"
-  if (/^[bdfghjklmnprstvz][aiou][bdfghjklmnprstvz][aiou][bdfghjklmnprstvz]-[bdfghjklmnprstvz][aiou][bdfghjklmnprstvz][aiou][bdfghjklmnprstvz]$/i.test(n))
-    return "this reads as someone's label; choose a name"
-  return undefined
+/**
+ * A text for people (a reason the community gave) with the ids it cites replaced by names
+ * (`directory.explain`); an id it cannot place (an event's, or a prefix that fits nobody)
+ * reads as its label.
+ */
+export const plain = (directory: Names.Directory, text: string): string =>
+  directory.explain(text).replace(/\b([0-9a-f]{64})\b|\b([0-9a-f]{8,63})…/g, (_whole, full: string | undefined, prefix: string | undefined) =>
+    label(full ?? prefix!)
+  )
+
+/**
+ * The headers of the profiles (`core/member.profile` events) signed by any of `devices`
+ * whose payload this device still holds, in delivery order: what `core/payload.erase`
+ * names to erase them.
+ */
+export const published = (handle: Client.CommunityHandle, devices: ReadonlySet<string>): ReadonlyArray<Uint8Array> => {
+  const log = handle.community.replica.log
+  const out: Array<Uint8Array> = []
+  for (let i = 0; i < log.size; i++) {
+    if (!devices.has(log.author[i]!)) continue
+    const d = Event.decode(log.bytes[i]!)
+    if (!d.ok || d.event.header.module !== "core" || d.event.header.type !== "member.profile" || handle.payload(d.event.key) === undefined) continue
+    out.push(d.event.headerBytes.slice())
+  }
+  return out
 }
 
 /** Given names read from storage; anything that is not a map of identities to good names is left out. */

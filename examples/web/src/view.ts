@@ -1,7 +1,8 @@
 /**
  * Views: pure functions from the app's state to DOM trees. Buttons and forms name their
  * action (`data-action`, `data-form`); the app handles them in one place. People are shown
- * by name, times as dates, and the method in plain words; hex never reaches the screen.
+ * by name (given here, else published, else their label), times as dates, and the method in
+ * plain words; hex never reaches the screen.
  *
  * @module
  */
@@ -202,6 +203,8 @@ const join = (s: ViewState) => {
             { "data-form": "apply", class: "card", novalidate: true },
             h("h3", {}, "Ask to join"),
             h("p", { class: "hint" }, "Members decide together whether to admit you. Until then you can read along."),
+            h("label", {}, "Your name, as the members will see it (optional)", h("input", { name: "name", maxlength: Names.MAX_NAME, "data-keep": "apply-name", "data-testid": "apply-name", autocomplete: "name" })),
+            fieldError(s, "profile-name"),
             h("label", {}, "A note to the members (optional)", h("textarea", { name: "note", rows: 2, "data-keep": "apply-note", "data-testid": "apply-note" })),
             fieldError(s, "note"),
             h("button", { type: "submit", "data-testid": "apply-submit", disabled: s.busy || !s.writer }, "Ask to join")
@@ -274,19 +277,25 @@ const nameForm = (s: ViewState, m: MemberView) =>
     "form",
     { "data-form": "name", class: "inline", novalidate: true },
     h("input", { type: "hidden", name: "identity", value: m.id }),
-    h("label", {}, `A name for ${Names.label(m.id)}, seen only on this device`, h("input", { name: "name", maxlength: Names.MAX_NAME, "data-keep": "member-name", "data-testid": "member-name", autocomplete: "off" })),
+    h("label", {}, `A name for ${Names.label(m.id)}, seen only on this device, instead of the name they use`, h("input", { name: "name", maxlength: Names.MAX_NAME, "data-keep": "member-name", "data-testid": "member-name", autocomplete: "off" })),
     fieldError(s, "member-name"),
     h("div", { class: "buttons" }, h("button", { type: "submit", "data-testid": "member-name-save", disabled: s.busy }, "Save"), button("compose-cancel", "Cancel", { class: "secondary" }))
   )
 
 const members = (s: ViewState, room: RoomView) => {
   const by = (status: Module.MemberStatus) => room.members.filter((m) => m.status === status)
-  const row = (m: MemberView) =>
-    h(
+  const row = (m: MemberView) => {
+    const shown = room.directory.nameOf(m.id)
+    const profile = room.directory.profileOf(m.id)
+    const given = room.names[m.id]
+    return h(
       "li",
       { "data-testid": m.status === "applicant" ? "applicant" : "member", "data-identity": m.id },
       h("strong", { "data-testid": "member-shown" }, who(room, m.id)),
-      room.names[m.id] ? h("small", { class: "muted" }, ` ${Names.label(m.id)}`) : null,
+      // The label, when a name hides it; the name they use, when this device calls them otherwise.
+      shown.includes(Names.label(m.id)) ? null : h("small", { class: "muted" }, ` ${Names.label(m.id)}`),
+      profile?.pronouns ? h("small", { class: "muted", "data-testid": "member-pronouns" }, ` · ${profile.pronouns}`) : null,
+      given && profile && given !== profile.name ? h("small", { class: "muted" }, ` · goes by “${profile.name}”`) : null,
       m.founder ? h("small", { class: "muted" }, " · founder") : null,
       m.devices.length > 1 ? h("small", { class: "muted" }, ` · ${m.devices.length} devices`) : null,
       m.note ? h("q", {}, m.note) : null,
@@ -301,6 +310,7 @@ const members = (s: ViewState, room: RoomView) => {
             m.you ? null : button("name-start", room.names[m.id] ? "Rename" : "Give a name", { "data-identity": m.id, class: "small secondary", "data-testid": "name-start", disabled: !s.writer })
           )
     )
+  }
   const full = by("full")
   const applicants = by("applicant")
   const left = by("left")
@@ -308,7 +318,7 @@ const members = (s: ViewState, room: RoomView) => {
     "section",
     {},
     h("h2", {}, `Members (${full.length})`),
-    h("p", { class: "hint" }, "People appear under a label made from their key, the same on every device, until you give them a name here. Names you give stay on this device."),
+    h("p", { class: "hint" }, "People appear by the name they chose for themselves, or else by a label made from their key, the same on every device. A name you give someone here comes first, and stays on this device."),
     h("ul", { class: "list", "data-testid": "members" }, full.map(row)),
     h("h2", {}, `Asking to join (${applicants.length})`),
     applicants.length === 0 ? h("p", { class: "muted" }, "Nobody.") : [h("p", { class: "hint" }, "Members decide together whether to admit someone, with a proposal like any other."), h("ul", { class: "list", "data-testid": "applicants" }, applicants.map(row))],
@@ -418,6 +428,34 @@ const relays = (s: ViewState, room: RoomView) =>
       : null
   )
 
+/** Say who you are: the name and pronouns this member publishes to the others. */
+const profileCard = (s: ViewState, room: RoomView, identity: string) => {
+  const mine = room.directory.profileOf(identity)
+  return h(
+    "form",
+    { "data-form": "profile", class: "card", "data-testid": "profile", novalidate: true },
+    h("h3", {}, "Your name"),
+    h(
+      "p",
+      { class: "hint", "data-testid": "profile-shown" },
+      mine
+        ? `Members see you as ${mine.name}${mine.pronouns ? ` (${mine.pronouns})` : ""}, unless they gave you a name of their own.`
+        : `Members see you as ${Names.label(identity)}, a label made from your key, until you say who you are.`
+    ),
+    h("label", {}, "The name you go by", h("input", { name: "name", value: mine?.name, maxlength: Names.MAX_NAME, "data-keep": "profile-name", "data-testid": "profile-name", autocomplete: "name" })),
+    fieldError(s, "profile-name"),
+    h("label", {}, "Pronouns (optional)", h("input", { name: "pronouns", value: mine?.pronouns, maxlength: 30, "data-keep": "profile-pronouns", "data-testid": "profile-pronouns", autocomplete: "off", placeholder: "she/her" })),
+    fieldError(s, "profile-pronouns"),
+    h("p", { class: "hint" }, "Everyone in this community sees it. A name is not an identity: changing it changes nothing else."),
+    h(
+      "div",
+      { class: "buttons" },
+      h("button", { type: "submit", "data-testid": "profile-submit", disabled: s.busy }, mine ? "Change" : "Publish"),
+      mine ? button("profile-erase", "Erase", { class: "secondary", "data-testid": "profile-erase", disabled: s.busy }) : null
+    )
+  )
+}
+
 const device = (s: ViewState, room: RoomView) =>
   h(
     "section",
@@ -433,6 +471,7 @@ const device = (s: ViewState, room: RoomView) =>
       h("dt", {}, "State"),
       h("dd", {}, Names.longLabel(room.stateHash), h("small", { class: "muted" }, " (the same words on two devices: they hold the same state)"))
     ),
+    room.identity && room.status !== "left" ? profileCard(s, room, room.identity) : null,
     relays(s, room),
     room.identity && room.status !== "left"
       ? h(

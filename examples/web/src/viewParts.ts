@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Invitation, Module } from "@affinity/core"
+import type { Invitation, Module, Names as CoreNames, Replica } from "@affinity/core"
 import type * as Governance from "@affinity/governance"
 import type { RelayStatus } from "./backend.ts"
 import { type Child, h } from "./dom.ts"
@@ -47,6 +47,8 @@ export interface RoomView {
   readonly gov: Governance.State
   /** Whether the action of a close event applied, by close key. */
   readonly actionApplied: (key: string) => boolean | undefined
+  /** What the fold made of an event (for a close: what became of each action its decision carried). */
+  readonly outcome: (key: string) => Replica.Outcome | undefined
   readonly relays: ReadonlyArray<string>
   /** Whether this device holds a lot secret for this community. */
   readonly hasLotSecret: boolean
@@ -54,6 +56,8 @@ export interface RoomView {
   readonly invitation: string | undefined
   /** Names given to members on this device. */
   readonly names: Names.Given
+  /** How people are named here: names given on this device, then the names they published, then labels. */
+  readonly directory: CoreNames.Directory
   /** Events signed by this device that no relay is known to hold yet. */
   readonly unshared: number
   /**
@@ -101,11 +105,14 @@ export const when = (t: number): string => {
   return `${MONTHS[d.getMonth()]} ${d.getDate()}, ${twoDigits(d.getHours())}:${twoDigits(d.getMinutes())}`
 }
 
-/** How a person is named: the name given on this device or their label, and "(you)". */
+/** How a person is named: the name given on this device, else the one they published, else their label; and "(you)". */
 export const who = (room: RoomView | undefined, id: string): string => {
-  const name = Names.nameOf(room?.names ?? {}, id)
+  const name = room?.directory.nameOf(id) ?? Names.label(id)
   return room?.identity === id ? `${name} (you)` : name
 }
+
+/** A reason the community gave, for people: the ids in it replaced by names. */
+export const plain = (room: RoomView, text: string): string => Names.plain(room.directory, text)
 
 /** A count with its noun: `1 change`, `3 changes`. */
 export const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`

@@ -10,7 +10,7 @@ import * as Governance from "@affinity/governance"
 import { type Child, h } from "./dom.ts"
 import { WINDOWS, windowLabel } from "./forms.ts"
 import * as Method from "./method.ts"
-import { button, type Composing, count, fieldError, type RoomView, type ViewState, when, who } from "./viewParts.ts"
+import { button, type Composing, count, fieldError, plain, type RoomView, type ViewState, when, who } from "./viewParts.ts"
 
 /** How a proposal's status reads. */
 export const statusWords: Readonly<Record<Governance.Status, string>> = {
@@ -36,7 +36,11 @@ const numberOf = (room: RoomView, id: string): number => Governance.Records.prop
 /** Why a proposal ended as it did, in words with names. */
 export const outcomeWords = (room: RoomView, p: Governance.Proposal): string =>
   p.decision
-    ? Governance.Explain.outcome(room.gov, room.params.quorumPercent, p, p.decision, { name: (id) => who(room, id), number: (id) => numberOf(room, id) })
+    ? Governance.Explain.outcome(room.gov, room.params.quorumPercent, p, p.decision, {
+        name: (id) => who(room, id),
+        number: (id) => numberOf(room, id),
+        plain: (text) => plain(room, text)
+      })
     : ""
 
 const proposalItem = (room: RoomView, p: Governance.Proposal) =>
@@ -143,6 +147,38 @@ export const actionWords = (room: RoomView, p: Governance.Proposal, action: Gove
   }
   const ended = d.outcome === "withdrawn" ? "It was withdrawn" : d.outcome === "superseded" ? "It was replaced by another proposal" : "It did not pass"
   return `${ended}, so nothing was done: ${admit ? `${name} was not admitted` : remove ? `${name} stays a member` : "the action was not carried out"}.`
+}
+
+/** The names and dates the governance module's explanations use. */
+const people = (room: RoomView): Governance.Explain.Names => ({
+  name: (id) => who(room, id),
+  number: (id) => numberOf(room, id),
+  date: when,
+  plain: (text) => plain(room, text)
+})
+
+/**
+ * What a proposal carrying several actions does, told for where it is: each action, and
+ * once it was decided what became of each (they take effect together or not at all).
+ */
+const severalActions = (room: RoomView, p: Governance.Proposal, carries: Governance.Carries) => {
+  const d = p.decision
+  const all = Governance.actionsOf(carries)
+  if (!d)
+    return h(
+      "div",
+      { class: "action", "data-testid": "action" },
+      h("p", {}, `If it passes, these ${all.length} things are done together, or none of them:`),
+      h("ol", {}, all.map((a) => h("li", {}, Governance.Explain.action(room.gov, a, people(room)))))
+    )
+  const results = d.actionEvent === null ? undefined : Governance.Carried.outcomes(d, room.outcome(d.actionEvent))
+  const told = Governance.Explain.actions(room.gov, d, results, people(room))
+  return h(
+    "div",
+    { class: "action", "data-testid": "action" },
+    h("p", {}, d.outcome === "passed" ? `It passed, carrying ${all.length} actions:` : `It carried ${all.length} actions:`),
+    h("ol", {}, told.map((a) => h("li", { "data-testid": "action-result", "data-result": a.result }, `${a.what}: ${a.text}.`)))
+  )
 }
 
 const outcome = (room: RoomView, p: Governance.Proposal) => {
@@ -277,6 +313,7 @@ export const proposal = (s: ViewState, room: RoomView, id: string) => {
   const latest = p.versions[p.versions.length - 1]!
   const text = d ? d.text : latest.text
   const action = d ? d.action : latest.action
+  const several = Governance.actionsOf(d ?? latest).length > 1
   const stances = d && d.outcome !== "withdrawn" ? d.stances : Governance.Records.stances(room.gov, id)
   const mine = stances.some((x) => x.member === room.identity)
   const closable = p.status === "open" && room.communityTime >= p.deadline
@@ -291,7 +328,7 @@ export const proposal = (s: ViewState, room: RoomView, id: string) => {
     p.status === "open" ? h("p", { class: "hint", "data-testid": "process-rule" }, `${process.name}: ${process.rule}`) : null,
     text ? h("p", { class: "text", "data-testid": "proposal-text-shown" }, text) : null,
     versions(room, p),
-    action ? h("p", { class: "action", "data-testid": "action" }, actionWords(room, p, action)) : null,
+    several ? severalActions(room, p, d ?? latest) : action ? h("p", { class: "action", "data-testid": "action" }, actionWords(room, p, action)) : null,
     d ? outcome(room, p) : null,
     h("h3", {}, d && d.outcome !== "withdrawn" ? "Stances that counted" : "Stances"),
     stances.length === 0

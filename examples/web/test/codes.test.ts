@@ -155,6 +155,25 @@ describe("export files", () => {
     }
     expect(Event.decode(events[1]!).ok).toBe(true)
   })
+
+  test("events with payloads larger than an event's body limit are carried, and import", async () => {
+    const other = await Client.make({ storage: Storage.layerMemory })
+    try {
+      const handle = await client.create({ name: "Notes", author: ada })
+      await handle.setProfile(ada, { name: "Ada" })
+      await handle.append(ada, "core", "tick", {}, { payload: new Uint8Array(100_000).fill(7) })
+      const all = handle.export()
+      expect(Math.max(...all.map((e) => e.length))).toBeGreaterThan(Event.Limits.maxEventBytes)
+      const r = Archive.decode(Archive.encode(handle.id, all))
+      expect(r.ok).toBe(true)
+      if (!r.ok) return
+      const copy = await other.join(r.archive.genesis)
+      expect((await copy.receive(r.archive.events)).map((v) => v._tag)).toEqual(["Valid", "Valid"])
+      expect(copy.names().nameOf(ada.id)).toBe("Ada")
+    } finally {
+      await other.close()
+    }
+  })
 })
 
 describe("forms", () => {
@@ -190,6 +209,15 @@ describe("forms", () => {
     expect(Forms.stance({ stance: "object", reason: "" })).toMatchObject({ ok: false, field: "reason" })
     expect(Forms.stance({ stance: "", reason: "" })).toMatchObject({ ok: false, field: "stance" })
     expect(Forms.stance({ stance: "agree", reason: "x".repeat(4001) })).toMatchObject({ ok: false, field: "reason" })
+  })
+
+  test("profiles: a name that reads as a name, pronouns on one line", () => {
+    expect(Forms.profile({ name: " Ada ", pronouns: " she/her " })).toEqual({ ok: true, value: { name: "Ada", pronouns: "she/her" } })
+    expect(Forms.profile({ name: "Bo", pronouns: "  " })).toEqual({ ok: true, value: { name: "Bo" } })
+    expect(Forms.profile({ name: "", pronouns: "" })).toMatchObject({ ok: false, field: "profile-name" })
+    expect(Forms.profile({ name: "lusab-babad", pronouns: "" })).toMatchObject({ ok: false, field: "profile-name", message: expect.stringContaining("label") })
+    expect(Forms.profile({ name: "Ada", pronouns: "x".repeat(31) })).toMatchObject({ ok: false, field: "profile-pronouns" })
+    expect(Forms.profile({ name: "Ada", pronouns: "she\nher" })).toMatchObject({ ok: false, field: "profile-pronouns" })
   })
 
   test("application notes", () => {

@@ -1,4 +1,5 @@
 /** Routes read from the address, the relay reconnect delays, and how dates are shown. */
+import { Names as CoreNames } from "@affinity/core"
 import { describe, expect, test } from "vitest"
 import { parseRoute } from "../src/app.ts"
 import { backoff } from "../src/backend.ts"
@@ -51,10 +52,15 @@ describe("names", () => {
     expect(Names.longLabel("7f0000017f000001" + "00".repeat(24))).toBe("lusab-babad-lusab-babad")
   })
 
-  test("a given name is shown instead of the label; stored names that are not good are left out", () => {
+  test("a given name comes before a published one; reasons read with names; stored names that are not good are left out", () => {
     const bo = "ef".repeat(32)
-    expect(Names.nameOf({ [bo]: "Bo" }, bo)).toBe("Bo")
-    expect(Names.nameOf({}, bo)).toBe(Names.label(bo))
+    const ada = "ad".repeat(32)
+    const directory = (given: Names.Given) => CoreNames.directory([ada, bo], { profiles: new Map([[bo, { name: "Bobby" }]]), given })
+    expect(directory({ [bo]: "Bo" }).nameOf(bo)).toBe("Bo")
+    expect(directory({}).nameOf(bo)).toBe("Bobby")
+    expect(directory({}).nameOf(ada)).toBe(Names.label(ada))
+    expect(Names.plain(directory({}), `only the proposer (${bo.slice(0, 12)}…) can amend`)).toBe("only the proposer (Bobby) can amend")
+    expect(Names.plain(directory({}), `event ${"12".repeat(6)}… is not here`)).toBe(`event ${Names.label("12".repeat(6))} is not here`)
     expect(Names.parse(JSON.stringify({ [bo]: " Bo ", xyz: "Eve", [id]: "", [other]: "lusab-babad" }))).toEqual({ [bo]: "Bo" })
     expect(Names.parse("not json")).toEqual({})
     expect(Names.parse(undefined)).toEqual({})

@@ -208,6 +208,61 @@ describe.skipIf(skipBrowserTests)("examples/web in Chromium", () => {
     await expect.poll(() => stateHash(laptop)).toBe(await stateHash(phone))
   })
 
+  test("members say who they are: a name published on one device shows on the others, and goes when erased", async () => {
+    const { page: a } = await r.person()
+    const { page: b } = await r.person()
+    await createCommunity(a, r.app.url, "Orchard", r.relayUrl)
+    const link = await invite(a)
+    const adaId = (await a.getByTestId("member").first().getAttribute("data-identity"))!
+
+    // Bo says who he is as he asks to join: Ada sees his name, and the proposal to admit him uses it.
+    await b.goto(link)
+    await b.getByTestId("apply-name").fill("Bo")
+    await b.getByTestId("apply-note").fill("From the house by the pond")
+    await b.getByTestId("apply-submit").click()
+    await b.locator("[data-testid=standing][data-status=applicant]").waitFor()
+    await a.getByTestId("tab-members").click()
+    const applicant = a.getByTestId("applicant")
+    await expect.poll(() => applicant.getByTestId("member-shown").innerText(), { timeout: 20_000 }).toBe("Bo")
+    const boId = (await applicant.getAttribute("data-identity"))!
+    expect(await applicant.innerText()).toContain(label(boId))
+    await applicant.getByTestId("propose-admission").click()
+    expect(await a.getByTestId("proposal-title").inputValue()).toBe("Admit Bo")
+
+    // Ada publishes her name and pronouns on the Device tab; a name that reads as a label is refused.
+    await a.getByTestId("tab-device").click()
+    expect(await a.getByTestId("profile-shown").innerText()).toContain(label(adaId))
+    await a.getByTestId("profile-name").fill(label(boId))
+    await a.getByTestId("profile-submit").click()
+    await expect.poll(() => a.getByTestId("error-profile-name").innerText()).toContain("label")
+    await a.getByTestId("profile-name").fill("Ada")
+    await a.getByTestId("profile-pronouns").fill("she/her")
+    await a.getByTestId("profile-submit").click()
+    await expect.poll(() => a.getByTestId("profile-shown").innerText()).toContain("Members see you as Ada (she/her)")
+    expect(await a.getByTestId("device-identity").innerText()).toBe("Ada (you)")
+
+    // On Bo's device, Ada shows by the name she published.
+    await b.getByTestId("tab-members").click()
+    const adaOnB = b.locator(`[data-testid=member][data-identity="${adaId}"]`)
+    await expect.poll(() => adaOnB.getByTestId("member-shown").innerText(), { timeout: 20_000 }).toBe("Ada")
+    expect(await adaOnB.getByTestId("member-pronouns").innerText()).toContain("she/her")
+    expect(await adaOnB.innerText()).toContain(label(adaId))
+    // A name Bo gives her on his device comes first, and says what she calls herself.
+    await adaOnB.getByTestId("name-start").click()
+    await b.getByTestId("member-name").fill("Auntie Ada")
+    await b.getByTestId("member-name-save").click()
+    await expect.poll(() => adaOnB.getByTestId("member-shown").innerText()).toBe("Auntie Ada")
+    expect(await adaOnB.innerText()).toContain("goes by “Ada”")
+
+    // Bo erases his name: Ada's device shows his label again.
+    await b.getByTestId("tab-device").click()
+    await b.getByTestId("profile-erase").click()
+    await expect.poll(() => b.getByTestId("profile-shown").innerText()).toContain(label(boId))
+    await a.getByTestId("tab-members").click()
+    await expect.poll(() => a.getByTestId("applicant").getByTestId("member-shown").innerText(), { timeout: 20_000 }).toBe(label(boId))
+    await expect.poll(async () => (await stateHash(a)) === (await stateHash(b))).toBe(true)
+  })
+
   test("tabs of one browser follow each other; export and import carry a community", async () => {
     const eli = await r.person()
     const first = eli.page
@@ -547,6 +602,7 @@ describe.skipIf(skipBrowserTests)("examples/web in Chromium", () => {
     await p.getByTestId("new-proposal").click()
     for (const k of ["consensus", "consent", "poll"]) {
       const choice = p.locator("label.choice", { has: p.getByTestId(`process-${k}`) })
+      await choice.waitFor({ state: "visible" })
       const box = (await choice.boundingBox())!
       expect(box.x >= 0 && box.x + box.width <= 390, k).toBe(true)
       expect(await choice.evaluate((e) => e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight), k).toBe(true)

@@ -1,6 +1,6 @@
 /**
- * The held member's acts: propose, take a stance, close, write a time witness, or append any
- * event a member may sign directly.
+ * The held member's acts: propose, take a stance, close, write a time witness, say who they
+ * are (publish or erase their profile), or append any event a member may sign directly.
  *
  * Before anything is signed, the bridge checks what it can without the fold: that the event
  * type exists, that one member may do it without a decision, that its body fits the
@@ -8,11 +8,12 @@
  * full member, and for proposals that they exist and are open and that a deadline is in the
  * window the rules allow. The rest is the community's to judge: an act it refuses is
  * answered with `422` and the rule's tag, and the refused event (signed, and kept in the
- * log as refused) is named in `event`.
+ * log as refused) is named in `event`. Refusals are told with names in place of the ids
+ * they cite.
  *
  * @module
  */
-import { type Cbor, Membership } from "@affinity/core"
+import { Bytes, type Cbor, Event, Membership, Names as CoreNames } from "@affinity/core"
 import * as Governance from "@affinity/governance"
 import type { Bridge } from "./Bridge.ts"
 import * as Failure from "./Failure.ts"
@@ -56,20 +57,27 @@ export const check = (bridge: Bridge, module: string, type: string, body: Cbor.V
   }
 }
 
-/** Sign and add a checked draft; the act's event, or a failure. */
-const sign = async (bridge: Bridge, module: string, type: string, body: Cbor.Value, proposal?: string): Promise<Schemas.Act> => {
+/** Sign and add a checked draft (with `payload` beside its body, if given); its event as the API shows it, or a failure. */
+const signed = async (bridge: Bridge, module: string, type: string, body: Cbor.Value, payload?: Uint8Array): Promise<Schemas.Event> => {
   check(bridge, module, type, body)
   let appended: Awaited<ReturnType<Bridge["append"]>>
   try {
-    appended = await bridge.append(module, type, body)
+    appended = await bridge.append(module, type, body, payload === undefined ? undefined : { payload })
   } catch (e) {
     throw appendFailure(e)
   }
-  if (appended.outcome._tag === "Rejected") throw Failure.refused(appended.outcome.reason._tag, appended.outcome.reason.message, appended.key)
+  if (appended.outcome._tag === "Rejected")
+    throw Failure.refused(appended.outcome.reason._tag, Views.plain(bridge.reader, appended.outcome.reason.message), appended.key)
   const at = bridge.eventAt(appended.key)
   const event = at === undefined ? undefined : Views.event(bridge.reader, at.index, at.bytes)
   if (event === undefined) throw new Failure.Failure(500, "Internal", `event ${appended.key} was added but cannot be read back`)
-  const id = proposal ?? (module === "governance" && type === "proposal.open" ? appended.key : undefined)
+  return event
+}
+
+/** Sign and add a checked draft; the act's event and the proposal it concerns, or a failure. */
+const sign = async (bridge: Bridge, module: string, type: string, body: Cbor.Value, proposal?: string): Promise<Schemas.Act> => {
+  const event = await signed(bridge, module, type, body)
+  const id = proposal ?? (module === "governance" && type === "proposal.open" ? event.event : undefined)
   const p = id === undefined ? undefined : Governance.Records.proposal(bridge.reader.governance(), id)
   return { event, proposal: p === undefined ? null : Views.proposal(bridge.reader, p) }
 }
@@ -93,20 +101,23 @@ export const propose = (bridge: Bridge, request: Schemas.ProposeRequest): Promis
       deadline < now + Governance.MIN_WINDOW ? "DeadlineTooSoon" : "DeadlineTooLate",
       `the deadline must be 1 hour to 90 days after community time, now ${Views.iso(now)}: between ${Views.iso(now + Governance.MIN_WINDOW)} and ${Views.iso(now + Governance.MAX_WINDOW)}`
     )
-  let action: Governance.Action | undefined
-  if (request.action !== undefined) {
-    const body = Json.toCbor(request.action.body, "action.body")
+  if (request.action !== undefined && request.actions !== undefined)
+    throw Failure.badRequest("BadRequest", "give action (one) or actions (several), not both")
+  const given = request.actions ?? (request.action === undefined ? [] : [request.action])
+  const actions: Array<Governance.Action> = given.map((a, i) => {
+    const where = request.actions === undefined ? "action.body" : `actions[${i}].body`
+    const body = Json.toCbor(a.body, where)
     if (!body.ok) throw Failure.badRequest("InvalidBody", body.message)
-    check(bridge, request.action.module, request.action.type, body.value, "action.body")
-    action = { module: request.action.module, type: request.action.type, body: body.value }
-  }
+    check(bridge, a.module, a.type, body.value, where)
+    return { module: a.module, type: a.type, body: body.value }
+  })
   const decidedBy = request.decidedBy
   const draft = Governance.propose({
     title: request.title,
     ...(request.text === undefined ? {} : { text: request.text }),
     ...(request.process === undefined ? {} : { process: request.process }),
     deadline,
-    ...(action === undefined ? {} : { action }),
+    ...(actions.length === 0 ? {} : actions.length === 1 ? { action: actions[0]! } : { actions }),
     ...(request.supersedes === undefined ? {} : { supersedes: request.supersedes }),
     ...(decidedBy === undefined ? {} : { body: decidedBy })
   })
@@ -143,6 +154,61 @@ export const close = (bridge: Bridge, id: string): Promise<Schemas.Act> => {
 
 /** `core/tick`: a time witness, this device saying what time it is. */
 export const tick = (bridge: Bridge): Promise<Schemas.Act> => sign(bridge, "core", "tick", {})
+
+/** The identity this bridge's device acts for, when it may say who it is (an applicant or a full member); else a failure. */
+const speaker = (bridge: Bridge): string => {
+  const me = bridge.reader.me()
+  const status = me === undefined ? undefined : Membership.identity(bridge.reader.core(), me)?.status
+  if (me !== undefined && (status === "full" || status === "applicant")) return me
+  throw Failure.refused(
+    "NotAMember",
+    me === undefined
+      ? "this bridge's device key does not act for any member yet (GET /device says how to add it)"
+      : "the member this bridge acts for has left the community"
+  )
+}
+
+/** The member this bridge acts for, as the API shows them now. */
+const meNow = (bridge: Bridge, me: string): Schemas.Member => {
+  const m = Views.member(bridge.reader, me)
+  if (m === undefined) throw new Failure.Failure(500, "Internal", "the member this bridge acts for cannot be read back")
+  return m
+}
+
+/**
+ * `core/member.profile`: the bridge's member says who they are (a name, optionally pronouns
+ * and a note), in the event's erasable payload. The latest counts.
+ */
+export const profile = async (bridge: Bridge, request: Schemas.ProfileRequest): Promise<Schemas.ProfileAct> => {
+  const me = speaker(bridge)
+  const next: CoreNames.Profile = {
+    name: request.name,
+    ...(request.pronouns === undefined ? {} : { pronouns: request.pronouns }),
+    ...(request.note === undefined ? {} : { note: request.note })
+  }
+  const problem = CoreNames.profileProblem(next)
+  if (problem !== undefined) throw Failure.badRequest("BadProfile", problem)
+  const event = await signed(bridge, "core", "member.profile", {}, CoreNames.encodeProfile(next))
+  return { events: [event], member: meNow(bridge, me) }
+}
+
+/**
+ * Erase every profile the bridge's member published whose payload this replica still holds
+ * (`core/payload.erase`, one per profile): the member shows by their label again.
+ */
+export const eraseProfile = async (bridge: Bridge): Promise<Schemas.ProfileAct> => {
+  const me = speaker(bridge)
+  const identity = Membership.identity(bridge.reader.core(), me)!
+  const devices = new Set([me, ...identity.devices, ...identity.revoked])
+  const events: Array<Schemas.Event> = []
+  for (const bytes of bridge.community.export()) {
+    const d = Event.decode(bytes)
+    if (!d.ok || d.event.header.module !== "core" || d.event.header.type !== "member.profile") continue
+    if (!devices.has(Bytes.toHex(d.event.header.author)) || bridge.community.payload(d.event.key) === undefined) continue
+    events.push(await signed(bridge, "core", "payload.erase", { header: d.event.headerBytes.slice() }))
+  }
+  return { events, member: meNow(bridge, me) }
+}
 
 /** Any event a member may sign directly, its body given in JSON. */
 export const append = (bridge: Bridge, request: Schemas.AppendRequest): Promise<Schemas.Act> => {

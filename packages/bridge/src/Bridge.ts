@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { type Cbor, type Client, type Community, type Keys, Membership, type Module, type Replica, Sync } from "@affinity/core"
+import { type Cbor, type Client, type Community, type Keys, Membership, type Module, type Names as CoreNames, type Replica, Sync } from "@affinity/core"
 import * as Governance from "@affinity/governance"
 import { connect } from "@affinity/sync-websocket"
 import * as Feed from "./Feed.ts"
@@ -103,10 +103,19 @@ export const make = async (options: BridgeOptions): Promise<Bridge> => {
   const modules = new Map<string, Module.Module>([[Membership.module.name, Membership.module]])
   for (const m of options.modules ?? [Governance.module]) modules.set(m.name, m)
   const names = options.names ?? (await Names.open())
+  // The directory is made again when the log or the names given here change.
+  let directory: { readonly size: number; readonly revision: number; readonly value: CoreNames.Directory } | undefined
   const reader: Views.Reader = {
     core: () => community.state<Membership.State>("core"),
     governance: () => community.state<Governance.State>("governance"),
     names,
+    directory: () => {
+      const size = replica.log.size
+      const revision = names.revision()
+      if (directory === undefined || directory.size !== size || directory.revision !== revision)
+        directory = { size, revision, value: community.names(names.all()) }
+      return directory.value
+    },
     me: () => Membership.deviceOwner(community.state<Membership.State>("core"), device.id),
     outcomeOf: (key) => replica.outcome(key),
     communityTime: () => Governance.communityTime(replica)

@@ -1,9 +1,11 @@
 /**
- * How members are named. Identities are public keys and the protocol has no profiles, so a
- * member is shown by the name given to them on this bridge (`PUT /members/{identity}/name`),
- * or else by a **label**: two pronounceable five-letter words made from the first four
- * bytes of their key (proquints, `lusab-babad`), the same on every device and in the member
- * CLI, so people can tell each other who they mean.
+ * How members are named. Identities are public keys. A member is shown by the name given to
+ * them on this bridge (`PUT /members/{identity}/name`), else by the name they published
+ * themselves (a `core/member.profile` event; the bridge's own member publishes with
+ * `PUT /profile`), else by a **label**: two pronounceable five-letter words made from the
+ * first four bytes of their key (proquints, `lusab-babad`), the same on every device and in
+ * the member CLI, so people can tell each other who they mean. Where two would show the
+ * same name, each gets their label after it (core's `Names.directory`).
  *
  * Given names live in a small JSON file (`{ "<identity hex>": "<name>" }`) when the book is
  * made with one, else in memory.
@@ -31,8 +33,12 @@ export const problem = (name: string): string | undefined => {
 export interface Book {
   /** The name given to `identity`, or `undefined`. */
   readonly given: (identity: string) => string | undefined
-  /** The name to show: the given one, else the label. */
+  /** The name to show, from this book alone: the given one, else the label (the bridge's records also read published names). */
   readonly nameOf: (identity: string) => string
+  /** Every given name, by identity: what the community's directory takes first (`community.names(book.all())`). */
+  readonly all: () => Readonly<Record<string, string>>
+  /** A number that grows each time a name is given or taken away. */
+  readonly revision: () => number
   /** Give `identity` a name (trimmed), or take it away with `null`; saved before it resolves. */
   readonly set: (identity: string, name: string | null) => Promise<void>
 }
@@ -65,6 +71,7 @@ export const open = async (file?: string): Promise<Book> => {
     }
   }
   let saving: Promise<void> = Promise.resolve()
+  let revision = 0
   const save = (): Promise<void> => {
     if (file === undefined) return Promise.resolve()
     const text = `${JSON.stringify(Object.fromEntries([...names].sort(([a], [b]) => (a < b ? -1 : 1))), null, 2)}\n`
@@ -78,7 +85,10 @@ export const open = async (file?: string): Promise<Book> => {
   return {
     given: (identity) => names.get(identity),
     nameOf: (identity) => names.get(identity) ?? label(identity),
+    all: () => Object.fromEntries(names),
+    revision: () => revision,
     set: (identity, name) => {
+      revision++
       if (name === null) names.delete(identity)
       else names.set(identity, name.trim())
       return save()

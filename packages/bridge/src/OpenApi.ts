@@ -61,17 +61,19 @@ export const document = (routes: ReadonlyArray<Routes.Route>): Json => {
       return { name: p.name, in: p.in, required: p.required, description: p.description, schema: p.json ?? schema }
     })
     const success: Json =
-      route.stream
-        ? {
-            description: route.description ?? route.summary,
-            content: { "text/event-stream": { schema: { type: "string", description: "Server-Sent Events; each data line is a FeedItem as JSON" } } }
-          }
-        : route.status === 204
-          ? { description: "Done" }
-          : {
-              description: "OK",
-              content: { "application/json": { schema: route.response === undefined ? {} : responses.schemas[nextResponse++] } }
+      route.media !== undefined
+        ? { description: "OK", content: { [route.media]: { schema: { type: "string" } } } }
+        : route.stream
+          ? {
+              description: route.description ?? route.summary,
+              content: { "text/event-stream": { schema: { type: "string", description: "Server-Sent Events; each data line is a FeedItem as JSON" } } }
             }
+          : route.status === 204
+            ? { description: "Done" }
+            : {
+                description: "OK",
+                content: { "application/json": { schema: route.response === undefined ? {} : responses.schemas[nextResponse++] } }
+              }
     const failureResponses: Record<string, Json> = {}
     for (const status of [...new Set<Failure.Status>([...route.failures, ...(route.public ? [] : [401 as const]), 500])].sort())
       failureResponses[String(status)] = { $ref: `#/components/responses/Failure${status}` }

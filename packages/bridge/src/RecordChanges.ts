@@ -45,11 +45,21 @@ export const between = (before: Snapshot, r: Views.Reader): ReadonlyArray<Schema
   const core = r.core()
   const gov = r.governance()
   const out: Array<Schemas.RecordChange> = []
-  if (before.core !== core)
-    for (const { id, change } of changed(identitiesOf(before.core), identitiesOf(core))) {
+  if (before.core !== core) {
+    const members = changed(identitiesOf(before.core), identitiesOf(core))
+    // A profile erased changes how its member shows, not the member's record in the state.
+    const erased = core.erased ?? {}
+    const wasErased = before.core.erased ?? {}
+    const renamed = Membership.identities(core).filter((id) => {
+      const key = Membership.identity(core, id)?.profile
+      return key !== undefined && erased[key] !== undefined && wasErased[key] === undefined && !members.some((m) => m.id === id)
+    })
+    const all = [...members, ...renamed.map((id) => ({ id, change: "updated" as const }))].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    for (const { id, change } of all) {
       const record = Views.member(r, id)
       if (record !== undefined) out.push({ kind: "member", change, id, record })
     }
+  }
   if (before.governance !== gov) {
     const time = r.communityTime()
     for (const { id, change } of changed(before.governance.proposals, gov.proposals))

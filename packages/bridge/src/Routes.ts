@@ -6,6 +6,7 @@
  * @module
  */
 import { Membership } from "@affinity/core"
+import * as Documents from "./Documents.ts"
 import * as Governance from "@affinity/governance"
 import { Schema } from "effect"
 import type { Context } from "hono"
@@ -60,6 +61,8 @@ export interface Route {
   readonly response: Schema.Top | undefined
   /** Server-Sent Events instead of JSON. */
   readonly stream: boolean
+  /** A document for people instead of JSON: its media type (the handler answers with a `Response`). */
+  readonly media: "text/markdown" | "text/html" | undefined
   /** Served without the access token. */
   readonly public: boolean
   /** Failure statuses it may answer with, besides `401` and `500`. */
@@ -80,6 +83,7 @@ const route = <B = Record<string, never>>(def: {
   readonly status?: 200 | 201 | 204
   readonly response?: Schema.Top
   readonly stream?: boolean
+  readonly media?: "text/markdown" | "text/html"
   readonly public?: boolean
   readonly failures?: ReadonlyArray<Failure.Status>
   readonly handle: (input: Input<B>) => unknown
@@ -95,6 +99,7 @@ const route = <B = Record<string, never>>(def: {
   status: def.status ?? (def.method === "post" ? 201 : 200),
   response: def.response,
   stream: def.stream ?? false,
+  media: def.media,
   public: def.public ?? false,
   failures: def.failures ?? [],
   handle: async (input) => def.handle(input as Input<B>)
@@ -156,7 +161,7 @@ const community = (bridge: Bridge): Schemas.Community => {
     me: {
       device: bridge.device.id,
       identity: me ?? null,
-      name: me === undefined ? null : r.names.nameOf(me),
+      name: me === undefined ? null : r.directory().nameOf(me),
       status: me === undefined ? null : (Membership.identity(core, me)?.status ?? null)
     },
     relays: bridge.relays()
@@ -224,10 +229,36 @@ export const routes = (openapi: () => unknown): ReadonlyArray<Route> => [
   }),
   route({
     method: "put",
+    path: "/profile",
+    operationId: "publishProfile",
+    tag: "acts",
+    summary: "Say who this bridge's member is: the name they go by, and optionally pronouns and a note, published to the members",
+    description:
+      "Signs a core/member.profile event whose erasable payload is the profile; the latest counts. Members then show this member by that name, unless they gave them one of their own. A name is not an identity: changing it changes nothing else. The name has 1 to 60 characters and cannot read as a label or a key.",
+    body: Schemas.ProfileRequest,
+    status: 200,
+    response: Schemas.ProfileAct,
+    failures: [400, 413, 415, 422, 503],
+    handle: ({ bridge, body }) => Acts.profile(bridge, body)
+  }),
+  route({
+    method: "delete",
+    path: "/profile",
+    operationId: "eraseProfile",
+    tag: "acts",
+    summary: "Erase every profile this bridge's member published: they show by their label again",
+    description: "Signs one core/payload.erase per profile whose payload this bridge holds; every replica then drops it.",
+    status: 200,
+    response: Schemas.ProfileAct,
+    failures: [422, 503],
+    handle: ({ bridge }) => Acts.eraseProfile(bridge)
+  }),
+  route({
+    method: "put",
     path: "/members/{identity}/name",
     operationId: "nameMember",
     tag: "records",
-    summary: "Give a member a name on this bridge (names are local: the protocol has none)",
+    summary: "Give a member a name on this bridge, shown instead of the one they published (names given here are local)",
     params: [idParam("identity", "the member's identity (hex)")],
     body: Schemas.NameRequest,
     status: 200,
@@ -323,6 +354,24 @@ export const routes = (openapi: () => unknown): ReadonlyArray<Route> => [
     summary: "Proposals that ended, in the order they ended, with the stances that counted and whether the action applied",
     response: Schema.Array(Schemas.Proposal),
     handle: ({ bridge }) => Governance.Records.decisions(bridge.reader.governance()).map((p) => Views.proposal(bridge.reader, p))
+  }),
+  route({
+    method: "get",
+    path: "/record.md",
+    operationId: "getRecordMarkdown",
+    tag: "records",
+    summary: "The decision record as Markdown, for people: every decision with its stances, reasons and actions, people by name",
+    media: "text/markdown",
+    handle: ({ bridge, context }) => context.body(Documents.record(bridge), 200, { "content-type": "text/markdown; charset=utf-8" })
+  }),
+  route({
+    method: "get",
+    path: "/binder.html",
+    operationId: "getBinder",
+    tag: "records",
+    summary: "The community's binder as one HTML page to print: members, decisions, working groups and seats, people by name",
+    media: "text/html",
+    handle: ({ bridge, context }) => context.body(Documents.binder(bridge), 200, { "content-type": "text/html; charset=utf-8" })
   }),
   route({
     method: "get",

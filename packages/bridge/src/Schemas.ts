@@ -53,16 +53,26 @@ export const Body = Schema.Unknown.annotate({
 /** A member as other records name them: identity and the name to show. */
 export const Person = Schema.Struct({
   identity: Hex64,
-  name: Schema.String.annotate({ description: "the name given on this bridge, else the member's label" })
+  name: Schema.String.annotate({
+    description: "the name to show: given on this bridge, else the one the member published, else their label; with the label after it where two would show the same"
+  })
 }).annotate({ identifier: "Person" })
+
+/** What a member published about themselves (`core/member.profile`). */
+export const Profile = Schema.Struct({
+  name: Schema.String,
+  pronouns: Schema.NullOr(Schema.String),
+  note: Schema.NullOr(Schema.String)
+}).annotate({ identifier: "Profile", description: "what the member published about themselves; a name is not an identity" })
 export type Person = typeof Person.Type
 
 /** A member of the community (any status). */
 export const Member = Schema.Struct({
   identity: Hex64,
-  name: Schema.String.annotate({ description: "the name given on this bridge, else the label" }),
+  name: Schema.String.annotate({ description: "the name to show: given on this bridge, else published, else the label" }),
   label: Schema.String.annotate({ description: "two proquint words from the identity, the same on every device" }),
   given: Schema.NullOr(Schema.String).annotate({ description: "the name given on this bridge, if any" }),
+  published: Schema.NullOr(Profile).annotate({ description: "the profile the member published, while its payload is here" }),
   status: Schema.Literals(["applicant", "full", "left"]),
   devices: Schema.Array(Hex64),
   me: Schema.Boolean.annotate({ description: "whether this bridge's device key acts for this member" }),
@@ -98,7 +108,7 @@ export const Community = Schema.Struct({
   me: Schema.Struct({
     device: Hex64,
     identity: Schema.NullOr(Hex64),
-    name: Schema.NullOr(Schema.String),
+    name: Schema.NullOr(Schema.String).annotate({ description: "the name this bridge's member shows by" }),
     status: Schema.NullOr(Schema.Literals(["applicant", "full", "left"]))
   }),
   relays: Schema.Array(RelayStatus)
@@ -107,6 +117,14 @@ export type Community = typeof Community.Type
 
 /** An action a proposal carries, applied when it passes. */
 export const Action = Schema.Struct({ module: Schema.String, type: Schema.String, body: Body }).annotate({ identifier: "Action" })
+
+/** An action of a decision, with what became of it. */
+export const ActionStatus = Schema.Struct({
+  module: Schema.String,
+  type: Schema.String,
+  body: Body,
+  status: Schema.String.annotate({ description: '"applied", "failed: <why>" (NotApplied when another action of the decision failed), "none" or "unknown"' })
+}).annotate({ identifier: "ActionStatus" })
 
 /** One member's stance on a proposal. */
 export const Stance = Schema.Struct({
@@ -128,8 +146,9 @@ export const Decision = Schema.Struct({
   event: Hex64,
   version: Nat,
   text: Schema.String,
-  action: Schema.NullOr(Action),
-  actionStatus: Schema.String.annotate({ description: 'whether the action applied: "applied", "failed: <why>", "none" or "unknown"' }),
+  action: Schema.NullOr(Action).annotate({ description: "the only action, or the first of several" }),
+  actions: Schema.Array(ActionStatus).annotate({ description: "every action the decided version carried, in order, each with what became of it; applied together or not at all" }),
+  actionStatus: Schema.String.annotate({ description: 'whether the actions applied: "applied", "failed: <why>", "none" or "unknown"' }),
   tally: Schema.Struct({ agree: Nat, abstain: Nat, object: Nat, block: Nat, silent: Nat }),
   deciders: Nat,
   seats: Schema.Array(Person),
@@ -155,7 +174,8 @@ export const Proposal = Schema.Struct({
   deadline: Time.annotate({ description: "in community time" }),
   status: Schema.Literals(["open", "passed", "failed", "recorded", "withdrawn", "superseded"]),
   version: Nat.annotate({ description: "the current version: 0, then one more per amendment" }),
-  action: Schema.NullOr(Action),
+  action: Schema.NullOr(Action).annotate({ description: "the only action of the current version, or the first of several" }),
+  actions: Schema.Array(Action).annotate({ description: "every action of the current version, in order (applied together or not at all)" }),
   supersedes: Schema.NullOr(Hex64),
   stances: Schema.Array(Stance).annotate({
     description: "open: each member's latest stance on the current version; ended: the stances that counted"
@@ -303,6 +323,11 @@ export const ProposeRequest = Schema.Struct({
   deadline: TimeInput.annotate({ description: "community time, 1 hour to 90 days ahead of it (GET /community)" }),
   decidedBy: Schema.optionalKey(DecidedBy),
   action: Schema.optionalKey(Schema.Struct({ module: ModuleName, type: TypeName, body: Body })),
+  actions: Schema.optionalKey(
+    Schema.Array(Schema.Struct({ module: ModuleName, type: TypeName, body: Body }))
+      .check(Schema.isMaxLength(Governance.MAX_ACTIONS))
+      .annotate({ description: `several actions, applied in order, together or not at all (at most ${Governance.MAX_ACTIONS}); instead of action` })
+  ),
   supersedes: Schema.optionalKey(Hex64)
 })
 export type ProposeRequest = typeof ProposeRequest.Type
@@ -328,6 +353,21 @@ export const WebhookRequest = Schema.Struct({
   )
 })
 export type WebhookRequest = typeof WebhookRequest.Type
+
+/** `PUT /profile`: what the bridge's member publishes about themselves. */
+export const ProfileRequest = Schema.Struct({
+  name: text(1, 60).annotate({ description: "the name the member goes by (not shaped like a label or a key)" }),
+  pronouns: Schema.optionalKey(text(1, 30)),
+  note: Schema.optionalKey(text(1, 280))
+})
+export type ProfileRequest = typeof ProfileRequest.Type
+
+/** What publishing or erasing a profile did: the events signed, and the member as now shown. */
+export const ProfileAct = Schema.Struct({
+  events: Schema.Array(Event).annotate({ description: "the events signed: the profile, or one erasure per profile erased" }),
+  member: Member
+}).annotate({ identifier: "ProfileAct" })
+export type ProfileAct = typeof ProfileAct.Type
 
 /** `PUT /members/{identity}/name`. */
 export const NameRequest = Schema.Struct({

@@ -1,11 +1,12 @@
 /**
- * Records as the API shows them: plain JSON built from the folded state, with members named
- * (the name given on this bridge, else their label), times in ISO 8601 and event bodies in
- * JSON. Each view's shape is its schema in `Schemas`.
+ * Records as the API shows them: plain JSON built from the folded state, with ids in hex and
+ * a name beside each person (the name given on this bridge, else the one they published,
+ * else their label), times in ISO 8601 and event bodies in JSON. Each view's shape is its
+ * schema in `Schemas`.
  *
  * @module
  */
-import { Bytes, Event, Membership, type Replica } from "@affinity/core"
+import { Bytes, Event, Membership, type Names as CoreNames, type Replica } from "@affinity/core"
 import * as Governance from "@affinity/governance"
 import * as Json from "./Json.ts"
 import * as Names from "./Names.ts"
@@ -16,6 +17,8 @@ export interface Reader {
   readonly core: () => Membership.State
   readonly governance: () => Governance.State
   readonly names: Names.Book
+  /** How people are named: names given on this bridge, then the names they published, then labels (`community.names`). */
+  readonly directory: () => CoreNames.Directory
   /** The identity this bridge's device key acts for, if any. */
   readonly me: () => string | undefined
   /** What the fold made of an event. */
@@ -28,17 +31,32 @@ export interface Reader {
 export const iso = (ms: number): string => new Date(ms).toISOString()
 
 /** A member as other records name them. */
-export const person = (r: Reader, identity: string): Schemas.Person => ({ identity, name: r.names.nameOf(identity) })
+export const person = (r: Reader, identity: string): Schemas.Person => ({ identity, name: r.directory().nameOf(identity) })
+
+/**
+ * A text for people (a reason the community gave) with the ids it cites replaced by names;
+ * an id it cannot place (an event's, or a prefix that fits nobody) reads as its label.
+ */
+export const plain = (r: Reader, text: string): string =>
+  r.directory().explain(text).replace(/\b([0-9a-f]{64})\b|\b([0-9a-f]{8,63})…/g, (_whole, full: string | undefined, prefix: string | undefined) =>
+    Names.label(full ?? prefix!)
+  )
+
+/** A record for people that keeps its event ids (the Markdown record): only the shortened ids it cites of people become names. */
+export const peopleNamed = (r: Reader, text: string): string =>
+  text.replace(/\b[0-9a-f]{8,63}…/g, (prefix) => r.directory().explain(prefix))
 
 /** One member of the community, or `undefined` for an identity it does not know. */
 export const member = (r: Reader, identity: string): Schemas.Member | undefined => {
   const i = Membership.identity(r.core(), identity)
   if (i === undefined) return undefined
+  const profile = r.directory().profileOf(identity)
   return {
     identity,
-    name: r.names.nameOf(identity),
+    name: r.directory().nameOf(identity),
     label: Names.label(identity),
     given: r.names.given(identity) ?? null,
+    published: profile === undefined ? null : { name: profile.name, pronouns: profile.pronouns ?? null, note: profile.note ?? null },
     status: i.status,
     devices: i.devices,
     me: r.me() === identity,
@@ -54,6 +72,8 @@ export const members = (r: Reader): ReadonlyArray<Schemas.Member> =>
   })
 
 const action = (a: Governance.Action | null) => (a === null ? null : { module: a.module, type: a.type, body: Json.fromCbor(a.body) })
+
+const actions = (c: Governance.Carries) => Governance.actionsOf(c).map((a) => action(a)!)
 
 const stance = (r: Reader, s: Governance.Stance) => ({
   member: person(r, s.member),
@@ -87,6 +107,7 @@ export const proposal = (r: Reader, p: Governance.Proposal): Schemas.Proposal =>
     status: p.status,
     version: p.versions.length - 1,
     action: action(current.action),
+    actions: actions(current),
     supersedes: p.supersedes,
     stances: (d === null ? Governance.Records.stances(r.governance(), p.id) : d.stances).map((s) => stance(r, s)),
     decision:
@@ -102,6 +123,10 @@ export const proposal = (r: Reader, p: Governance.Proposal): Schemas.Proposal =>
             version: d.version,
             text: d.text,
             action: action(d.action),
+            actions: (() => {
+              const statuses = Governance.Records.actionStatuses(p, { outcomeOf: r.outcomeOf })
+              return actions(d).map((a, i) => ({ ...a, status: statuses[i] ?? "unknown" }))
+            })(),
             actionStatus: Governance.Records.actionStatus(p, { outcomeOf: r.outcomeOf }),
             tally: d.tally,
             deciders: d.deciders,

@@ -84,7 +84,17 @@ describe("/openapi.json", () => {
       const [, , kind, name] = ref.split("/")
       expect(kind === "schemas" ? doc.components.schemas[name!] : doc.components.responses[name!], ref).toBeDefined()
     }
-    for (const name of ["Proposal", "Member", "Event", "FeedItem", "Failure", "Seats", "Group", "Webhook"])
+    for (const name of ["Proposal", "Member", "Event", "FeedItem", "Failure", "Seats", "Group", "Webhook", "Profile", "ProfileAct"])
       expect(doc.components.schemas[name], name).toBeDefined()
+  })
+
+  it("describes the profile the bridge's member publishes, and the documents for people by their media types", () => {
+    const put = doc.paths["/profile"]!["put"]!
+    const body = put.requestBody!.content["application/json"]!.schema as Record<string, unknown>
+    expect(body["required"]).toEqual(["name"])
+    expect(body["additionalProperties"]).toBe(false)
+    expect(Object.keys(doc.paths["/profile"]!).sort()).toEqual(["delete", "put"])
+    expect(Object.keys(doc.paths["/record.md"]!["get"]!.responses["200"]!.content!)).toEqual(["text/markdown"])
+    expect(Object.keys(doc.paths["/binder.html"]!["get"]!.responses["200"]!.content!)).toEqual(["text/html"])
   })
 })

@@ -75,20 +75,117 @@ export const actionText = (room: Room, action: Governance.Action): string => {
     }
     case "governance/group.disband":
       return `disband working group “${Governance.Records.group(room.gov(), hexOf(body["group"]) ?? "")?.name ?? "unknown"}”`
+    case "governance/group.renew": {
+      const group = Governance.Records.group(room.gov(), hexOf(body["group"]) ?? "")?.name ?? "unknown"
+      return typeof body["expiry"] === "number"
+        ? `let working group “${group}” go on until ${room.date(body["expiry"])}`
+        : `let working group “${group}” go on with no end date`
+    }
     default:
       return `${action.module}/${action.type}`
   }
 }
 
-/** Whether a decision's action applied: `"applied"`, `"failed"` with why, or `"none"`. */
+/** What became of one action of a decision. */
+export interface ActionResult {
+  readonly action: Governance.Action
+  /** The action in words ({@link actionText}). */
+  readonly text: string
+  /**
+   * `applied`; `failed` (it broke a rule when it was applied); `notApplied` (another action
+   * of the decision failed, and a decision's actions take effect together or not at all);
+   * `notCarried` (the decision did not pass); `unknown` (this device does not know).
+   */
+  readonly result: "applied" | "failed" | "notApplied" | "notCarried" | "unknown"
+  /** Why it was not carried out, for `failed` and `notApplied`. */
+  readonly why?: string
+}
+
+/** Each action of decision `d`, in order, with what became of it (`Governance.Carried`). */
+export const actionResults = (room: Room, d: Governance.Decision): ReadonlyArray<ActionResult> => {
+  const actions = Governance.actionsOf(d)
+  const results = d.actionEvent === null ? undefined : Governance.Carried.outcomes(d, Reads.outcome(room.handle, d.actionEvent))
+  const failing = Governance.Carried.failing(results)
+  return actions.map((action, i): ActionResult => {
+    const text = actionText(room, action)
+    if (d.actionEvent === null) return { action, text, result: "notCarried" }
+    const r = results?.[i]
+    if (r === undefined) return { action, text, result: "unknown" }
+    if (r._tag === "Applied") return { action, text, result: "applied" }
+    if (r.reason._tag === "NotApplied")
+      return {
+        action,
+        text,
+        result: "notApplied",
+        why:
+          failing === undefined
+            ? "another of its actions could not be carried out"
+            : `action ${failing.index + 1} (${actionText(room, actions[failing.index]!)}) could not be carried out`
+      }
+    return { action, text, result: "failed", why: Explain.actionFailure(r.reason, room.plain) }
+  })
+}
+
+/**
+ * Whether a decision's actions applied: `"applied"` (all of them), `"failed"` with why (one
+ * failed, so none took effect), `"none"` (it carried none), or `"unknown"`.
+ */
 export const actionResult = (room: Room, d: Governance.Decision): { readonly result: "applied" | "failed" | "none" | "unknown"; readonly why?: string } => {
-  if (d.action === null || d.actionEvent === null) return { result: "none" }
-  const o = Reads.outcome(room.handle, d.actionEvent)
-  if (!o) return { result: "unknown" }
-  if (o._tag === "Rejected") return { result: "failed", why: Explain.actionFailure(o.reason) }
-  const a = o.actions.find((x) => x.module === d.action!.module && x.type === d.action!.type)
-  if (!a) return { result: "unknown" }
-  return a._tag === "Applied" ? { result: "applied" } : { result: "failed", why: Explain.actionFailure(a.reason) }
+  const results = actionResults(room, d)
+  if (results.length === 0 || d.actionEvent === null) return { result: "none" }
+  if (results.every((r) => r.result === "applied")) return { result: "applied" }
+  const failed = results.find((r) => r.result === "failed")
+  if (failed) return { result: "failed", why: failed.why ?? "unknown reason" }
+  return { result: "unknown" }
+}
+
+/**
+ * What a proposal would carry out if it passes, as lines for people: `If it passes: admit
+ * Bo as a full member.`, or the numbered list of several. `lead` begins the first line.
+ */
+export const plannedLines = (room: Room, actions: ReadonlyArray<Governance.Action>, lead = "If it passes"): ReadonlyArray<string> =>
+  actions.length === 0
+    ? []
+    : actions.length === 1
+      ? [`${lead}: ${actionText(room, actions[0]!)}.`]
+      : [`${lead}, all ${actions.length} together or none of them:`, ...actions.map((a, i) => `  ${i + 1}. ${capitalized(actionText(room, a))}.`)]
+
+/**
+ * What became of the actions of a passed decision, as lines for people: `Done: …` (`done`
+ * begins it), or why not; with several actions, each on a line of its own with what became
+ * of it. Empty when it carried none.
+ */
+export const resultLines = (room: Room, d: Governance.Decision, done = "Done"): ReadonlyArray<string> => {
+  const results = actionResults(room, d)
+  if (results.length === 0) return []
+  if (results.length === 1) {
+    const r = results[0]!
+    return [
+      r.result === "applied"
+        ? `${done}: ${r.text}.`
+        : r.result === "failed"
+          ? `The decision stands, but its action (${r.text}) could not be carried out: ${r.why ?? "unknown reason"}.`
+          : "Whether its action was carried out is not known on this device."
+    ]
+  }
+  const outcome = actionResult(room, d)
+  const head =
+    outcome.result === "applied"
+      ? `${done}, all ${results.length} actions together:`
+      : outcome.result === "failed"
+        ? `The decision stands, but none of its ${results.length} actions took effect (they take effect together or not at all):`
+        : `Whether its ${results.length} actions were carried out is not known on this device:`
+  const line = (r: ActionResult, i: number) =>
+    `  ${i + 1}. ${capitalized(r.text)}${
+      r.result === "applied"
+        ? ": carried out."
+        : r.result === "failed"
+          ? `: could not be carried out: ${r.why ?? "unknown reason"}.`
+          : r.result === "notApplied"
+            ? `: not carried out, since ${r.why ?? "another of its actions could not be carried out"}.`
+            : "."
+    }`
+  return [head, ...results.map(line)]
 }
 
 
@@ -103,18 +200,34 @@ export const outcomeWord = (outcome: Governance.OutcomeKind): string =>
 export const outcomeText = (room: Room, p: Governance.Proposal, d: Governance.Decision): string =>
   Governance.Explain.outcome(room.gov(), room.core().community.params.quorumPercent, p, d, {
     name: room.nameOf,
-    number: (id) => Lookup.numberOf(room.gov(), id)
+    number: (id) => Lookup.numberOf(room.gov(), id),
+    plain: room.plain
   })
 
-/** A member for JSON: id (hex), label, and the name given on this device (or `null`). */
-export type MemberJson = { readonly id: string; readonly label: string; readonly name: string | null }
+/**
+ * A member for JSON: id (hex), label, the name shown for them here (`name`: given on this
+ * device, else published, else the label), the name given on this device (`given`, or
+ * `null`), and the profile they published (`published`, or `null`).
+ */
+export type MemberJson = {
+  readonly id: string
+  readonly label: string
+  readonly name: string
+  readonly given: string | null
+  readonly published: { readonly name: string; readonly pronouns: string | null; readonly note: string | null } | null
+}
 
 /** A member for JSON (see {@link MemberJson}). */
-export const memberJson = (room: Room, identity: string): MemberJson => ({
-  id: identity,
-  label: Names.label(identity),
-  name: room.settings.names[identity] ?? null
-})
+export const memberJson = (room: Room, identity: string): MemberJson => {
+  const profile = room.names().profileOf(identity)
+  return {
+    id: identity,
+    label: Names.label(identity),
+    name: room.nameOf(identity),
+    given: room.settings.names[identity] ?? null,
+    published: profile === undefined ? null : { name: profile.name, pronouns: profile.pronouns ?? null, note: profile.note ?? null }
+  }
+}
 
 /** A CBOR value as JSON: byte strings as hex. */
 export const cborJson = (v: Cbor.Value): Json => {
@@ -146,6 +259,9 @@ const stanceJson = (room: Room, s: Governance.Stance): Json => ({
 
 const actionJson = (a: Governance.Action | null): Json => (a === null ? null : { module: a.module, type: a.type, body: cborJson(a.body) })
 
+const actionsJson = (room: Room, actions: ReadonlyArray<Governance.Action>): Json =>
+  actions.map((a) => ({ module: a.module, type: a.type, body: cborJson(a.body), text: actionText(room, a) }))
+
 /** A decision for JSON. */
 export const decisionJson = (room: Room, p: Governance.Proposal, d: Governance.Decision): Json => {
   const r = actionResult(room, d)
@@ -159,6 +275,14 @@ export const decisionJson = (room: Room, p: Governance.Proposal, d: Governance.D
     version: d.version,
     text: d.text,
     action: actionJson(d.action),
+    actions: actionResults(room, d).map((a) => ({
+      module: a.action.module,
+      type: a.action.type,
+      body: cborJson(a.action.body),
+      text: a.text,
+      result: a.result,
+      failure: a.why ?? null
+    })),
     actionResult: r.result,
     actionFailure: r.why ?? null,
     tally: { ...d.tally },
@@ -184,6 +308,7 @@ export const proposalJson = (room: Room, p: Governance.Proposal): Json => {
     status: p.status,
     version: p.versions.length - 1,
     action: actionJson(v.action),
+    actions: actionsJson(room, Governance.actionsOf(v)),
     supersedes: p.supersedes,
     stances: Governance.Records.stances(room.gov(), p.id).map((s) => stanceJson(room, s)),
     decision: p.decision ? decisionJson(room, p, p.decision) : null
@@ -219,9 +344,9 @@ export const printProposal = (room: Room, p: Governance.Proposal): void => {
   const d = p.decision
   const version = d ? d.version : p.versions.length - 1
   const text = d ? d.text : v.text
-  const action = d ? d.action : v.action
-  if (action && !d) say(`  If it passes: ${actionText(room, action)}.`)
-  if (action && d && d.outcome !== "passed") say(`  It would have carried out: ${actionText(room, action)}.`)
+  const actions = Governance.actionsOf(d ?? v)
+  if (!d) for (const line of plannedLines(room, actions)) say(`  ${line}`)
+  if (d && d.outcome !== "passed") for (const line of plannedLines(room, actions, "It would have carried out")) say(`  ${line}`)
   if (version > 0) say(`  The text was amended ${version === 1 ? "once" : `${version} times`}; stances on earlier versions no longer count.`)
   if (text !== "") {
     say("")
@@ -253,16 +378,7 @@ export const printProposal = (room: Room, p: Governance.Proposal): void => {
     return
   }
   say(`  ${outcomeWord(d.outcome)} on ${room.date(d.at)}: ${sentence(outcomeText(room, p, d))}`)
-  if (d.outcome === "passed" && d.action) {
-    const r = actionResult(room, d)
-    say(
-      r.result === "applied"
-        ? `  Done: ${actionText(room, d.action)}.`
-        : r.result === "failed"
-          ? `  The decision stands, but its action could not be carried out: ${r.why ?? "unknown reason"}.`
-          : "  Whether its action was carried out is not known on this device."
-    )
-  }
+  if (d.outcome === "passed") for (const line of resultLines(room, d)) say(`  ${line}`)
   if (d.stances.length > 0) {
     say("  Stances that counted:")
     for (const s of d.stances) say(`    ${room.nameOf(s.member)} ${stancePast(s.stance)}${s.reason ? `: “${s.reason}”` : ""} (${room.date(s.at)})`)

@@ -2,7 +2,7 @@
  * Refusals in words a person can act on. The fold refuses an event with a tagged reason
  * (`{ _tag: "DeadlinePassed", message }`); the CLI says what it means here and what to do
  * next, and keeps the tag for scripts. Reasons it has no sentence for keep the module's
- * own message.
+ * own message, with names in place of the ids it cites.
  *
  * @module
  */
@@ -31,11 +31,15 @@ const sentences: Readonly<Record<string, string>> = {
   NotAnApplicant: "that person has not asked to join (or is a member already), so there is nobody to admit"
 }
 
-/** A failure for a refused event, saying what the refusal means and what to do. */
-export const refusal = (reason: Module.Rejection, what: string): Failure => {
-  const sentence = sentences[reason._tag] ?? reason.message
+/**
+ * A failure for a refused event, saying what the refusal means and what to do. `plain`
+ * puts names into the module's own message (`Names.plain`), for reasons with no sentence here.
+ */
+export const refusal = (reason: Module.Rejection, what: string, plain: (text: string) => string = (text) => text): Failure => {
+  const sentence = sentences[reason._tag] ?? plain(reason.message)
   return failed(reason._tag, `${what} was refused: ${sentence}. Nothing changed.`)
 }
 
-/** A failure for an action a passed decision carried that did not apply. */
-export const actionFailure = (reason: Module.Rejection): string => sentences[reason._tag] ?? reason.message
+/** Why an action a passed decision carried did not apply, in words; `plain` as for {@link refusal}. */
+export const actionFailure = (reason: Module.Rejection, plain: (text: string) => string = (text) => text): string =>
+  sentences[reason._tag] ?? plain(reason.message)

@@ -1,6 +1,7 @@
 /**
  * What changed in a community while this device synced, in plain words: who asked to join,
- * was admitted or left; proposals opened and ended; stances taken.
+ * was admitted or left, or now goes by another name; proposals opened and ended; stances
+ * taken.
  *
  * @module
  */
@@ -8,11 +9,14 @@ import * as Governance from "@affinity/governance"
 import type { Json } from "./Context.ts"
 import * as Describe from "./Describe.ts"
 import * as Lookup from "./Lookup.ts"
+import * as Names from "./Names.ts"
 import type { Room } from "./Session.ts"
 
 /** The parts of a community's state news is made of. */
 export interface Snapshot {
   readonly statuses: ReadonlyMap<string, string>
+  /** The name each member published, by identity (none: not there). */
+  readonly published: ReadonlyMap<string, string>
   readonly proposals: ReadonlyMap<string, { readonly status: string; readonly versions: number }>
   /** Keys of every stance event. */
   readonly stances: ReadonlySet<string>
@@ -21,13 +25,19 @@ export interface Snapshot {
 /** Take a snapshot. */
 export const snapshot = (room: Room): Snapshot => ({
   statuses: new Map(Object.entries(room.core().identities).map(([id, i]) => [id, i.status] as const)),
+  published: new Map(
+    Object.keys(room.core().identities).flatMap((id) => {
+      const name = room.names().profileOf(id)?.name
+      return name === undefined ? [] : [[id, name] as const]
+    })
+  ),
   proposals: new Map(Object.values(room.gov().proposals).map((p) => [p.id, { status: p.status, versions: p.versions.length }] as const)),
   stances: new Set(Object.values(room.gov().proposals).flatMap((p) => p.stances.map((s) => s.key)))
 })
 
 /** One piece of news. */
 export interface Item {
-  readonly kind: "applied" | "admitted" | "left" | "opened" | "amended" | "stance" | "ended"
+  readonly kind: "applied" | "admitted" | "left" | "named" | "opened" | "amended" | "stance" | "ended"
   readonly text: string
   readonly member?: string
   readonly proposal?: string
@@ -38,6 +48,19 @@ export const since = (room: Room, before: Snapshot): ReadonlyArray<Item> => {
   const items: Array<Item> = []
   const gov = room.gov()
   const me = room.me()
+  for (const id of Object.keys(room.core().identities)) {
+    if (id === me) continue
+    const name = room.names().profileOf(id)?.name
+    const was = before.published.get(id)
+    if (name === was) continue
+    // A label, since the name they showed by has just changed.
+    const label = Names.label(id)
+    items.push({
+      kind: "named",
+      member: id,
+      text: name === undefined ? `${label} took their name away` : was === undefined ? `${label} goes by “${name}”` : `${label} now goes by “${name}” (was “${was}”)`
+    })
+  }
   for (const [id, identity] of Object.entries(room.core().identities)) {
     const was = before.statuses.get(id)
     if (was === identity.status) continue

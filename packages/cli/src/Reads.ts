@@ -32,6 +32,27 @@ export const bodyOf = (handle: Client.CommunityHandle, key: string): Cbor.Value 
   return decoded.ok ? decoded.event.body : undefined
 }
 
+/**
+ * The delivered `core/member.profile` events signed by any of `devices` whose payload (the
+ * profile) this replica still holds, in delivery order, each with its header bytes (what a
+ * `core/payload.erase` names).
+ */
+export const profilesBy = (
+  handle: Client.CommunityHandle,
+  devices: ReadonlySet<string>
+): ReadonlyArray<{ readonly key: string; readonly header: Uint8Array }> => {
+  const log = handle.community.replica.log
+  const found: Array<{ readonly key: string; readonly header: Uint8Array }> = []
+  for (let i = 0; i < log.size; i++) {
+    if (!devices.has(log.author[i]!)) continue
+    const decoded = Event.decode(log.bytes[i]!)
+    if (!decoded.ok || decoded.event.header.module !== "core" || decoded.event.header.type !== "member.profile") continue
+    if (handle.payload(decoded.event.key) === undefined) continue
+    found.push({ key: decoded.event.key, header: decoded.event.headerBytes.slice() })
+  }
+  return found
+}
+
 /** The time claimed by the latest event this device key signed, or `undefined` if it signed none. */
 export const lastClaim = (handle: Client.CommunityHandle, device: string): number | undefined => {
   const replica = handle.community.replica

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Client, Community, type Keys, Membership, type Replica } from "@affinity/core"
+import { Client, Community, type Keys, Membership, type Names as CoreNames, type Replica } from "@affinity/core"
 import type * as Governance from "@affinity/governance"
 import * as StorageSqlite from "@affinity/storage-sqlite"
 import type { Context } from "./Context.ts"
@@ -50,16 +50,27 @@ export interface Room extends Session {
   readonly device: () => Keys.DeviceKey
   /** The identity this device acts for, which must be a full member; fails with a sentence otherwise. */
   readonly requireFull: () => string
-  /** How a member is shown: the name given on this device, or their label. */
+  /** How this community's people are named here: names given on this device, then the names they published, then labels. */
+  readonly names: () => CoreNames.Directory
+  /** The names given on this device and the community's directory, for {@link Names.find}. */
+  readonly people: () => Names.People
+  /** How a member is shown: the name given on this device, else the one they published, else their label. */
   readonly nameOf: (identity: string) => string
+  /** A text for people (a reason the community gave) with the ids in it replaced by names. */
+  readonly plain: (text: string) => string
+  /** The identity among `candidates` that `input` names (see {@link Names.find}); fails with a sentence when none or several do. */
+  readonly find: (input: string, candidates: ReadonlyArray<string>, what?: string) => string
   /** Community time now. */
   readonly communityTime: () => number
   /** A date in words, in the run's time zone. */
   readonly date: (ms: number) => string
   /** A date with how far it is from this device's clock. */
   readonly when: (ms: number) => string
-  /** Sign and append an event by this device at its clock's time; fails with a sentence when the community refuses it. */
-  readonly append: (draft: Governance.Draft, what: string) => Promise<Appended>
+  /**
+   * Sign and append an event by this device at its clock's time, with `payload` beside its
+   * body if given; fails with a sentence when the community refuses it.
+   */
+  readonly append: (draft: Governance.Draft, what: string, options?: { readonly payload?: Uint8Array }) => Promise<Appended>
 }
 
 /** Open the data directory (locked while `f` runs); `key: "create"` makes the device key when there is none. */
@@ -153,7 +164,15 @@ export const room = (session: Session, handle: Client.CommunityHandle): Room => 
     if (key === undefined) throw failed("NoKey", "this data directory has no device key yet: create a community or join one first")
     return key
   }
-  const nameOf = (identity: string) => Names.nameOf(settings.names, identity)
+  // The directory is made again when the log or the names given here change.
+  let cached: { readonly key: string; readonly directory: CoreNames.Directory } | undefined
+  const names = (): CoreNames.Directory => {
+    const key = `${handle.community.replica.log.size}|${JSON.stringify(settings.names)}`
+    if (cached?.key !== key) cached = { key, directory: handle.names(settings.names) }
+    return cached.directory
+  }
+  const people = (): Names.People => ({ given: settings.names, directory: names() })
+  const nameOf = (identity: string) => names().nameOf(identity)
   const requireFull = () => {
     const identity = me()
     const status = identity === undefined ? undefined : core().identities[identity]?.status
@@ -176,13 +195,20 @@ export const room = (session: Session, handle: Client.CommunityHandle): Room => 
     me,
     device,
     requireFull,
+    names,
+    people,
     nameOf,
+    plain: (text) => Names.plain(people(), text),
+    find: (input, candidates, what) => Names.find(input, candidates, people(), me(), what),
     communityTime: () => Reads.communityTime(handle),
     date: (ms) => Dates.date(ms, ctx.timeZone),
     when: (ms) => Dates.when(ms, ctx.now(), ctx.timeZone),
-    append: async (draft, what) => {
-      const { key: k, outcome } = await handle.append(device(), draft.module, draft.type, draft.body, { time: ctx.now() })
-      if (outcome._tag === "Rejected") throw Explain.refusal(outcome.reason, what)
+    append: async (draft, what, options = {}) => {
+      const { key: k, outcome } = await handle.append(device(), draft.module, draft.type, draft.body, {
+        time: ctx.now(),
+        ...(options.payload === undefined ? {} : { payload: options.payload })
+      })
+      if (outcome._tag === "Rejected") throw Explain.refusal(outcome.reason, what, (text) => Names.plain(people(), text))
       return { key: k, outcome }
     }
   }

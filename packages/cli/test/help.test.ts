@@ -9,7 +9,7 @@ const capture = async (argv: ReadonlyArray<string>) => {
 }
 
 const COMMANDS = [
-  "create", "invite", "join", "members", "name", "whoami", "communities", "use", "status",
+  "create", "invite", "join", "members", "profile", "name", "whoami", "communities", "use", "status",
   "propose", "proposals", "show", "stance", "amend", "withdraw", "close", "record",
   "groups", "lot", "tick", "sync", "relays"
 ]

@@ -4,7 +4,15 @@ import { cleanUp, clock, hasNoHex, type Person, person, startRelay } from "./sup
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 
-type Member = { readonly id: string; readonly label: string; readonly name: string | null; readonly status: string; readonly note: string | null }
+type Member = {
+  readonly id: string
+  readonly label: string
+  readonly name: string
+  readonly given: string | null
+  readonly published: { readonly name: string } | null
+  readonly status: string
+  readonly note: string | null
+}
 type Proposal = { readonly number: number; readonly id: string; readonly status: string; readonly decision: { readonly outcome: string; readonly rule: string; readonly actionResult: string } | null }
 type Status = { readonly stateHash: string; readonly events: number; readonly fullMembers: number }
 
@@ -46,20 +54,22 @@ describe("three members run a community from their terminals", () => {
     expect((await cy("join", code, "--as", "Cy")).code).toBe(0)
     expect((await cy("sync")).code).toBe(0)
 
-    // Ada hears of them, and names them in her address book by their labels.
+    // Ada hears of them: they said who they are, so she sees their names, each with their label.
     const heard = await ada("sync")
     expect(heard.code).toBe(0)
     expect(heard.out).toMatch(/asked to join/)
+    expect(heard.out).toMatch(/goes by “Bo”/)
     const applicants = (await ada.json<ReadonlyArray<Member>>("members")).filter((m) => m.status === "applicant")
     expect(applicants).toHaveLength(2)
     const boMember = applicants.find((m) => m.note === "I fix bikes and would like to lend a hand.")!
     const cyMember = applicants.find((m) => m.note === "Cy would like to join.")!
+    expect(boMember).toMatchObject({ name: "Bo", given: null, published: { name: "Bo" } })
+    expect(cyMember).toMatchObject({ name: "Cy", given: null, published: { name: "Cy" } })
     const listed = await ada("members")
-    expect(listed.out).toContain(`${boMember.label} — asked on`)
+    expect(listed.out).toContain(`Bo (${boMember.label}) — asked on`)
     expect(listed.out).toContain("“I fix bikes and would like to lend a hand.”")
+    expect(listed.out).toContain('to admit: affinity propose "Admit Bo" --admit Bo')
     expect(hasNoHex(listed.out)).toBe(true)
-    expect((await ada("name", boMember.label, "Bo")).code).toBe(0)
-    expect((await ada("name", cyMember.label, "Cy")).code).toBe(0)
 
     // Alone, Ada's clock moves community time: she admits Bo by a decision.
     const admitBo = await ada("propose", "Admit Bo", "--admit", "Bo", "--hours", "2", "--text", "Bo has borrowed from us for a year.")
@@ -77,12 +87,12 @@ describe("three members run a community from their terminals", () => {
     expect(closed.out).toContain("Done: admit Bo as a full member.")
     await share(ada)
 
-    // Bo is in; he names Ada. Cy's admission: Bo stands aside, with his reason.
+    // Bo is in, and sees Ada and Cy by the names they published. Cy's admission: Bo stands aside, with his reason.
     const boSees = await bo.json<ReadonlyArray<Member>>("members")
     const adaMember = boSees.find((m) => m.status === "full" && m.id !== boMember.id)!
     expect(boSees.find((m) => m.id === boMember.id)?.status).toBe("full")
-    expect((await bo("name", adaMember.label, "Ada")).code).toBe(0)
-    expect((await bo("name", cyMember.label, "Cy")).code).toBe(0)
+    expect(adaMember.name).toBe("Ada")
+    expect(boSees.find((m) => m.id === cyMember.id)?.name).toBe("Cy")
     expect((await ada("propose", "Admit Cy", "--admit", "Cy", "--hours", "2")).code).toBe(0)
     expect((await ada("stance", "2", "agree")).code).toBe(0)
     await share(ada)
@@ -94,8 +104,6 @@ describe("three members run a community from their terminals", () => {
     expect(cyIn.out).toContain("1 agreed, 1 stood aside")
     await share(bo)
     expect((await cy.json<Status>("status")).fullMembers).toBe(3)
-    expect((await cy("name", adaMember.label, "Ada")).code).toBe(0)
-    expect((await cy("name", boMember.label, "Bo")).code).toBe(0)
 
     // Three members: a block needs a reason; the proposer amends; stances are taken again.
     expect((await bo("propose", "Buy a second lawnmower", "--text", "The old one breaks every week.", "--days", "1")).code).toBe(0)

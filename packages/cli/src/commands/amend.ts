@@ -51,15 +51,17 @@ export const amend: Spec = {
             throw usage("DeadlineTooSoon", "an amendment clears every stance, so it must leave members at least an hour: give a new deadline with --hours or --days")
           if (effective > ct + Governance.MAX_WINDOW) throw usage("DeadlineTooLate", "the deadline can be at most 90 days after community time")
           if (options.action === false && Actions.named(options)) throw usage("OneAction", "--no-action and a new action cannot go together")
-          const current = p.versions[p.versions.length - 1]!.action
-          const action = options.action === false ? undefined : (Actions.fromOptions(r, options) ?? current ?? undefined)
+          const current = Governance.actionsOf(p.versions[p.versions.length - 1]!)
+          const named = Actions.fromOptions(r, options)
+          // Without new actions, the amendment keeps those the proposal carries.
+          const actions = options.action === false ? [] : named.length > 0 ? named : current
           await r.append(
-            Governance.amend(p.id, { text, ...(action ? { action } : {}), ...(deadline === undefined ? {} : { deadline }) }),
+            Governance.amend(p.id, { text, ...Actions.carrying(actions), ...(deadline === undefined ? {} : { deadline }) }),
             "Your amendment"
           )
           const done = Governance.Records.proposal(r.gov(), p.id)!
           ctx.say(`Proposal ${n}, “${done.title}”, is amended. Every stance is cleared: members take theirs again until ${r.when(done.deadline)}.`)
-          if (action) ctx.say(`If it passes: ${Describe.actionText(r, action)}.`)
+          for (const line of Describe.plannedLines(r, actions)) ctx.say(line)
           ctx.say("Share it: affinity sync")
           return Describe.proposalJson(r, done)
         })

@@ -51,14 +51,7 @@ export const close: Spec = {
             ctx.say(
               `Proposal ${n}, “${done.title}”, ${d.outcome === "passed" ? "passed" : d.outcome === "recorded" ? "is recorded" : "did not pass"}: ${Describe.sentence(Describe.outcomeText(r, done, d))}`
             )
-            if (d.outcome === "passed" && d.action) {
-              const result = Describe.actionResult(r, d)
-              ctx.say(
-                result.result === "applied"
-                  ? `Done: ${Describe.actionText(r, d.action)}.`
-                  : `The decision stands, but its action could not be carried out: ${result.why ?? "unknown reason"}.`
-              )
-            }
+            if (d.outcome === "passed") for (const line of Describe.resultLines(r, d)) ctx.say(line)
             ctx.say("Share it: affinity sync")
             return Describe.proposalJson(r, done)
           })

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Bytes, type Module } from "@affinity/core"
+import { Bytes, type Module, Names as CoreNames } from "@affinity/core"
 import * as Governance from "@affinity/governance"
 import type { Command } from "commander"
 import type { Spec } from "../Command.ts"
@@ -36,7 +36,7 @@ export const create: Spec = {
       .description(
         "Found a community on this computer: founders are ordinary full members, so nobody owns it and nobody can act alone."
       )
-      .option("--as <your name>", "the name you go by (kept on this device)")
+      .option("--as <your name>", "the name you go by, published to the members (`affinity profile` changes it)")
       .option("--founder <key>", "another founder's device key, from their `affinity whoami` (repeatable)", collect)
       .option("--relay <url>", "a relay members sync through, ws:// or wss:// (repeatable)", collect)
       .option("--quorum <percent>", "share of members who must take a stance for a consensus (default 50)")
@@ -66,8 +66,8 @@ export const create: Spec = {
             const settings = Settings.community(session.settings, handle.id)
             settings.relays = [...new Set(relays)]
             session.settings.current = handle.id
-            if (me !== undefined) session.settings.names[key.id] = me
             const r = room(session, handle)
+            if (me !== undefined) await r.append({ module: "core", type: "member.profile", body: {} }, "Your name", { payload: CoreNames.encodeProfile({ name: me }) })
             const say = ctx.say
             say(`Created “${r.name}”. It is now the community your commands act on.`)
             say(

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Invitation } from "@affinity/core"
+import { Invitation, Names as CoreNames } from "@affinity/core"
 import type { Command } from "commander"
 import type { Spec } from "../Command.ts"
 import * as Describe from "../Describe.ts"
@@ -28,7 +28,7 @@ export const join: Spec = {
       .description(
         "Ask to join a community with an invitation: you become an applicant, and the members decide by a proposal whether to admit you."
       )
-      .option("--as <your name>", "the name you go by (kept on this device, and told to the members in your note)")
+      .option("--as <your name>", "the name you go by, published to the members with your request (`affinity profile` changes it)")
       .option("--note <text>", "a few words for the members who decide (default: that you would like to join, with your name)")
       .action((code: string, options: Options, command: Command) =>
         run(command, async (ctx) => {
@@ -44,7 +44,6 @@ export const join: Spec = {
             const settings = Settings.community(session.settings, handle.id)
             settings.relays = [...new Set([...settings.relays, ...invitation.relays])]
             session.settings.current = handle.id
-            if (me !== undefined) session.settings.names[key.id] = me
             const r = room(session, handle)
             const say = ctx.say
             const inviter = r.nameOf(invitation.inviter)
@@ -54,10 +53,21 @@ export const join: Spec = {
             if (status === undefined) {
               await r.append({ module: "core", type: "member.apply", body: { note } }, "Your request to join")
               applied = true
-              say(`You asked to join. The members decide whether to admit you, by a proposal; your label is ${Names.label(key.id)}: tell them it is you.`)
+              say(
+                me === undefined
+                  ? `You asked to join. The members decide whether to admit you, by a proposal; your label is ${Names.label(key.id)}: tell them it is you (or say who you are with \`affinity profile --name …\`).`
+                  : `You asked to join. The members decide whether to admit you, by a proposal; your label is ${Names.label(key.id)}.`
+              )
             } else if (status === "full") say("You are already a full member of it.")
             else if (status === "applicant") say("You asked to join it before; the members have not decided yet.")
             else say("You were a member of it and left; nothing was sent.")
+            const identity = r.me()
+            const current = identity === undefined ? undefined : r.names().profileOf(identity)?.name
+            const standing = identity === undefined ? undefined : r.core().identities[identity]?.status
+            if (me !== undefined && current !== me && (standing === "applicant" || standing === "full")) {
+              await r.append({ module: "core", type: "member.profile", body: {} }, "Your name", { payload: CoreNames.encodeProfile({ name: me }) })
+              say(`You go by “${me}”: the members see your name once you sync.`)
+            }
             Hints.next(say, [
               ...(settings.relays.length === 0
                 ? [["affinity relays --add ws://…", "the invitation names no relay: add the one your community uses"] as const]

@@ -49,8 +49,8 @@ export const members: Spec = {
               })
               .sort((a, b) => a.since - b.since || (a.id < b.id ? -1 : 1))
             const show = (id: string) => {
-              const name = r.settings.names[id]
-              return `${name === undefined ? Names.label(id) : `${name} (${Names.label(id)})`}${id === me ? ", you" : ""}`
+              const pronouns = r.names().profileOf(id)?.pronouns
+              return `${Names.withLabel(r.people(), id)}${pronouns === undefined ? "" : `, ${pronouns}`}${id === me ? ", you" : ""}`
             }
             const full = rows.filter((x) => x.identity.status === "full")
             const applicants = rows.filter((x) => x.identity.status === "applicant")
@@ -65,7 +65,12 @@ export const members: Spec = {
               ctx.say("Asking to join:")
               for (const x of applicants) {
                 ctx.say(`  ${show(x.id)} — asked on ${r.date(x.since)}${x.note ? `: “${x.note}”` : ""}`)
-                if (me !== x.id) ctx.say(`    to admit: affinity propose "Admit ${r.nameOf(x.id)}" --admit ${r.nameOf(x.id)}`)
+                if (me !== x.id) {
+                  // Quoted as a shell word: a name may hold spaces; a label never does.
+                  const name = r.nameOf(x.id)
+                  const arg = name.includes(Names.label(x.id)) ? Names.label(x.id) : /^[\p{L}\p{N}._-]+$/u.test(name) ? name : `"${name.replaceAll('"', "")}"`
+                  ctx.say(`    to admit: affinity propose "Admit ${name.replaceAll('"', "")}" --admit ${arg}`)
+                }
               }
             }
             if (options.all && left.length > 0) {

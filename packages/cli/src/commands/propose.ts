@@ -54,18 +54,21 @@ export const propose: Spec = {
             throw usage("DeadlineTooSoon", `the deadline would be less than an hour after community time (${r.date(ct)}); give more time`)
           if (deadline > ct + Governance.MAX_WINDOW)
             throw usage("DeadlineTooLate", `the deadline would be more than 90 days after community time (${r.date(ct)}); give less time`)
-          const action = Actions.fromOptions(r, options)
-          if (action && process === "poll") throw usage("PollCarriesNoAction", "a poll decides nothing, so it cannot carry an action; use --process consensus or consent")
+          const actions = Actions.fromOptions(r, options)
+          if (actions.length > 0 && process === "poll")
+            throw usage("PollCarriesNoAction", "a poll decides nothing, so it cannot carry an action; use --process consensus or consent")
           const body = Actions.decidersFromOption(r, options.by)
           if (body !== "community" && process !== "consensus")
             throw usage("ProcessNotAllowed", "working groups and prime groups decide by consensus of all their members; use --process consensus")
-          if (action && typeof body === "object" && "group" in body) {
-            const group = Governance.Records.group(r.gov(), typeof body.group === "string" ? body.group : "")
-            if (group && !group.mandate.includes(`${action.module}/${action.type}`))
-              throw usage("OutsideMandate", `working group “${group.name}” may not decide ${action.module}/${action.type}; propose it to the community`)
+          for (const action of actions) {
+            if (typeof body === "object" && "group" in body) {
+              const group = Governance.Records.group(r.gov(), typeof body.group === "string" ? body.group : "")
+              if (group && !group.mandate.includes(`${action.module}/${action.type}`))
+                throw usage("OutsideMandate", `working group “${group.name}” may not decide ${action.module}/${action.type}; propose it to the community`)
+            }
+            if (typeof body === "object" && "prime" in body && action.module !== body.prime)
+              throw usage("OutsideMandate", `the ${body.prime} prime group decides only ${body.prime} matters; propose it to the community`)
           }
-          if (action && typeof body === "object" && "prime" in body && action.module !== body.prime)
-            throw usage("OutsideMandate", `the ${body.prime} prime group decides only ${body.prime} matters; propose it to the community`)
           const replaces = options.replaces === undefined ? undefined : Lookup.proposal(r.gov(), options.replaces)
           if (replaces && replaces.status !== "open") throw usage("AlreadyClosed", `proposal ${Lookup.numberOf(r.gov(), replaces.id)} has ended; only an open one can be replaced`)
           const draft = Governance.propose({
@@ -74,7 +77,7 @@ export const propose: Spec = {
             process,
             deadline,
             body,
-            ...(action ? { action } : {}),
+            ...Actions.carrying(actions),
             ...(replaces ? { supersedes: replaces.id } : {})
           })
           const { key } = await r.append(draft, "Your proposal")
@@ -82,7 +85,7 @@ export const propose: Spec = {
           const n = Lookup.numberOf(r.gov(), key)
           ctx.say(`Proposal ${n} is open: “${p.title}”. Members take their stances until ${r.when(p.deadline)}.`)
           ctx.say(`${Describe.capitalized(Describe.decidedBy(r, p.scope))} decides by ${Describe.processText(process, r.core().community.params.quorumPercent)}.`)
-          if (action) ctx.say(`If it passes: ${Describe.actionText(r, action)}.`)
+          for (const line of Describe.plannedLines(r, actions)) ctx.say(line)
           Hints.next(ctx.say, [
             [`affinity stance ${n} agree`, "your own stance counts too"],
             ["affinity sync", "share it with the others"]

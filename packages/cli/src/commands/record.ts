@@ -34,6 +34,7 @@ export const record: Spec = {
             const gov = r.gov()
             const decided = Governance.Records.decisions(gov)
             if (options.markdown || options.csv) {
+              // Names as people see them here (given, else published, else labels); ids stay, for checking.
               const exportOptions = { outcomeOf: (key: string) => Reads.outcome(r.handle, key), nameOf: (id: string) => r.nameOf(id) }
               const text = options.markdown ? Governance.Records.toMarkdown(gov, exportOptions) : Governance.Records.toCsv(gov, exportOptions)
               if (!ctx.json) ctx.io.stdout(text)
@@ -49,16 +50,11 @@ export const record: Spec = {
               ctx.say(
                 `   Proposed by ${r.nameOf(p.proposer)} on ${r.date(p.opened)}, decided by ${Describe.decidedBy(r, p.scope)} by ${p.process}${d.version > 0 ? `; amended ${d.version === 1 ? "once" : `${d.version} times`}` : ""}.`
               )
-              if (d.action) {
-                const result = Describe.actionResult(r, d)
-                ctx.say(
-                  d.outcome !== "passed"
-                    ? `   It would have carried out: ${Describe.actionText(r, d.action)}.`
-                    : result.result === "applied"
-                      ? `   Carried out: ${Describe.actionText(r, d.action)}.`
-                      : `   Its action (${Describe.actionText(r, d.action)}) could not be carried out: ${result.why ?? "unknown reason"}.`
-                )
-              }
+              const lines =
+                d.outcome === "passed"
+                  ? Describe.resultLines(r, d, "Carried out")
+                  : Describe.plannedLines(r, Governance.actionsOf(d), "It would have carried out")
+              for (const line of lines) ctx.say(`   ${line}`)
               if (d.text !== "") for (const line of d.text.split("\n")) ctx.say(`   > ${line}`)
               for (const s of d.stances) ctx.say(`   - ${r.nameOf(s.member)} ${Describe.stancePast(s.stance)}${s.reason ? `: “${s.reason}”` : ""}`)
             }

@@ -22,28 +22,36 @@ export const whoami: Spec = {
           withSession(ctx, { key: "load" }, async (session) => {
             const key = session.key
             if (key === undefined) throw failed("NoKey", "this data directory has no device key yet: create a community (`affinity create`) or join one (`affinity join`)")
-            const name = session.settings.names[key.id]
-            ctx.say(`You are ${name === undefined ? Names.label(key.id) : `${name} (${Names.label(key.id)})`} on this device.`)
-            ctx.say(`Your device key, to give people who name you a founder: ${key.id}`)
-            ctx.say(`Its secret is in ${ctx.home.keyFile}: back it up, never send it.`)
-            let standing: { community: string; name: string; status: string } | null = null
+            const given = session.settings.names[key.id]
+            let standing: { community: string; name: string; status: string; published: string | null } | null = null
+            let said: string | undefined
             const current = session.settings.current
             if (current !== null && (await session.client.communities()).includes(current)) {
               const r = await openRoom(session, current)
               const me = r.me()
               const status = me === undefined ? "none" : (r.core().identities[me]?.status ?? "none")
-              standing = { community: r.id, name: r.name, status }
-              ctx.say(
-                status === "full"
-                  ? `In “${r.name}” you are a full member.`
+              const published = me === undefined ? undefined : r.names().profileOf(me)?.name
+              standing = { community: r.id, name: r.name, status, published: published ?? null }
+              said =
+                (status === "full"
+                  ? `In “${r.name}” you are a full member`
                   : status === "applicant"
-                    ? `In “${r.name}” you asked to join; the members have not decided yet.`
+                    ? `In “${r.name}” you asked to join; the members have not decided yet`
                     : status === "left"
-                      ? `In “${r.name}” you are no longer a member.`
-                      : `In “${r.name}” you are not a member.`
-              )
+                      ? `In “${r.name}” you are no longer a member`
+                      : `In “${r.name}” you are not a member`) +
+                (status === "full" || status === "applicant"
+                  ? published === undefined
+                    ? "; you published no name there (`affinity profile --name …` says who you are)."
+                    : `, and go by “${published}”.`
+                  : ".")
             }
-            return { key: key.id, label: Names.label(key.id), name: name ?? null, keyFile: ctx.home.keyFile, dataDirectory: ctx.home.dir, standing }
+            const shown = given ?? standing?.published ?? undefined
+            ctx.say(`You are ${shown === undefined ? Names.label(key.id) : `${shown} (${Names.label(key.id)})`} on this device.`)
+            ctx.say(`Your device key, to give people who name you a founder: ${key.id}`)
+            ctx.say(`Its secret is in ${ctx.home.keyFile}: back it up, never send it.`)
+            if (said !== undefined) ctx.say(said)
+            return { key: key.id, label: Names.label(key.id), name: shown ?? null, keyFile: ctx.home.keyFile, dataDirectory: ctx.home.dir, standing }
           })
         )
       )
