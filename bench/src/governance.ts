@@ -152,7 +152,8 @@ const pureContext = (replica: Replica.Replica, close: Event.Event, founders: Rea
     happenedBefore: (key) => past.has(key),
     seenBefore: (key) => past.has(key),
     ask: (module, query) => Query.refuse("UnknownModule", `this bench context answers no query (${module}/${query})`),
-    mayAct: () => undefined
+    mayAct: () => undefined,
+    primeModules: Governance.PRIME_GROUPS
   }
 }
 

@@ -22,6 +22,7 @@ import { Bytes, type Cbor, Event, type Module, Replica } from "../../packages/co
 import { signDraft, type TestKey, testKey } from "../../packages/core/src/testing/Signer.ts"
 import * as Governance from "../../packages/governance/src/index.ts"
 import * as Bans from "../../packages/governance/test/support/bans.ts"
+import * as Garden from "../../packages/governance/test/support/garden.ts"
 import * as Skills from "../../packages/governance/test/support/skills.ts"
 
 const hex = Bytes.toHex
@@ -795,6 +796,46 @@ const paramsNextTerm = (): History => {
   return h
 }
 
+/**
+ * A module outside the seed with a prime working group (§8, `prime`; G7, G8): the community runs
+ * the test module `garden`, which sets the flag, so every draw seats a garden prime group besides
+ * the six of the seed. A garden prime decision carries `garden/plant`; a proposal to a prime group
+ * the community lacks, and a resignation from one, are refused `UnknownPrimeGroup`.
+ */
+const gardenPrime = (): History => {
+  const five = [alice, bob, carol, dave, erin]
+  const h = new History("a module that sets prime gets a prime group drawn, whose decisions carry its actions", five, { timeWitnesses: 1, primeSize: 2, primeTerm: DAY }, [
+    Garden.garden
+  ])
+  for (const k of five) h.add(`${k.name} commits`, k, Governance.commit(anchorOf(k)), "Applied")
+  h.add("draw term 0", alice, Governance.draw(0), "Applied")
+  for (const k of five) h.add(`${k.name} reveals for term 1`, k, Governance.reveal(1, layerOf(k, 1)), "Applied")
+  h.witness("term 1 starts", [alice, bob], T0 + DAY)
+  h.add("draw term 1: a garden prime group is seated too", carol, Governance.draw(1), "Applied")
+  const state = replicaOf(h, h.steps.map((s) => s.event)).state<Governance.State>(Governance.module)
+  const seats = Governance.Records.seats(state, 1, "garden")
+  if (seats.length !== 2) throw new Error(`${h.name}: the garden prime group was not seated`)
+  const byId = (id: string) => KEYS.find((k) => k.id === id)!
+  const outsider = five.find((k) => !seats.includes(k.id))!
+  const d = T0 + DAY + 3 * HOUR
+  h.add(`${byId(seats[0]!).name} plants directly`, byId(seats[0]!), Garden.plant("beans"), "NeedsDecision")
+  const p = h.add(
+    "a garden prime proposal to plant beans",
+    byId(seats[0]!),
+    propose({ title: "Beans", deadline: d, body: { prime: "garden" }, action: Garden.plant("beans") }),
+    "Applied"
+  )
+  h.add("a proposal to an orchard prime group, which this community lacks", alice, propose({ title: "Apples", deadline: d, body: { prime: "orchard" } }), "UnknownPrimeGroup")
+  h.add("a garden prime proposal carrying another module's action", alice, propose({ title: "x", deadline: d, body: { prime: "garden" }, action: Governance.admit(frank.id) }), "OutsideMandate")
+  h.add("outsider stances on the garden proposal", outsider, stance(p.key, "agree"), "NotSeated")
+  for (const s of seats) h.add(`seat ${byId(s).name} agrees`, byId(s), stance(p.key, "agree"), "Applied")
+  h.witness("deadline", [alice, bob], d)
+  h.add("close: the garden prime group plants beans", alice, close(p.key), "Applied; garden/plant Applied")
+  h.add(`${outsider.name} resigns from an orchard prime group`, outsider, Governance.resign("orchard", 1), "UnknownPrimeGroup")
+  h.add(`${byId(seats[1]!).name} resigns the garden seat`, byId(seats[1]!), Governance.resign("garden", 1), "Applied")
+  return h
+}
+
 // --- writing ----------------------------------------------------------------------------------------
 
 type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [k: string]: Json }
@@ -856,7 +897,7 @@ const vectorOf = (h: History): Json => {
     const seed = seedOf(h.genesis.id, t.term, t.reveals.map((x) => Bytes.fromHex(x.value)!))
     if (hex(seed) !== t.seed) throw new Error(`${h.name}: term ${t.term}'s seed differs from the rule`)
     const groups: Record<string, Json> = {}
-    for (const g of Governance.PRIME_GROUPS) {
+    for (const g of Governance.primeGroups(state, t.term)) {
       const tg = t.groups[g]!
       const banned = h.seatBans.filter((b) => b.term === t.term && b.group === g).map((b) => b.member.id)
       const restricted = t.full.filter((m) => !tg.excluded.includes(m) && banned.includes(m))
@@ -938,6 +979,7 @@ export const generate = (): string => {
   histories.push(several())
   histories.push(restrictedStance(), restrictedConcurrently(), restrictionEnds(), restrictedSeat(), restrictedCommunity())
   histories.push(paramsNow(), paramsNextTerm())
+  histories.push(gardenPrime())
   const file = {
     description:
       "Conformance vectors of the governance module (docs/protocol.md, section 12): proposals passing and failing with their stances and outcomes, working groups, prime groups and the lot, standing (restrictions kept by the test module `bans`, section 8) and community parameters changed by decision (section 9), as signed events with the outcome of each, plus pure vectors of onions, seeds and rankings. Keys: secret seeds of 32 bytes 0x01 (alice), 0x02 (bob), 0x03 (carol), 0x04 (dave), 0x07 (erin), 0x06 (frank), 0x08 (gina). Onion secrets: 31 bytes 0xaa then the key's fill byte, 16 layers.",
@@ -947,7 +989,9 @@ export const generate = (): string => {
       skills:
         "A test module that keeps qualifications and answers governance's query `qualified` (docs/protocol.md, sections 8 and 12 G6). State: { grants: [{ member, qualification, key, ended }] } in the fold order of the grants, where `key` is the key of the event that made the grant and `ended` the key of the event that revoked it, or null. `skills/grant` (authority member), body { member: text of 64 characters (an identity in hex), qualification: text of 1 to 64 characters }: appends { member, qualification, key: key(e), ended: null }. `skills/revoke` (authority member), body { grant: text of 64 characters }: refused `UnknownGrant` unless a grant made by the event `grant` exists, is not ended and is in e's causal past; sets that grant's `ended` to key(e). Query `qualified`, args { identity: text of 64 characters, qualification: text of 1 to 64 characters }: true when some grant has that member and qualification, its `key` is in the asking event's causal past, and its `ended` is null or not in that past; otherwise false.",
       bans:
-        "A test module that keeps restrictions and provides standing (docs/protocol.md, section 8, 'Standing'). State: { bans: [{ subject, module, type, group, until, reason, key, lifted }] } in the fold order of the events that imposed them, where `module`, `type`, `group` and `until` are null when the body left them out, `key` is the key of the event that imposed the ban (the close of the decision that carried it) and `lifted` the key of the event that lifted it, or null. `bans/impose` (authority community: only a community decision's action), body { subject: text of 1 to 80 characters (an identity in hex, or a deciding body such as `community`), module: text of 1 to 32 characters (optional), type: text of 1 to 64 characters (optional), group: text of 1 to 64 characters (optional), until: integer from 0 to 2^53 - 1 (optional; community time in ms), reason: text of 1 to 400 characters }: appends { subject, module, type, group, until, reason, key: key(e), lifted: null }, and `apply` returns that ban's restriction as a strong fact (imposed by e). `bans/lift` (authority community), body { ban: text of 64 characters }: refused `UnknownBan` unless some ban has `key` equal to `ban` and `lifted` null; sets `lifted` to key(e) on every such ban. Standing: the restrictions on a subject are its bans with `lifted` null, in state order, each { subject, scope: { module (when not null), types: [type] (when not null), where: { group } (when not null) }, until, by: 'a community decision', reason, key }."
+        "A test module that keeps restrictions and provides standing (docs/protocol.md, section 8, 'Standing'). State: { bans: [{ subject, module, type, group, until, reason, key, lifted }] } in the fold order of the events that imposed them, where `module`, `type`, `group` and `until` are null when the body left them out, `key` is the key of the event that imposed the ban (the close of the decision that carried it) and `lifted` the key of the event that lifted it, or null. `bans/impose` (authority community: only a community decision's action), body { subject: text of 1 to 80 characters (an identity in hex, or a deciding body such as `community`), module: text of 1 to 32 characters (optional), type: text of 1 to 64 characters (optional), group: text of 1 to 64 characters (optional), until: integer from 0 to 2^53 - 1 (optional; community time in ms), reason: text of 1 to 400 characters }: appends { subject, module, type, group, until, reason, key: key(e), lifted: null }, and `apply` returns that ban's restriction as a strong fact (imposed by e). `bans/lift` (authority community), body { ban: text of 64 characters }: refused `UnknownBan` unless some ban has `key` equal to `ban` and `lifted` null; sets `lifted` to key(e) on every such ban. Standing: the restrictions on a subject are its bans with `lifted` null, in state order, each { subject, scope: { module (when not null), types: [type] (when not null), where: { group } (when not null) }, until, by: 'a community decision', reason, key }.",
+      garden:
+        "A test module outside the seed that has a prime working group: it sets the module flag `prime` (docs/protocol.md, section 8), so the community's prime groups are the six of the seed and `garden` (section 12, G8), and every term's draw ranks and seats a `garden` group. State: { crops: [{ crop, key }] } in fold order. `garden/plant` (authority prime: a decision of the garden prime group, or a community decision), body { crop: text of 1 to 64 characters }: appends { crop, key: key(e) }, where e is the event that recorded the decision."
     },
     scenarios: histories.map(vectorOf),
     lot: lotVectors()

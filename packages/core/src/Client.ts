@@ -333,7 +333,7 @@ export interface CommunityHandle<R extends EventBodies.Registry = EventBodies.Dy
    * never sends it again; the event stays valid, with the same id. Rejects with an
    * `AppendError` when no event of that key with a payload is delivered here.
    */
-  erasePayload(device: Keys.DeviceKey, key: string): Promise<Appended>
+  erasePayload(device: Keys.DeviceKey, key: string, options?: Omit<Community.AppendOptions, "payload">): Promise<Appended>
   /**
    * Say who you are here: appends a `core/member.profile` signed by `device` whose payload is
    * the profile (display name, optional pronouns and note; see `Names`). Members and
@@ -354,7 +354,14 @@ export interface CommunityHandle<R extends EventBodies.Registry = EventBodies.Dy
    * await client.close()
    * ```
    */
-  setProfile(device: Keys.DeviceKey, profile: Names.Profile): Promise<Appended>
+  setProfile(device: Keys.DeviceKey, profile: Names.Profile, options?: Omit<Community.AppendOptions, "payload">): Promise<Appended>
+  /**
+   * Take your name away: erases the payload of every `core/member.profile` of the member
+   * `device` acts for that this replica still holds (each by a `core/payload.erase` signed by
+   * `device`), so they show by their label again on every replica. Resolves to what each
+   * erasure did (none when nothing was left to erase).
+   */
+  eraseProfile(device: Keys.DeviceKey, options?: Omit<Community.AppendOptions, "payload">): Promise<ReadonlyArray<Appended>>
   /** The profile a member or applicant published (their latest, while its payload is here), or `undefined`. */
   profile(identity: string): Names.Profile | undefined
   /**
@@ -654,11 +661,26 @@ export const make = async <const Ms extends ReadonlyArray<Module.Module> = reado
         return tip === undefined ? undefined : deliveredAt(tip.index)
       },
       payload: (key) => community.payload(key),
-      erasePayload: (device, key) => runOn(community, community.erasePayload(device, key)),
-      setProfile: (device, profile) => {
+      erasePayload: (device, key, o) => runOn(community, community.erasePayload(device, key, o)),
+      setProfile: (device, profile, o = {}) => {
         const problem = Names.profileProblem(profile)
         if (problem !== undefined) return Promise.reject(new Community.AppendError({ reason: "BadProfile", message: problem }))
-        return runOn(community, community.append(device, "core", "member.profile", {}, { payload: Names.encodeProfile(profile) }))
+        return runOn(community, community.append(device, "core", "member.profile", {}, { ...o, payload: Names.encodeProfile(profile) }))
+      },
+      eraseProfile: async (device, o = {}) => {
+        const identity = Membership.deviceOwner(replica.core, device.id) ?? device.id
+        const log = replica.log
+        const held: Array<string> = []
+        for (const d of log.devicesOf(identity).length > 0 ? log.devicesOf(identity) : [identity])
+          for (const i of log.eventsBy(d)) {
+            const key = log.keys[i]!
+            if (replica.outcome(key)?._tag !== "Applied" || community.payload(key) === undefined) continue
+            const e = Event.decode(log.bytes[i]!, { owned: true })
+            if (e.ok && e.event.header.module === "core" && e.event.header.type === "member.profile") held.push(key)
+          }
+        const done: Array<Appended> = []
+        for (const key of held) done.push(await runOn(community, community.erasePayload(device, key, o)))
+        return done
       },
       profile: (identity) => profileOf(identity),
       names: (given) => {

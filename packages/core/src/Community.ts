@@ -178,7 +178,8 @@ export interface Community {
    */
   readonly erasePayload: (
     device: DeviceKey,
-    key: string
+    key: string,
+    options?: Omit<AppendOptions, "payload">
   ) => Effect.Effect<{ readonly key: string; readonly outcome: Outcome }, AppendError | StorageError>
 }
 
@@ -797,7 +798,7 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
         return { key: event.key, outcome: replica.outcome(event.key)! }
       }).pipe(oneAtATime.withPermit)
 
-    const erasePayload = (device: DeviceKey, key: string) =>
+    const erasePayload = (device: DeviceKey, key: string, options: Omit<AppendOptions, "payload"> = {}) =>
       Effect.suspend(() => {
         const i = replica.log.index.get(key)
         if (i === undefined || !replica.log.commitsToPayload(i))
@@ -809,7 +810,7 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
           )
         const d = Event.decode(replica.log.bytes[i]!, { owned: true })
         if (!d.ok) return Effect.fail(new AppendError({ reason: d.error.reason, message: d.error.message }))
-        return append(device, "core", "payload.erase", { header: d.event.headerBytes })
+        return append(device, "core", "payload.erase", { header: d.event.headerBytes }, options)
       })
 
     const check = (author: DeviceKey | Uint8Array, module: string, type: string, body: Cbor.Value, appendOptions: AppendOptions = {}) =>

@@ -195,6 +195,37 @@ export interface EventContext {
    * it for eligibility the host cannot see (a seat drawn by lot, a working group's roster).
    */
   readonly mayAct: (subject: Standing.Subject, module: string, type: string, body?: unknown) => Rejection | undefined
+  /**
+   * The names of the community's modules that have a prime working group, sorted: the six of
+   * the seed ({@link SEED_PRIME_GROUPS}) always, whether or not their package is registered
+   * (they are the community's constitution), and every other registered module that sets
+   * {@link Module.prime}. The same at every step of a replica's fold (`docs/protocol.md` §8).
+   */
+  readonly primeModules: ReadonlyArray<string>
+}
+
+/**
+ * The modules of the seed, sorted: each has a prime working group in every community, whether
+ * or not the community registers its package.
+ */
+export const SEED_PRIME_GROUPS = ["administration", "defense", "economy", "expression", "governance", "justice"] as const
+
+/**
+ * The names of the modules that have a prime working group in a community running `modules`:
+ * {@link SEED_PRIME_GROUPS} and every module that sets {@link Module.prime}, sorted, without repeats.
+ *
+ * ```ts
+ * import { Module } from "@affinity/core/module"
+ *
+ * const garden = Module.make({ name: "garden", prime: true, init: () => ({}), events: {} })
+ * console.log(Module.primeModules([garden]).join(" ")) // administration defense economy expression garden governance justice
+ * console.log(Module.primeModules([]).length) // 6
+ * ```
+ */
+export const primeModules = (modules: Iterable<{ readonly name: string; readonly prime?: true }>): ReadonlyArray<string> => {
+  const names = new Set<string>(SEED_PRIME_GROUPS)
+  for (const m of modules) if (m.prime === true) names.add(m.name)
+  return [...names].sort()
 }
 
 /**
@@ -376,6 +407,12 @@ export interface Module<S extends Cbor.Value = Cbor.Value> {
    * A module that restricts no one leaves it out.
    */
   readonly standing?: Standing.Provider<S>
+  /**
+   * Set when this module has a prime working group: governance then draws one for it each term,
+   * and a decision of that group carries this module's actions (`prime` authority). The six
+   * modules of the seed have one whether or not they set it ({@link SEED_PRIME_GROUPS}).
+   */
+  readonly prime?: true
 }
 
 /** Define a module, keeping its state type. */

@@ -113,8 +113,8 @@ export interface Directory {
   profileOf(identity: string): Profile | undefined
   /**
    * A text for people with every identity or key it cites (64 hex digits, or a prefix of 8
-   * or more followed by `…`) replaced by that person's name; a prefix that matches no one or
-   * several is left as their label or as it was.
+   * or more followed by `…`) replaced by that person's name; an id that is no one's here (an
+   * event's, say), or a prefix several people share, by its label, so no hex is left.
    */
   explain(text: string): string
 }
@@ -161,7 +161,7 @@ export const directory = (identities: Iterable<string>, options: DirectoryOption
       text.replace(/\b([0-9a-f]{64})\b|\b([0-9a-f]{8,63})…/g, (whole, full: string | undefined, prefix: string | undefined) => {
         if (full !== undefined) return ids.includes(full) ? nameOf(full) : label(full)
         const id = byPrefix(prefix!)
-        return id === undefined ? whole : nameOf(id)
+        return id === undefined ? label(prefix!) : nameOf(id)
       })
   }
 }

@@ -160,7 +160,14 @@ export class Replica {
       genesis.header.time
     )
     this.removals = new Removals(this.log, (i) => this.positionOf(i))
-    this.folding = { log: this.log, clock: this.clock, modules, removals: this.removals, states: initial }
+    this.folding = {
+      log: this.log,
+      clock: this.clock,
+      modules,
+      primeModules: Module.primeModules(modules.values()),
+      removals: this.removals,
+      states: initial
+    }
     this.gate = new Gate(this.folding, decider, this.removals)
     this.ingest([genesis])
   }

@@ -35,9 +35,10 @@ describe("names, not hex", () => {
     await garden.setProfile(ada, { name: "Ada" })
     const names = garden.names()
     expect(names.explain(`the proposal by ${ada.id.slice(0, 12)}… was decided by ${ada.id}`)).toBe("the proposal by Ada was decided by Ada")
-    // Someone not in the community shows by their label; a prefix that fits no one stays.
+    // Someone not in the community, and an event, show by their labels: no hex is left.
     expect(names.explain(`key ${stranger.id}`)).toBe(`key ${Names.label(stranger.id)}`)
-    expect(names.explain("event 0123456789ab… and 42")).toBe("event 0123456789ab… and 42")
+    expect(names.explain("event 0123456789ab… and 42")).toBe(`event ${Names.label("0123456789ab")} and 42`)
+    expect(names.explain("2026-12-03, 12 members")).toBe("2026-12-03, 12 members")
     await client.close()
   })
 
@@ -74,6 +75,23 @@ describe("names, not hex", () => {
     expect(copy.stateHash()).toBe(garden.stateHash())
     await client.close()
     await other.close()
+  })
+
+  it("can be taken away in one call: every profile the member published is erased", async () => {
+    const client = await Client.make({ storage: Storage.layerMemory })
+    const [ada, bo] = [await client.generateKey(), await client.generateKey()]
+    const start = Date.now() - DAY
+    const garden = await client.create({ name: "Garden", author: ada, founders: [bo.publicKey], time: start })
+    await garden.setProfile(bo, { name: "Robert" }, { time: start + 1000 })
+    await garden.setProfile(bo, { name: "Bo" }, { time: start + 2000 })
+    expect(garden.names().nameOf(bo.id)).toBe("Bo")
+    const erased = await garden.eraseProfile(bo, { time: start + 3000 })
+    expect(erased.map((e) => e.outcome._tag)).toEqual(["Applied", "Applied"])
+    expect(garden.names().nameOf(bo.id)).toBe(Names.label(bo.id))
+    expect(garden.event(erased[0]!.key)?.time).toBe(start + 3000)
+    expect(await garden.eraseProfile(bo)).toEqual([])
+    expect(garden.names().nameOf(ada.id)).toBe(Names.label(ada.id))
+    await client.close()
   })
 
   it("reads profiles defensively: anything unexpected is no profile", () => {

@@ -42,7 +42,7 @@ import * as Records from "./Records.ts"
 import {
   type Decision,
   type Group,
-  PRIME_GROUPS,
+  primeGroups,
   type Proposal,
   type Scope,
   type Stance,
@@ -535,7 +535,8 @@ const termBlock = (w: Writer, t: Term): string => {
   const heading = `<h3>Term ${t.term}: ${escape(w.day(from))} to ${escape(w.day(to))}</h3>`
   if (t.term === 0)
     return `<article class="term">${heading}<p>The founding term: nobody is seated, and the community decides everything. Its draw, by ${escape(w.name(t.by))} on ${escape(w.date(t.at))}, starts the lot: the commitments it records are the ones term 1's numbers come from.</p></article>`
-  const explained = PRIME_GROUPS.map((g) => Records.explainDraw(w.gov, t.term, g))
+  const drawnGroups = primeGroups(w.gov, t.term)
+  const explained = drawnGroups.map((g) => Records.explainDraw(w.gov, t.term, g))
   const seedOk = explained.every((e) => e?.seedVerified === true)
   const rankingOk = explained.every((e) => e?.rankingVerified === true)
   const revealed = t.reveals.map((r) => r.member)
@@ -547,7 +548,7 @@ const termBlock = (w: Writer, t: Term): string => {
     t.withheld.length === 0 ? "" : `${sortedNames(w, t.withheld)} had committed but did not reveal in time: their numbers are not in it.`
   ].filter((l) => l !== "")
   const check = `Checked when this binder was made: the seed follows from the revealed numbers — ${seedOk ? "yes" : "NO"}; each group's order follows from the seed — ${rankingOk ? "yes" : "NO"}.`
-  const rows = PRIME_GROUPS.map((g) => {
+  const rows = drawnGroups.map((g) => {
     const tg = t.groups[g]
     if (tg === undefined) return [escape(g), "", "", "", ""]
     return [
@@ -574,7 +575,7 @@ const prime = (w: Writer): string => {
   const days = Math.round(params.primeTerm / (24 * 60 * 60 * 1000))
   const length = days >= 1 ? plural(days, "day") : plural(Math.round(params.primeTerm / (60 * 60 * 1000)), "hour")
   return [
-    `<p>Each module of community life (${escape(list([...PRIME_GROUPS]))}) has a prime working group of ${escape(plural(params.primeSize, "seat"))}, drawn by lot for a term of ${escape(length)}, so that power rotates and nobody campaigns for it. Nobody serves the same group two terms in a row. A prime group decides only when every seat agrees; while it has a seat empty, the community decides instead. A seat left empty during a term (its holder resigned or left) goes to the next in line of the same draw.</p>`,
+    `<p>Each module of community life (${escape(list([...primeGroups(w.gov)]))}) has a prime working group of ${escape(plural(params.primeSize, "seat"))}, drawn by lot for a term of ${escape(length)}, so that power rotates and nobody campaigns for it. Nobody serves the same group two terms in a row. A prime group decides only when every seat agrees; while it has a seat empty, the community decides instead. A seat left empty during a term (its holder resigned or left) goes to the next in line of the same draw.</p>`,
     `<p><strong>How the lot works.</strong> Each member who takes part commits in advance to a chain of secret numbers, publishing only a fingerprint of its end, and reveals one number of the chain each term. Anyone can check a revealed number against the fingerprint, and nobody can pick it: the only choice left is to reveal or not. The term's seed mixes every number revealed in time with the community and the term; so long as one member kept theirs secret until the reveals closed, nobody could know or steer the seed. Each eligible member's score mixes the seed, the group's name and the member's key; the lowest scores take the seats, and the rest wait in line in the order of their scores. The appendix holds the numbers, so anyone can redo a draw by hand.</p>`,
     terms.length === 0 ? `<p>No term has been drawn yet: nobody is seated, and the community decides everything.</p>` : terms.map((t) => termBlock(w, t)).join("\n")
   ].join("\n")

@@ -16,7 +16,7 @@
  */
 import { Body, type Cbor } from "@affinity/core/module"
 import type * as Qualification from "./Qualification.ts"
-import { MAX_ACTIONS, PRIME_GROUPS, type PrimeGroup, type Process, type StanceKind } from "./State.ts"
+import { MAX_ACTIONS, type PrimeGroup, type Process, type StanceKind } from "./State.ts"
 
 /** Longest proposal title, in characters. */
 export const MAX_TITLE = 200
@@ -32,6 +32,12 @@ export const MAX_GROUP_MEMBERS = 256
 const MODULE = /^[a-z][a-z0-9-]{0,31}$/
 const TYPE = /^[a-z][a-z0-9.-]{0,63}$/
 const MANDATE = /^[a-z][a-z0-9-]{0,31}\/[a-z][a-z0-9.-]{0,63}$/
+
+/**
+ * A prime working group as a body names it: a module name. Whether the community has that
+ * group is judged against the event's context (`primeModules`), not when decoding.
+ */
+const Prime = Body.pattern(MODULE, "a module name ([a-z][a-z0-9-]{0,31})")
 
 const Ref = Body.bytes(32)
 const Time = Body.int(0, Number.MAX_SAFE_INTEGER)
@@ -59,14 +65,18 @@ const oneOrSeveral = <B extends { readonly action?: unknown; readonly actions?: 
       : undefined
   )
 
-/** Who decides, as written in a body: `"community"`, `{ prime: module }` or `{ group: id }`. */
+/**
+ * Who decides, as written in a body: `"community"`, `{ prime: module }` or `{ group: id }`.
+ * `prime` is any module name here; opening a proposal to a prime group the community lacks is
+ * refused (`UnknownPrimeGroup`).
+ */
 export type ScopeBody = "community" | { readonly prime: PrimeGroup } | { readonly group: Uint8Array }
 
 /** Schema of {@link ScopeBody}. */
 export const Scope: Body.Schema<ScopeBody> = Body.oneOf<ScopeBody>(
-  `"community", { prime: ${PRIME_GROUPS.join(" | ")} } or { group: <32-byte group id> }`,
+  `"community", { prime: <module name> } or { group: <32-byte group id> }`,
   Body.literal(["community"]),
-  Body.strict({ prime: Body.literal(PRIME_GROUPS) }),
+  Body.strict({ prime: Prime }),
   Body.strict({ group: Ref })
 )
 
@@ -225,8 +235,11 @@ export type Draw = { readonly term: number }
 /** Schema of {@link Draw}. */
 export const Draw: Body.Schema<Draw> = Body.strict({ term: Body.int(0, Number.MAX_SAFE_INTEGER) })
 
-/** `governance/prime.resign`: the author gives up their seat in a prime group for a term. */
+/**
+ * `governance/prime.resign`: the author gives up their seat in a prime group for a term.
+ * `group` is any module name here; a group the community lacks is refused (`UnknownPrimeGroup`).
+ */
 export type Resign = { readonly group: PrimeGroup; readonly term: number }
 
 /** Schema of {@link Resign}. */
-export const Resign: Body.Schema<Resign> = Body.strict({ group: Body.literal(PRIME_GROUPS), term: Body.int(0, Number.MAX_SAFE_INTEGER) })
+export const Resign: Body.Schema<Resign> = Body.strict({ group: Prime, term: Body.int(0, Number.MAX_SAFE_INTEGER) })

@@ -24,7 +24,6 @@ import {
   insertSorted,
   MAX_WINDOW,
   MIN_WINDOW,
-  PRIME_GROUPS,
   type PrimeGroup,
   type Proposal,
   proposalOf,
@@ -85,6 +84,15 @@ const toScope = (body: Bodies.ScopeBody | undefined): Scope =>
 const scopeText = (scope: Scope): string =>
   scope._tag === "Community" ? "the community" : scope._tag === "Prime" ? `the ${scope.module} prime group` : `working group ${short(scope.group)}`
 
+/** Whether the community has prime working group `group` (one of the context's `primeModules`). */
+const knownPrime = (group: PrimeGroup, ctx: Module.EventContext): Module.Rejection | undefined =>
+  ctx.primeModules.includes(group)
+    ? undefined
+    : reject(
+        "UnknownPrimeGroup",
+        `this community has no ${group} prime group; its prime groups are ${ctx.primeModules.join(", ")}`
+      )
+
 /** The proposal a body names, when it exists and is in the event's causal past. */
 const known = (state: State, id: Uint8Array, ctx: Module.EventContext): Proposal | Module.Rejection => {
   const key = hex(id)
@@ -121,6 +129,10 @@ const checkBody = (
   if (process === "poll" && n > 0)
     return reject("PollCarriesNoAction", `a poll records opinions and carries no action; use consensus or consent`)
   if (scope._tag === "Community") return undefined
+  if (scope._tag === "Prime") {
+    const unknown = knownPrime(scope.module, ctx)
+    if (unknown) return unknown
+  }
   if (process !== "consensus")
     return reject("ProcessNotAllowed", `${scopeText(scope)} decides by consensus of its members; use process "consensus"`)
   if (scope._tag === "Prime") {
@@ -613,7 +625,8 @@ const draw = Module.eventType<State, Bodies.Draw>({
       .sort()
       .map((member) => ({ member, key: state.onions[member]!.key }))
     const groups: Record<string, TermGroup> = {}
-    for (const g of PRIME_GROUPS) {
+    // One group for each module with a prime working group, as the host tells (G8).
+    for (const g of ctx.primeModules) {
       if (t === 0) {
         groups[g] = { excluded: [], ranked: [], resigned: [] }
         continue
@@ -650,6 +663,8 @@ const resign = Module.eventType<State, Bodies.Resign>({
   validate: (state, body, ctx) => {
     const own = ownAct("prime.resign", ctx)
     if (own) return own
+    const unknown = knownPrime(body.group, ctx)
+    if (unknown) return unknown
     const current = termAt(state, ctx.params, ctx.communityTime)
     if (body.term < current)
       return reject(

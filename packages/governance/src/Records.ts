@@ -31,8 +31,8 @@ import {
   type Action,
   actionsOf,
   type Group,
-  PRIME_GROUPS,
   type PrimeGroup,
+  primeGroups as groupsOf,
   type Proposal,
   type Stance,
   type State,
@@ -439,5 +439,8 @@ export const toMarkdown = (state: State, options: ExportOptions = {}): string =>
   return lines.join("\n")
 }
 
-/** The prime groups, in order (re-exported for convenience). */
-export const primeGroups: ReadonlyArray<PrimeGroup> = PRIME_GROUPS
+/**
+ * The prime groups a term drew, in order (the last term drawn without `term`; the seed's six
+ * while none was drawn). The same as the package's `primeGroups`.
+ */
+export const primeGroups: (state: State, term?: number) => ReadonlyArray<PrimeGroup> = groupsOf

@@ -11,11 +11,18 @@ import { Module as ModuleRules } from "@affinity/core/module"
 import type { Requirement } from "./Qualification.ts"
 import { type Buckets, bucketsFrom, flatten, lookup, put } from "./internal/keyed.ts"
 
-/** The modules that each have a prime working group, in sorted order. */
-export const PRIME_GROUPS = ["administration", "defense", "economy", "expression", "governance", "justice"] as const
+/**
+ * The prime working groups of the seed, sorted: the six modules every community has a prime
+ * group for. A community has these and one for every other module it runs that sets
+ * `prime` (the context's `primeModules`); read a community's groups with {@link primeGroups}.
+ */
+export const PRIME_GROUPS = ModuleRules.SEED_PRIME_GROUPS
 
-/** The name of a prime working group (the module it serves). */
-export type PrimeGroup = (typeof PRIME_GROUPS)[number]
+/**
+ * The name of a prime working group: the module it serves, one of the community's
+ * `primeModules` ({@link PRIME_GROUPS} and every registered module that sets `prime`).
+ */
+export type PrimeGroup = string
 
 /** One hour in milliseconds. */
 export const HOUR = 60 * 60 * 1000
@@ -430,6 +437,23 @@ export const seated = (
     if (canServe(id) && !g.resigned.includes(id)) seats.push(id)
   }
   return seats
+}
+
+/**
+ * The prime working groups a term drew, sorted: the keys of its `groups`, which are the
+ * community's `primeModules` at the draw. Without `term` (or for a term not drawn), those of
+ * the last term drawn; the seed's six ({@link PRIME_GROUPS}) while no term was drawn.
+ *
+ * ```ts
+ * import * as Governance from "@affinity/governance/module"
+ *
+ * const state = Governance.init({ community: "00".repeat(32), name: "c", founders: [], time: 0, params: { timeWitnesses: 2, primeSize: 3, primeTerm: 14 * Governance.DAY, quorumPercent: 50 } })
+ * console.log(Governance.primeGroups(state).join(", ")) // administration, defense, economy, expression, governance, justice
+ * ```
+ */
+export const primeGroups = (state: State, term: number = state.lastTerm): ReadonlyArray<PrimeGroup> => {
+  const drawn = state.terms[String(term)] ?? state.terms[String(state.lastTerm)]
+  return drawn ? Object.keys(drawn.groups).sort() : PRIME_GROUPS
 }
 
 /** Members of a working group as judged at an event: each member's latest change in the event's causal past. */

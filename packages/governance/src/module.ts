@@ -73,6 +73,7 @@ export {
   type OutcomeKind,
   PRIME_GROUPS,
   type PrimeGroup,
+  primeGroups,
   type Process,
   type Proposal,
   type Reveal,

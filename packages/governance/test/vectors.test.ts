@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest"
 import { Bytes, Event, type Module, Replica } from "@affinity/core"
 import * as Governance from "@affinity/governance"
 import { bans } from "./support/bans.ts"
+import { garden } from "./support/garden.ts"
 import { skills } from "./support/skills.ts"
 
 /** `conformance/vectors/governance.json`, written by `conformance/governance/generate.ts`. */
@@ -58,7 +59,7 @@ const vectors = JSON.parse(readFileSync(file, "utf8")) as Vectors
 const unhex = (h: string) => Bytes.fromHex(h)!
 
 /** This SDK's build of each test module the vectors specify. */
-const testModules: { readonly [name: string]: Module.Module } = { skills, bans }
+const testModules: { readonly [name: string]: Module.Module } = { skills, bans, garden }
 
 const decode = (wire: string): Event.Event => {
   const d = Event.decode(unhex(wire))
@@ -113,7 +114,10 @@ describe("governance conformance vectors", () => {
           expect(got.draws).toEqual(t.draws)
           expect(got.reveals.map((x) => x.value)).toEqual(t.reveals.map((x) => x.value))
           expect(got.withheld).toHaveLength(t.withheld.length)
-          for (const g of Governance.PRIME_GROUPS) {
+          // The term drew exactly the groups the vector lists: the seed's six and each test module's that sets `prime`.
+          expect(Object.keys(got.groups).sort()).toEqual(Object.keys(t.groups).sort())
+          expect(Governance.primeGroups(state, t.term)).toEqual(Object.keys(t.groups).sort())
+          for (const g of Object.keys(t.groups)) {
             const want = t.groups[g]!
             const ranked = got.groups[g]!.ranked
             // The recorded ranking, in order, with the scores the rule gives it.

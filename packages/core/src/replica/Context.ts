@@ -60,6 +60,10 @@ export class Context implements Module.EventContext {
     return coreOf(this.#folding).community.params
   }
 
+  get primeModules(): ReadonlyArray<string> {
+    return this.#folding.primeModules
+  }
+
   /** Status of an identity as of this event's causal past (what `statusOf` answers). */
   status(identity: string): Module.MemberStatus | undefined {
     return statusAt(this.#folding.log, coreOf(this.#folding), identity, this.#i)

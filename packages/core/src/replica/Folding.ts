@@ -20,6 +20,8 @@ export interface Folding {
   readonly clock: CommunityClock
   /** The modules, by name, `core` included. */
   readonly modules: ReadonlyMap<string, Module.Module<Cbor.Value>>
+  /** The modules with a prime working group, sorted (`Module.primeModules` of `modules`): what every step's context answers. */
+  readonly primeModules: ReadonlyArray<string>
   /** Removals and restrictions in force as strong facts. */
   readonly removals: Removals
   /** The module states the fold is at. */
