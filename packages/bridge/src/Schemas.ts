@@ -309,10 +309,10 @@ export const Failure = Schema.Struct({
 /** Who decides a proposal, in a request. */
 export const DecidedBy = Schema.Union([
   Schema.Literal("community"),
-  Schema.Struct({ prime: Schema.Literals(Governance.PRIME_GROUPS) }),
+  Schema.Struct({ prime: Schema.String.check(Schema.isPattern(/^[a-z][a-z0-9-]{0,31}$/)) }),
   Schema.Struct({ group: Hex64 })
 ]).annotate({
-  message: `expected "community", { "prime": ${Governance.PRIME_GROUPS.map((g) => `"${g}"`).join(" | ")} } or { "group": <group id> }`
+  message: `expected "community", { "prime": <module name, e.g. ${Governance.PRIME_GROUPS.map((g) => `"${g}"`).join(" | ")}> } or { "group": <group id> }`
 })
 
 /** `POST /proposals`. */

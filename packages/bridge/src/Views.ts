@@ -162,7 +162,7 @@ export const seats = (r: Reader, term: number): Schemas.Seats => {
     end: iso(Governance.termStart(gov, params, term + 1)),
     drawn: drawn !== undefined,
     draw: drawn?.key ?? null,
-    groups: Governance.PRIME_GROUPS.map((module) => ({
+    groups: Governance.Records.primeGroups(gov, term).map((module) => ({
       module,
       seats: Governance.Records.seats(gov, term, module, isFull).map((m) => person(r, m))
     }))

@@ -82,11 +82,11 @@ export const carrying = (actions: ReadonlyArray<Governance.Action>): { readonly 
 /** Who decides, from `--by`: `community` (default), `prime:<module>`, or a working group's name. */
 export const decidersFromOption = (room: Room, by: string | undefined): Governance.Deciders => {
   if (by === undefined || by.trim().toLowerCase() === "community") return "community"
-  const prime = /^prime:([a-z]+)$/.exec(by.trim().toLowerCase())
+  const prime = /^prime:([a-z][a-z0-9-]*)$/.exec(by.trim().toLowerCase())
   if (prime) {
     const m = prime[1]!
-    if (!(Governance.PRIME_GROUPS as ReadonlyArray<string>).includes(m))
-      throw usage("BadPrime", `there is no ${m} prime group; they are ${Governance.PRIME_GROUPS.join(", ")}`)
+    const groups = Governance.Records.primeGroups(room.gov())
+    if (!groups.includes(m)) throw usage("BadPrime", `there is no ${m} prime group; they are ${groups.join(", ")}`)
     return { prime: m as Governance.PrimeGroup }
   }
   return { group: Lookup.group(room.gov(), by).id }

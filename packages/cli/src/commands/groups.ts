@@ -47,7 +47,7 @@ export const groups: Spec = {
             if (term === 0) ctx.say("  Term 0 is the founding term: nobody is seated, and the community decides everything.")
             else if (!drawn) ctx.say("  This term has not been drawn yet: until it is, nobody is seated and the community decides. `affinity lot` draws it.")
             else {
-              for (const g of Governance.PRIME_GROUPS) {
+              for (const g of Governance.Records.primeGroups(gov, term)) {
                 const held = Governance.Records.seats(gov, term, g, (id) => isFull(core, id))
                 seats[g] = held.map((m) => Describe.memberJson(r, m))
                 ctx.say(`  ${g.padEnd(15)} ${Names.list(held.map(r.nameOf), "no seat filled")}`)

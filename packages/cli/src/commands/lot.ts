@@ -61,7 +61,7 @@ export const lot: Spec = {
                   : `You drew term ${next} from ${drawn.reveals.length} revealed secret${drawn.reveals.length === 1 ? "" : "s"}${drawn.withheld.length > 0 ? `; ${Names.list(drawn.withheld.map(r.nameOf))} did not reveal` : ""}.`
               )
               if (next > 0)
-                for (const g of Governance.PRIME_GROUPS)
+                for (const g of Governance.Records.primeGroups(r.gov(), next))
                   say(`  ${g.padEnd(15)} ${Names.list(Governance.Records.seats(r.gov(), next, g, (id) => isFull(r.core(), id)).map(r.nameOf), "no seat filled")}`)
             }
             // Reveal the next layer for the next term to draw, when this device's commitment counts for it.
