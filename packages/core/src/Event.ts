@@ -333,28 +333,9 @@ export const decode = (bytes: Uint8Array, options?: DecodeOptions): DecodeResult
       return { ok: false, error: fail("Oversize", `the payload is ${payload.length} bytes; the limit is ${Limits.maxPayloadBytes}`) }
   }
   if (!header) {
-    const inner = Cbor.decode(headerBytes)
-    if (!inner.ok) return { ok: false, error: fail("NotCanonical", `header: ${inner.issue.message}`) }
-    const arr = inner.value
-    if (!Array.isArray(arr) || arr.length < 1)
-      return { ok: false, error: fail("MalformedHeader", "the header is an array whose first item is the version") }
-    const version = arr[0]
-    if (version !== VERSION && version !== VERSION_PAYLOAD)
-      return {
-        ok: false,
-        error: fail(
-          "UnknownVersion",
-          `envelope version ${String(version)} is not supported (this replica reads versions ${VERSION} and ${VERSION_PAYLOAD})`
-        )
-      }
-    if (version === VERSION && payload !== null)
-      return {
-        ok: false,
-        error: fail("MalformedEnvelope", "a version 1 event carries no payload: only a version 2 header commits to one")
-      }
-    if (arr.length !== FIELDS[version])
-      return { ok: false, error: fail("MalformedHeader", `a version ${version} header has exactly ${FIELDS[version]} fields`) }
-    header = headerFromArray(arr as ReadonlyArray<Cbor.Value>)
+    const read = headerFields(headerBytes, payload !== null)
+    if (!read.ok) return read
+    header = headerFromArray(read.fields)
   }
   const problem = headerProblem(header)
   if (problem) return { ok: false, error: fail("MalformedHeader", problem) }
@@ -390,6 +371,32 @@ export const decode = (bytes: Uint8Array, options?: DecodeOptions): DecodeResult
 }
 
 /**
+ * The fields of header bytes, once they are canonical CBOR, an array of a version this
+ * replica reads with that version's number of fields (and, with `payload`, a version that
+ * commits to one); else the structural error.
+ */
+const headerFields = (
+  bytes: Uint8Array,
+  payload: boolean
+): { readonly ok: true; readonly fields: ReadonlyArray<Cbor.Value> } | { readonly ok: false; readonly error: StructuralError } => {
+  const inner = Cbor.decode(bytes)
+  if (!inner.ok) return { ok: false, error: fail("NotCanonical", `header: ${inner.issue.message}`) }
+  const arr = inner.value
+  if (!Array.isArray(arr) || arr.length < 1) return { ok: false, error: fail("MalformedHeader", "the header is an array whose first item is the version") }
+  const version = arr[0]
+  if (version !== VERSION && version !== VERSION_PAYLOAD)
+    return {
+      ok: false,
+      error: fail("UnknownVersion", `envelope version ${String(version)} is not supported (this replica reads versions ${VERSION} and ${VERSION_PAYLOAD})`)
+    }
+  if (version === VERSION && payload)
+    return { ok: false, error: fail("MalformedEnvelope", "a version 1 event carries no payload: only a version 2 header commits to one") }
+  if (arr.length !== FIELDS[version])
+    return { ok: false, error: fail("MalformedHeader", `a version ${version} header has exactly ${FIELDS[version]} fields`) }
+  return { ok: true, fields: arr as ReadonlyArray<Cbor.Value> }
+}
+
+/**
  * Decode header bytes on their own (as `core/payload.erase` carries them): the header, when
  * they are a canonical header of version 1 or 2 whose fields keep every rule of §3.1; else
  * the structural error. The event's id is the SHA-256 of these bytes. Never throws.
@@ -398,17 +405,9 @@ export const decodeHeader = (
   bytes: Uint8Array
 ): { readonly ok: true; readonly header: Header } | { readonly ok: false; readonly error: StructuralError } => {
   if (!(bytes instanceof Uint8Array)) return { ok: false, error: fail("MalformedHeader", "a header is a byte string") }
-  const inner = Cbor.decode(bytes)
-  if (!inner.ok) return { ok: false, error: fail("NotCanonical", `header: ${inner.issue.message}`) }
-  const arr = inner.value
-  if (!Array.isArray(arr) || arr.length < 1)
-    return { ok: false, error: fail("MalformedHeader", "the header is an array whose first item is the version") }
-  const version = arr[0]
-  if (version !== VERSION && version !== VERSION_PAYLOAD)
-    return { ok: false, error: fail("UnknownVersion", `envelope version ${String(version)} is not supported`) }
-  if (arr.length !== FIELDS[version])
-    return { ok: false, error: fail("MalformedHeader", `a version ${version} header has exactly ${FIELDS[version]} fields`) }
-  const header = headerFromArray(arr as ReadonlyArray<Cbor.Value>)
+  const read = headerFields(bytes, false)
+  if (!read.ok) return read
+  const header = headerFromArray(read.fields)
   const problem = headerProblem(header)
   return problem ? { ok: false, error: fail("MalformedHeader", problem) } : { ok: true, header }
 }
