@@ -671,7 +671,7 @@ export const make = async <const Ms extends ReadonlyArray<Module.Module> = reado
         const identity = Membership.deviceOwner(replica.core, device.id) ?? device.id
         const log = replica.log
         const held: Array<string> = []
-        for (const d of log.devicesOf(identity).length > 0 ? log.devicesOf(identity) : [identity])
+        for (const d of new Set([identity, ...log.devicesOf(identity)]))
           for (const i of log.eventsBy(d)) {
             const key = log.keys[i]!
             if (replica.outcome(key)?._tag !== "Applied" || community.payload(key) === undefined) continue

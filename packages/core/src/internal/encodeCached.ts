@@ -45,15 +45,19 @@ const compareBytes = (a: Uint8Array, b: Uint8Array): number => {
   return a.length - b.length
 }
 
-/** Encoded text keys, kept: the same few thousand keys recur in every state. */
+const textBytes = (s: string): Uint8Array => {
+  const text = utf8.encode(s)
+  return join(head(3, text.length), [text])
+}
+
+/** Encoded map keys, kept (short ones, a bounded number): the same keys recur in every state. */
 const keys = new Map<string, Uint8Array>()
 
 const keyBytes = (k: string): Uint8Array => {
   let b = keys.get(k)
   if (b === undefined) {
-    const text = utf8.encode(k)
-    b = join(head(3, text.length), [text])
-    if (keys.size < 1_000_000) keys.set(k, b)
+    b = textBytes(k)
+    if (k.length <= 80 && keys.size < 100_000) keys.set(k, b)
   }
   return b
 }
@@ -70,7 +74,7 @@ export const encodeCached = (value: Cbor.Value, cache: WeakMap<object, Uint8Arra
     case "boolean":
       return value ? TRUE : FALSE
     case "string":
-      return keyBytes(value)
+      return textBytes(value)
     default:
       break
   }
