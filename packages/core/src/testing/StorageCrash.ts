@@ -93,9 +93,11 @@ const crashRound = (
         }
       }
       const start = size()
+      // A store may keep writing without the file growing (pages reused): kill anyway after a while.
+      const deadline = Date.now() + GROWTH_WAIT
       const poll = (): void => {
         if (ended) return
-        if (size() !== start) proc.kill("SIGKILL")
+        if (size() !== start || Date.now() > deadline) proc.kill("SIGKILL")
         else setImmediate(poll)
       }
       poll()
@@ -148,6 +150,9 @@ const batchesOf = (events: ReadonlyArray<Uint8Array>): Array<number> => {
   }
   return found
 }
+
+/** Most milliseconds a round waits for the growing file to grow before it kills the child all the same. */
+const GROWTH_WAIT = 2_000
 
 /** The rounds: how each kills the child; `large` rounds write batches big enough to be torn. */
 const ROUNDS: ReadonlyArray<{ readonly mode: "sequential" | "concurrent"; readonly trigger: Trigger; readonly large?: true }> = [
