@@ -8,6 +8,7 @@
 import { Bytes, Module } from "@affinity/core/module"
 import * as Bodies from "./Bodies.ts"
 import * as Lot from "./Lot.ts"
+import * as Queries from "./Queries.ts"
 import { decide, versionDecided, versionSeen } from "./Outcome.ts"
 import * as Qualification from "./Qualification.ts"
 import {
@@ -711,5 +712,6 @@ export const module: Module.Module<State> = Module.make<State>({
     "lot.reveal": reveal,
     "term.draw": draw,
     "prime.resign": resign
-  }
+  },
+  queries: Queries.all
 })

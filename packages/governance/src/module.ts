@@ -52,6 +52,7 @@ export {
 export * as Lot from "./Lot.ts"
 export { qualifies } from "./Machine.ts"
 export * as Qualification from "./Qualification.ts"
+export * as Queries from "./Queries.ts"
 export * as Outcome from "./Outcome.ts"
 export * as Records from "./Records.ts"
 export { communityTime, explainDraw } from "./Records.ts"
