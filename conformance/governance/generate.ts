@@ -282,6 +282,24 @@ const scenarios = (): ReadonlyArray<History> => {
     out.push(h)
   }
   {
+    // G6a: a decision taken on paper, entered afterwards and signed by its witnesses.
+    const h = new History("a decision taken on paper is entered afterwards and signed by each witness", three, w1)
+    const before = h.witness("an hour in", [alice, bob], T0 + HOUR)
+    const paper = Governance.Paper.record({ title: "Open the pantry on Sundays", text: "Agreed in the hall.", decided: T0 + 30 * 60 * 1000, witnesses: [alice.id, bob.id, carol.id] })
+    h.add("dave is not a member: no witness", alice, Governance.Paper.record({ title: "x", text: "", decided: T0, witnesses: [dave.id] }), "WitnessNotAMember")
+    h.add("a date after now", alice, Governance.Paper.record({ title: "x", text: "", decided: T0 + DAY, witnesses: [bob.id] }), "DecidedInFuture")
+    h.add("the same witness twice", alice, Governance.Paper.record({ title: "x", text: "", decided: T0, witnesses: [bob.id, bob.id] }), "RepeatedWitness")
+    const entered = h.add("alice enters it", alice, paper, "Applied")
+    h.add("carol signs before she has seen it", carol, Governance.Paper.attest(entered.key, "agree"), "UnknownPaper", { parents: [before] })
+    h.add("alice signs", alice, Governance.Paper.attest(entered.key, "agree"), "Applied")
+    h.add("alice signs again", alice, Governance.Paper.attest(entered.key, "agree"), "AlreadySigned")
+    h.add("bob disputes without a reason", bob, { module: "governance", type: "paper.attest", body: { paper: entered.id, verdict: "dispute" } }, "InvalidBody")
+    h.add("bob agrees", bob, Governance.Paper.attest(entered.key, "agree"), "Applied")
+    h.add("carol disputes it", carol, Governance.Paper.attest(entered.key, "dispute", "we said Saturdays"), "Applied")
+    h.add("a proposal cannot carry it", alice, propose({ title: "Enter it for them", deadline: T0 + 3 * HOUR, action: paper }), "NotAnAction")
+    out.push(h)
+  }
+  {
     const h = new History("a member removed by decision no longer counts", three, w1)
     const p1 = h.add("alice proposes", alice, propose({ title: "Sundays", deadline: T0 + 5 * HOUR }), "Applied")
     h.add("alice agrees", alice, stance(p1.key, "agree"), "Applied")

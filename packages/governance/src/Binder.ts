@@ -38,6 +38,7 @@
 import type { Membership, Module, Replica } from "@affinity/core"
 import * as Carried from "./Carried.ts"
 import * as Explain from "./Explain.ts"
+import * as Paper from "./Paper.ts"
 import * as Records from "./Records.ts"
 import {
   type Decision,
@@ -443,12 +444,45 @@ const decisionBlock = (w: Writer, p: Proposal): string => {
   ].join("\n")
 }
 
+const paperWords: Readonly<Record<Paper.PaperStatus, string>> = {
+  awaiting: "Awaiting signatures",
+  witnessed: "Witnessed",
+  disputed: "Disputed"
+}
+
+const paperBlock = (w: Writer, p: Paper.PaperDecision): string => {
+  const waiting = Paper.unsigned(p)
+  return [
+    `<article class="decision paper">`,
+    `<h3>${escape(p.title)}</h3>`,
+    `<p class="verdict"><strong>${paperWords[Paper.status(p)]}</strong>: decided on paper on ${escape(w.date(p.decided))}, entered by ${escape(w.name(p.by))} on ${escape(w.date(p.entered))}.</p>`,
+    p.text === "" ? "" : `<blockquote class="text">${escape(p.text)}</blockquote>`,
+    table(
+      ["Witness", "Signed", "Reason", "When"],
+      [
+        ...p.signatures.map((s) => [escape(w.name(s.witness)), s.agree ? "agreed" : "disputed", s.reason === null ? "" : `<span class="said">${escape(s.reason)}</span>`, escape(w.date(s.at))]),
+        ...waiting.map((id) => [escape(w.name(id)), "not yet", "", ""])
+      ],
+      { caption: "Witnesses", className: "stances" }
+    ),
+    `</article>`
+  ].join("\n")
+}
+
 const decisions = (w: Writer): string => {
   const decided = Records.decisions(w.gov)
   const open = Records.open(w.gov)
+  const paper = Paper.all(w.gov)
   return [
     `<p>Every proposal that ended, in the order it ended. Proposals are numbered by when they were opened, the same on every member's copy. A member agrees, stands aside (lets it pass without taking part), objects, or blocks (in a consensus, one block stops a proposal); objecting and blocking take a reason. A stance counts when the community had seen it before the deadline.</p>`,
     decided.length === 0 ? `<p>No decision yet.</p>` : decided.map((p) => decisionBlock(w, p)).join("\n"),
+    paper.length === 0
+      ? ""
+      : [
+          `<h3>Decided on paper</h3>`,
+          `<p>Decisions taken where the software was not at hand, entered afterwards by a member and signed by each witness with their own key. They carry no action: to make one act, members open a proposal that cites it.</p>`,
+          ...paper.map((p) => paperBlock(w, p))
+        ].join("\n"),
     `<h3>Open when printed</h3>`,
     open.length === 0
       ? `<p>No proposal was open.</p>`
@@ -607,6 +641,15 @@ const verification = (w: Writer, parts: ReadonlyArray<{ readonly title: string; 
         ["No.", "Proposal", "Opened by event", "Ended by event"],
         all.map((p) => [String(w.number(p.id)), escape(p.title), id(p.id), p.decision === null ? "open" : id(p.decision.key)]),
         { caption: "Proposals" }
+      )
+    )
+  const paper = Paper.all(w.gov)
+  if (paper.length > 0)
+    out.push(
+      table(
+        ["Decided on paper", "Entered by event", "Signed by events"],
+        paper.map((p) => [escape(p.title), id(p.id), p.signatures.map((s) => id(s.key)).join(" ")]),
+        { caption: "Decisions taken on paper" }
       )
     )
   const groups = Records.groups(w.gov)

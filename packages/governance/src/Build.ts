@@ -10,7 +10,7 @@
  * `modules: [Governance.module]` checks it when the code is compiled.
  *
  * ```ts
- * import { Client, Storage } from "@affinity/core"
+import { Client, Storage } from "@affinity/core"
  * import * as Governance from "@affinity/governance"
  *
  * const client = await Client.make({ storage: Storage.layerMemory, modules: [Governance.module] })
@@ -27,6 +27,7 @@
  * @module
  */
 import type { Replica } from "@affinity/core"
+import type * as Paper from "./Paper.ts"
 import { Bytes, type Cbor, type EventBodies } from "@affinity/core/module"
 import type * as Bodies from "./Bodies.ts"
 import * as Carried from "./Carried.ts"
@@ -56,6 +57,8 @@ export type Events = {
   readonly "lot.reveal": Bodies.Reveal
   readonly "term.draw": Bodies.Draw
   readonly "prime.resign": Bodies.Resign
+  readonly "paper.record": Paper.RecordBody
+  readonly "paper.attest": Paper.AttestBody
 }
 
 /** A governance event to append, its body typed by its type. */

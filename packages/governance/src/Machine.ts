@@ -8,6 +8,7 @@
 import { Bytes, Module } from "@affinity/core/module"
 import * as Bodies from "./Bodies.ts"
 import * as Lot from "./Lot.ts"
+import * as Paper from "./Paper.ts"
 import * as Queries from "./Queries.ts"
 import { decide, versionDecided, versionSeen } from "./Outcome.ts"
 import * as Qualification from "./Qualification.ts"
@@ -67,7 +68,9 @@ const OWN_ACTS = new Set([
   "lot.commit",
   "lot.reveal",
   "term.draw",
-  "prime.resign"
+  "prime.resign",
+  "paper.record",
+  "paper.attest"
 ])
 
 const ownAct = (type: string, ctx: Module.EventContext): Module.Rejection | undefined =>
@@ -711,7 +714,9 @@ export const module: Module.Module<State> = Module.make<State>({
     "lot.commit": commit,
     "lot.reveal": reveal,
     "term.draw": draw,
-    "prime.resign": resign
+    "prime.resign": resign,
+    "paper.record": Paper.recordEvent,
+    "paper.attest": Paper.attestEvent
   },
   queries: Queries.all
 })

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { PaperDecision } from "./Paper.ts"
 import type { Cbor, Module } from "@affinity/core/module"
 import { Module as ModuleRules } from "@affinity/core/module"
 import type { Requirement } from "./Qualification.ts"
@@ -310,6 +311,8 @@ export type State = {
   readonly terms: { readonly [term: string]: Term }
   /** The last term drawn, or `-1`. */
   readonly lastTerm: number
+  /** Decisions taken on paper and entered afterwards, by key of the entering event (G6a); absent until the first. */
+  readonly paper?: { readonly [id: string]: PaperDecision }
 }
 
 /** The initial governance state of a community. */
@@ -358,6 +361,7 @@ const makeState = (fields: Fields, proposals: Buckets<Proposal>): State => {
   state["reveals"] = fields.reveals
   state["terms"] = fields.terms
   state["lastTerm"] = fields.lastTerm
+  if (fields.paper !== undefined) state["paper"] = fields.paper
   proposalBuckets.set(state as State, proposals)
   return state as State
 }
@@ -370,7 +374,8 @@ const fieldsOf = (state: State): Fields => ({
   onions: state.onions,
   reveals: state.reveals,
   terms: state.terms,
-  lastTerm: state.lastTerm
+  lastTerm: state.lastTerm,
+  ...(state.paper === undefined ? {} : { paper: state.paper })
 })
 
 /** The proposal opened by event `id`, or `undefined` (without building the state's map of proposals). */

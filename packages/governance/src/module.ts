@@ -54,6 +54,7 @@ export { qualifies } from "./Machine.ts"
 export * as Qualification from "./Qualification.ts"
 export * as Queries from "./Queries.ts"
 export * as Outcome from "./Outcome.ts"
+export * as Paper from "./Paper.ts"
 export * as Records from "./Records.ts"
 export { communityTime, explainDraw } from "./Records.ts"
 export {

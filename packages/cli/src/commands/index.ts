@@ -17,6 +17,7 @@ import { join } from "./join.ts"
 import { lot } from "./lot.ts"
 import { members } from "./members.ts"
 import { name } from "./name.ts"
+import { paper } from "./paper.ts"
 import { profile } from "./profile.ts"
 import { propose } from "./propose.ts"
 import { proposals } from "./proposals.ts"
@@ -34,7 +35,7 @@ import { withdraw } from "./withdraw.ts"
 /** The commands, grouped as the help lists them. */
 export const groups: ReadonlyArray<Group> = [
   { heading: "Communities and people:", commands: [create, invite, join, members, profile, name, whoami, communities, use, status] },
-  { heading: "Decisions (governance):", commands: [propose, proposals, show, stance, amend, withdraw, close, record, binder] },
+  { heading: "Decisions (governance):", commands: [propose, proposals, show, stance, amend, withdraw, close, paper, record, binder] },
   { heading: "Groups and the lot (governance):", commands: [groupsCommand, lot] },
   { heading: "Time and sync:", commands: [tick, sync, relays] }
 ]
