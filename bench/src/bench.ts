@@ -15,6 +15,9 @@ import { parseArgs } from "node:util"
 import { measureBundles } from "./bundle.ts"
 import { measureGovernance } from "./governance.ts"
 import { measureKernel } from "./kernel.ts"
+import * as Economy from "@affinity/economy"
+import { measureEconomy } from "./economy.ts"
+import { measureExpression } from "./expression.ts"
 import { measureSync } from "./sync.ts"
 import { HEAP_TARGET, measureHeap } from "./heap.ts"
 import { build, type History } from "./history.ts"
@@ -220,6 +223,16 @@ const sections = (s: Settings, history: History, best: string): ReadonlyArray<re
         `kernel's work: the gate and one query per event. The third row gives the second fold as a multiple of the first.`
     ],
     [
+      "Modules",
+      `*Economy* folds a history of \`economy/pay\` events (a currency created by decision, demurrage on, no payment ` +
+        `refused) beside a plain fold of as many member acts in the same run, and asks \`balance\` of every account and ` +
+        `\`concentration\` (top 10 % share and Gini, exact fractions) of a state of that many accounts, each settled for ` +
+        `demurrage over up to 30 days in bigint. *Expression* signs posts in a private channel of 1,000 members, each with ` +
+        `its XChaCha20-Poly1305 payload, times their fold (each post's check finds its key epoch from the members in its ` +
+        `causal past) and their decryption, then a key rotation: the fold of a member's removal (a new epoch) and sealing the ` +
+        `new key to every remaining member's device with \`Seal\` (X25519), and the bytes of the key event.`
+    ],
+    [
       "Bundle size",
       `*Bundle: package* bundles the package's \`src/index.ts\` with esbuild for the browser (ESM, minified, tree-shaken, ` +
         `\`@affinity/source\` condition) with everything it imports (effect, @noble, cborg, and core for the modules), and ` +
@@ -329,6 +342,16 @@ export const main = async (args: ReadonlyArray<string>, output: Output = console
     s.quick ? { events: 2000, members: 100, restrictions: 100, runs: 3, progress: step } : { progress: step }
   )
   rows.push(...kernel.rows)
+
+  step("economy")
+  const economy = await measureEconomy(
+    Economy.module,
+    s.quick ? { payments: 2000, members: 50, accounts: 500, runs: 2, progress: step } : { progress: step }
+  )
+  rows.push(...economy.rows)
+
+  step("expression")
+  rows.push(...(await measureExpression(s.quick ? { members: 50, messages: 200, runs: 2, progress: step } : { progress: step })))
 
   step("bundles")
   rows.push(...(await measureBundles(root)))

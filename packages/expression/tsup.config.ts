@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup"
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  entry: ["src/index.ts", "src/client.ts"],
   format: ["esm"],
   dts: { compilerOptions: { composite: false, customConditions: [] } },
   sourcemap: true,

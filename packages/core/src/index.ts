@@ -4,6 +4,7 @@
  *
  * @module
  */
+export * as Aead from "./Aead.ts"
 export * as Body from "./Body.ts"
 export * as Bytes from "./Bytes.ts"
 export * as Cbor from "./Cbor.ts"
@@ -23,6 +24,7 @@ export * as Names from "./Names.ts"
 export * as Query from "./Query.ts"
 export * as Replica from "./Replica.ts"
 export * as Seal from "./Seal.ts"
+export * as Signature from "./Signature.ts"
 export * as Standing from "./Standing.ts"
 export * as Storage from "./Storage.ts"
 export * as Sync from "./sync/index.ts"

@@ -33,7 +33,7 @@ const fromEffect = (files: ReadonlyArray<string>) => files.filter((f) => /(^|[/\
 
 describe("@affinity/core/module: the module contract without effect", () => {
   it("gives the same objects as the root entry", () => {
-    for (const name of ["Body", "Bytes", "Cbor", "EventBodies", "Hash", "Module", "Query", "Standing"] as const) expect(Entry[name], name).toBe(Core[name])
+    for (const name of ["Body", "Bytes", "Cbor", "EventBodies", "Hash", "Module", "Names", "Query", "Signature", "Standing"] as const) expect(Entry[name], name).toBe(Core[name])
   })
 
   it("a bundle of the root entry holds effect (so the check below can see it)", async () => {

@@ -1,25 +1,24 @@
 /**
- * `@affinity/defense`: the defense module — responding to external threats: external restrictions, defensive working groups, key-compromise response.
+ * `@affinity/defense`: the defense module: responding to threats from outside. A community
+ * restricts outsiders (keys, other communities, relays) by decision, with a reason, evidence
+ * and an expiry; follows allied communities' restriction lists, applying an entry on its own
+ * only when enough of them agree; grants a defensive working group an emergency mandate that
+ * expires, is renewed at most once and is reviewed; lets any two members freeze admissions,
+ * payments or a channel for 72 hours; and helps members confirm each other's keys with a
+ * safety number. The rules are in `docs/protocol.md`, the defense section.
  *
- * The module is a pure state machine registered with a community's replica. This release
- * defines its name and initial state; its event types arrive with their issues.
+ * Register {@link module} beside governance (`Client.make({ modules: [Governance.module, Defense.module], … })`);
+ * build drafts with {@link restrict}, {@link freeze}, {@link grantMandate} …; read the state
+ * with {@link Records} and print it with {@link Binder}.
+ *
+ * ```ts
+ * import * as Defense from "@affinity/defense"
+ *
+ * const draft = Defense.restrict({ relay: "wss://spam.example" }, { scope: ["sync"], reason: "floods members with spam" })
+ * console.log(draft.module === "defense" && draft.type === "restrict") // true
+ * ```
  *
  * @module
  */
-import { Module } from "@affinity/core/module"
-
-/** State of the defense module. */
-export type State = {
-  /** Protocol version of this module's state layout. */
-  readonly version: number
-}
-
-/** The initial defense state of a community. */
-export const init = (_genesis: Module.Genesis): State => ({ version: 1 })
-
-/** The defense module, to register with a community: `Community.create({ modules: [Defense.module], … })`. */
-export const module: Module.Module<State> = Module.make<State>({
-  name: "defense",
-  init,
-  events: {}
-})
+export * as Binder from "./Binder.ts"
+export * from "./module.ts"

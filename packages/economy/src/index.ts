@@ -1,25 +1,18 @@
 /**
- * `@affinity/economy`: the economy module — managing resources: resources under stewardship, currency issuance, funding working groups, transaction records.
+ * `@affinity/economy`: the economy module — managing resources: resources under stewardship,
+ * currency issuance, funding working groups, transaction records.
  *
- * The module is a pure state machine registered with a community's replica. This release
- * defines its name and initial state; its event types arrive with their issues.
+ * Everything is in {@link module}'s file: the state machine, its event builders, its queries,
+ * its records and the printable statement. The rules are written down in `docs/protocol.md`,
+ * the economy section.
+ *
+ * ```ts
+ * import * as Economy from "@affinity/economy"
+ *
+ * const draft = Economy.request("cd".repeat(32), 1200, "three hours of carpentry")
+ * console.log(draft.module === "economy" && draft.type === "request") // true
+ * ```
  *
  * @module
  */
-import { Module } from "@affinity/core/module"
-
-/** State of the economy module. */
-export type State = {
-  /** Protocol version of this module's state layout. */
-  readonly version: number
-}
-
-/** The initial economy state of a community. */
-export const init = (_genesis: Module.Genesis): State => ({ version: 1 })
-
-/** The economy module, to register with a community: `Community.create({ modules: [Economy.module], … })`. */
-export const module: Module.Module<State> = Module.make<State>({
-  name: "economy",
-  init,
-  events: {}
-})
+export * from "./module.ts"

@@ -1,25 +1,78 @@
 /**
- * `@affinity/justice`: the justice module — addressing grievances: the grievance process, reconciliation and repair, restriction of membership privileges, records of decisions and restrictions.
+ * `@affinity/justice`: the justice module — addressing grievances and managing conflict: cases
+ * whose words stay sealed to the people in them, repair (pre-circle, circle, agreed actions,
+ * post-circle) started only with the parties' consent, reviews decided by the community or the
+ * justice prime group, restrictions that are scoped, always expire and are enforced by the
+ * kernel's standing gate in every module, appeals heard by a panel drawn by lot that excludes
+ * whoever decided, and the public record of it all. The rules are in `docs/parts/justice.md`.
  *
- * The module is a pure state machine registered with a community's replica. This release
- * defines its name and initial state; its event types arrive with their issues.
+ * ```ts
+ * import * as Justice from "@affinity/justice"
+ *
+ * console.log(Justice.module.name) // justice
+ * console.log(Justice.module.events["case.decide"]!.authority) // prime
+ * ```
  *
  * @module
  */
-import { Module } from "@affinity/core/module"
-
-/** State of the justice module. */
-export type State = {
-  /** Protocol version of this module's state layout. */
-  readonly version: number
-}
-
-/** The initial justice state of a community. */
-export const init = (_genesis: Module.Genesis): State => ({ version: 1 })
-
-/** The justice module, to register with a community: `Community.create({ modules: [Justice.module], … })`. */
-export const module: Module.Module<State> = Module.make<State>({
-  name: "justice",
+export * as Ask from "./Ask.ts"
+export * as Bodies from "./Bodies.ts"
+export type { CaseKind, Option, ScopeBody, Weight } from "./Bodies.ts"
+export { OPTIONS } from "./Bodies.ts"
+export {
+  accept,
+  agree,
+  appeal,
+  appealStance,
+  check,
+  consent,
+  decide,
+  type EventDraft,
+  type Events,
+  file,
+  fork,
+  lift,
+  met,
+  params,
+  type Ref,
+  renew,
+  speak,
+  vote,
+  withdraw
+} from "./Build.ts"
+export * as Fork from "./Fork.ts"
+export { tallyAt } from "./Machine.ts"
+export { module } from "./module.ts"
+export * as Page from "./Page.ts"
+export * as Panel from "./Panel.ts"
+export * as Queries from "./Queries.ts"
+export * as Records from "./Records.ts"
+export * as Restrictions from "./Restrictions.ts"
+export {
+  type Agreement,
+  type Appeal,
+  type Case,
+  type CaseDecision,
+  DAY,
+  type DecidedBy,
+  defaultParams,
+  expiry,
+  handlers,
+  HOUR,
+  inForce,
   init,
-  events: {}
-})
+  type LadderStep,
+  type Params,
+  parties,
+  readers,
+  type Repair,
+  type Restriction,
+  type Rung,
+  RUNGS,
+  rungOf,
+  type State,
+  type Step,
+  subjectOf,
+  type Vote
+} from "./State.ts"
+export * as Tally from "./Tally.ts"

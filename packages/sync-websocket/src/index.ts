@@ -122,6 +122,13 @@ export interface ConnectOptions {
    * ignores an introduction by anyone else.
    */
   readonly introduce?: Introduce
+  /**
+   * The community's policy on relays, asked before dialing: a refusal (`{ message }`) when the
+   * community restricted syncing with this relay (the defense module's
+   * `SyncPolicy.refusal(state, { relay: url }, communityTime)`), else `undefined`. A refused
+   * relay is never dialed: {@link connect} rejects with an `Error` whose message says why.
+   */
+  readonly refuse?: (url: string) => { readonly message: string } | undefined
 }
 
 /**
@@ -189,6 +196,8 @@ export const introduced = async (url: string | URL, introduce: Introduce): Promi
  * ```
  */
 export const connect = async (url: string | URL, options: ConnectOptions = {}): Promise<Connection> => {
+  const refused = options.refuse?.(String(url))
+  if (refused !== undefined) throw new Error(`refused to sync with ${String(url)}: ${refused.message}`)
   const address = options.introduce === undefined || options.introduce.communities.length === 0 ? url : await introduced(url, options.introduce)
   return new Promise((resolve, reject) => {
     const Socket = (globalThis as { WebSocket?: new (url: string | URL, protocols?: string | Array<string>) => SocketLike }).WebSocket

@@ -98,6 +98,13 @@ export interface ListenOptions {
   readonly maxConnectionsPerAddress?: number
   /** Called with every new connection. */
   readonly onConnection: (connection: Connection, info: ConnectionInfo) => void
+  /**
+   * The community's policy on peers, asked for every new connection before `onConnection`
+   * sees it: a refusal (`{ message }`) closes the connection at once with the reason
+   * `Restricted` and that message (the defense module's `SyncPolicy.refusal`, with the peer's
+   * key read from its introductions, say); `undefined` lets it through.
+   */
+  readonly refuse?: (info: ConnectionInfo) => { readonly message: string } | undefined
 }
 
 /** A listening server. */
@@ -133,6 +140,17 @@ export const listen = (options: ListenOptions): Promise<Server> =>
         })
         return
       }
+      const info: ConnectionInfo = { remoteAddress: request.socket.remoteAddress, url: request.url }
+      let refused: { readonly message: string } | undefined
+      try {
+        refused = options.refuse?.(info)
+      } catch {
+        refused = { message: "the server could not check whether this peer may sync" }
+      }
+      if (refused !== undefined) {
+        connection.close({ reason: "Restricted", message: refused.message })
+        return
+      }
       perAddress.set(address, open + 1)
       live.add(connection)
       connection.closed.then(() => {
@@ -142,7 +160,7 @@ export const listen = (options: ListenOptions): Promise<Server> =>
         else perAddress.delete(address)
       })
       try {
-        options.onConnection(connection, { remoteAddress: request.socket.remoteAddress, url: request.url })
+        options.onConnection(connection, info)
       } catch {
         connection.close({ reason: "InternalError", message: "the server could not take the connection" })
       }

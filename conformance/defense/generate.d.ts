@@ -1,0 +1,3 @@
+/** The file's text. */
+export declare const generate: () => string;
+//# sourceMappingURL=generate.d.ts.map

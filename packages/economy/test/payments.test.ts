@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest"
+import * as Economy from "@affinity/economy"
+import { ada, balanceOf, bo, currency, cy, DAY, economy, messageOf, T0, tagOf, World } from "./support/world.ts"
+
+describe("a currency created by decision, and payments", () => {
+  it("nobody creates a currency alone; a community decision does", () => {
+    const c = new World()
+    const alone = c.act(ada, currency())
+    const early = c.act(ada, Economy.pay(bo.id, 5))
+    const decided = c.decide(currency({ creditLimit: 50 }))
+    const r = c.replica()
+    expect(tagOf(r, alone)).toBe("NeedsDecision")
+    expect(tagOf(r, early)).toBe("NoCurrency")
+    expect(tagOf(r, decided)).toBe("Applied, currency.create Applied")
+    const state = economy(r)
+    expect(state.currency).toMatchObject({ name: "Hours", symbol: "h", decimals: 0, key: decided.key })
+    expect(state.policies[0]).toMatchObject({ creditLimit: 50, mutualCredit: true })
+    const again = c.decide(currency())
+    expect(tagOf(c.replica(), again)).toBe("Applied, currency.create CurrencyExists")
+  })
+
+  it("members pay each other down to their credit limit; the ledger sums to zero", () => {
+    const c = new World()
+    c.decide(currency({ creditLimit: 100, softPercent: 50 }))
+    const p1 = c.act(ada, Economy.pay(bo.id, 60, "bread"))
+    const p2 = c.act(ada, Economy.pay(cy.id, 40, "eggs"))
+    const over = c.act(ada, Economy.pay(cy.id, 1, "one more"))
+    const self = c.act(ada, Economy.pay(ada.id, 1))
+    const r = c.replica()
+    expect([p1, p2, over, self].map((e) => tagOf(r, e))).toEqual(["Applied", "Applied", "OverLimit", "SelfPayment"])
+    expect(messageOf(r, over)).toContain("you can pay at most 0 h now")
+    const s = economy(r)
+    expect([balanceOf(s, ada), balanceOf(s, bo), balanceOf(s, cy)]).toEqual([-100, 60, 40])
+    expect(Object.values(s.accounts).reduce((a, x) => a + x.balance, 0) + s.commons).toBe(0)
+    expect(Economy.Wallet.wallet(s, ada.id).warning).toBe("near")
+    expect(Economy.Wallet.checkPay(s, ada.id, bo.id, 1)).toEqual({ ok: false, reason: "you can pay at most 0 h now" })
+  })
+
+  it("requests are accepted or refused only by the one asked", () => {
+    const c = new World()
+    c.decide(currency())
+    const ask = c.act(bo, Economy.request(ada.id, 30, "three hours of carpentry"))
+    const wrong = c.act(cy, Economy.accept(ask.key))
+    const ok = c.act(ada, Economy.accept(ask.key))
+    const twice = c.act(ada, Economy.accept(ask.key))
+    const ask2 = c.act(cy, Economy.request(ada.id, 10))
+    const no = c.act(ada, Economy.refuse(ask2.key, "I never ordered it"))
+    const r = c.replica()
+    expect([ask, wrong, ok, twice, ask2, no].map((e) => tagOf(r, e))).toEqual(["Applied", "NotAsked", "Applied", "AlreadyEnded", "Applied", "Applied"])
+    const s = economy(r)
+    expect(balanceOf(s, bo)).toBe(30)
+    expect(s.requests[ask2.key]).toMatchObject({ status: "refused", reason: "I never ordered it" })
+  })
+
+  it("a maximum balance set by decision stops what would pass it", () => {
+    const c = new World()
+    c.decide(currency({ maxBalance: 50 }))
+    const a = c.act(ada, Economy.pay(bo.id, 40))
+    const b = c.act(cy, Economy.pay(bo.id, 20))
+    const lower = c.decide(Economy.setLimit(bo.id, 10, 45))
+    const d = c.act(cy, Economy.pay(bo.id, 6))
+    const r = c.replica()
+    expect([a, b, lower, d].map((e) => tagOf(r, e))).toEqual(["Applied", "OverMaxBalance", "Applied, account.limit Applied", "OverMaxBalance"])
+  })
+
+  it("a limit grows with net receipts from distinct members past probation, capped; trading back and forth gains nothing", () => {
+    const c = new World([ada, bo, cy])
+    c.decide(currency({ creditLimit: 10, earnCap: 15, earnPerPayer: 10, probationDays: 1 }))
+    c.at(T0 + 2 * DAY)
+    // Bo and Cy trade back and forth: net zero between them.
+    c.act(bo, Economy.pay(cy.id, 10))
+    c.act(cy, Economy.pay(bo.id, 10))
+    const s0 = economy(c.replica())
+    expect(Economy.Wallet.limits(s0, bo.id).credit).toBe(10)
+    // Ada pays Bo 10 and Cy pays Bo 8 more: Bo's limit grows by 10 + 8, capped at 15.
+    c.act(ada, Economy.pay(bo.id, 10))
+    c.act(cy, Economy.pay(bo.id, 8))
+    const s = economy(c.replica())
+    expect(Economy.Wallet.limits(s, bo.id).credit).toBe(25)
+  })
+
+  it("basic issuance per member per community day, claimed without daily events, never retroactive", () => {
+    const c = new World()
+    c.decide(currency({ mutualCredit: false, issuance: 10, claimDays: 14 }))
+    c.at(T0 + 3 * DAY + 1)
+    const claim = c.act(ada, Economy.claim())
+    const again = c.act(ada, Economy.claim())
+    const change = c.decide(Economy.setPolicy({ issuance: 20 }))
+    c.at(T0 + 6 * DAY + 1)
+    const later = c.act(ada, Economy.claim())
+    const r = c.replica()
+    expect([claim, again, change, later].map((e) => tagOf(r, e))).toEqual(["Applied", "NothingToClaim", "Applied, policy.set Applied", "Applied"])
+    const s = economy(r)
+    // Days 0, 1, 2 at 10; day 3 at 10 (the change took effect from day 4); days 4, 5 at 20.
+    expect(balanceOf(s, ada)).toBe(30 + 10 + 40)
+    expect(s.totals.issued).toBe(80)
+    const spend = c.act(ada, Economy.pay(bo.id, 81))
+    expect(tagOf(c.replica(), spend)).toBe("OverLimit")
+  })
+})
