@@ -15,7 +15,10 @@ import { parseArgs } from "node:util"
 import { measureBundles } from "./bundle.ts"
 import { measureGovernance } from "./governance.ts"
 import { measureKernel } from "./kernel.ts"
+import * as Administration from "@affinity/administration"
 import * as Economy from "@affinity/economy"
+import * as Governance from "@affinity/governance"
+import { measureAdministration } from "./administration.ts"
 import { measureEconomy } from "./economy.ts"
 import { measureExpression } from "./expression.ts"
 import { measureSync } from "./sync.ts"
@@ -224,7 +227,10 @@ const sections = (s: Settings, history: History, best: string): ReadonlyArray<re
     ],
     [
       "Modules",
-      `*Economy* folds a history of \`economy/pay\` events (a currency created by decision, demurrage on, no payment ` +
+      `*Administration* sends a batch of applications (\`core/member.apply\` by new keys) to a replica three ways in one ` +
+        `run: with no module keeping membership rules, with administration's rules letting them in, and with a rule ` +
+        `asking for an invitation they lack, so that each is judged at the door (protocol §9, "Applications refused at the ` +
+        `door") and none is stored. *Economy* folds a history of \`economy/pay\` events (a currency created by decision, demurrage on, no payment ` +
         `refused) beside a plain fold of as many member acts in the same run, and asks \`balance\` of every account and ` +
         `\`concentration\` (top 10 % share and Gini, exact fractions) of a state of that many accounts, each settled for ` +
         `demurrage over up to 30 days in bigint. *Expression* signs posts in a private channel of 1,000 members, each with ` +
@@ -342,6 +348,9 @@ export const main = async (args: ReadonlyArray<string>, output: Output = console
     s.quick ? { events: 2000, members: 100, restrictions: 100, runs: 3, progress: step } : { progress: step }
   )
   rows.push(...kernel.rows)
+
+  step("administration: applications at the door")
+  rows.push(...(await measureAdministration(Administration.module, Governance.module, s.quick ? { applications: 100, runs: 2 } : {})))
 
   step("economy")
   const economy = await measureEconomy(

@@ -14,8 +14,8 @@
  * @module
  */
 import { Bytes, Cbor, Event, Replica } from "@affinity/core"
+import { modules } from "@affinity/example-web/modules"
 import { buildApp } from "@affinity/example-web/serve"
-import * as Governance from "@affinity/governance"
 import { chromiumPath, launchChromium, type Page, serveDirectory } from "@affinity/test-chromium"
 import { spawn } from "node:child_process"
 import { existsSync } from "node:fs"
@@ -32,7 +32,7 @@ import { count, millis, type Row, size } from "./report.ts"
 export const INTERACTIVE_TARGET = 2000
 /** Longest main-thread task allowed while the page opens (ms). */
 export const TASK_TARGET = 100
-/** The app's JavaScript, SDK included, min+gzip (bytes; 150 kB). */
+/** The app's JavaScript loaded before it is interactive, SDK included, min+gzip (bytes; 150 kB). */
 export const APP_BUNDLE_TARGET = 150_000
 /** CPU slowdown of the phone-class runs. */
 export const THROTTLE = 4
@@ -50,7 +50,13 @@ export interface PhoneOptions {
 
 /** The size of what the built page loads. */
 export interface AppBundle {
+  /** Every JavaScript chunk together, those loaded later (the modules' screens) included. */
   readonly js: { readonly files: number; readonly minified: number; readonly gzip: number }
+  /**
+   * The JavaScript loaded before the app is interactive: the page's module script and the
+   * chunks it imports statically (the `modulepreload` links of `index.html`).
+   */
+  readonly first: { readonly files: number; readonly minified: number; readonly gzip: number }
   readonly css: { readonly files: number; readonly minified: number; readonly gzip: number }
   readonly html: { readonly bytes: number; readonly gzip: number }
 }
@@ -77,7 +83,15 @@ export const appBundle = async (dir: string): Promise<AppBundle> => {
     kind.gzip += gzip(bytes)
   }
   const html = await readFile(path.join(dir, "index.html"))
-  return { js, css, html: { bytes: html.length, gzip: gzip(html) } }
+  const first = { files: 0, minified: 0, gzip: 0 }
+  const loaded = [...html.toString("utf8").matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="\/?([^"]+\.m?js)"/g)].map((m) => m[1]!)
+  for (const file of new Set(loaded)) {
+    const bytes = await readFile(path.join(dir, file))
+    first.files++
+    first.minified += bytes.length
+    first.gzip += gzip(bytes)
+  }
+  return { js, first, css, html: { bytes: html.length, gzip: gzip(html) } }
 }
 
 /** The app's export file of a history (see `examples/web/src/archive.ts`): genesis first. */
@@ -91,7 +105,8 @@ export const expectedStateHash = (history: History): string => {
     if (!d.ok) throw new Error(`phone bench: ${d.error.message}`)
     return d.event
   }
-  const opened = Replica.Replica.open(decode(history.genesis), { modules: [Governance.module] })
+  // The modules the app registers: the state hash covers every module's state.
+  const opened = Replica.Replica.open(decode(history.genesis), { modules })
   if (!opened.ok) throw new Error(`phone bench: ${opened.error.message}`)
   opened.replica.ingest(history.events.map(decode))
   return opened.replica.stateHashHex()
@@ -176,11 +191,12 @@ export const measurePhone = async (options: PhoneOptions): Promise<ReadonlyArray
     rows.push({
       section: "phone",
       name: "Phone: app bundle (examples/web, SDK included)",
-      result: `${count(b.js.minified)} B min / ${count(b.js.gzip)} B gzip`,
+      result: `${count(b.first.minified)} B min / ${count(b.first.gzip)} B gzip`,
       detail:
-        `JavaScript, ${b.js.files} file${b.js.files === 1 ? "" : "s"}: ${size(b.js.minified)} minified, ${size(b.js.gzip)} gzip; ` +
+        `JavaScript loaded before the app is interactive, ${b.first.files} file${b.first.files === 1 ? "" : "s"}: ${size(b.first.minified)} minified, ${size(b.first.gzip)} gzip; ` +
+        `every chunk together (the modules' screens, loaded when their page opens, included), ${b.js.files} file${b.js.files === 1 ? "" : "s"}: ${size(b.js.minified)} minified, ${size(b.js.gzip)} gzip; ` +
         `CSS: ${size(b.css.minified)} minified, ${size(b.css.gzip)} gzip; HTML: ${count(b.html.gzip)} B gzip`,
-      target: { text: `≤ ${size(APP_BUNDLE_TARGET)} gzip (JavaScript)`, met: b.js.gzip <= APP_BUNDLE_TARGET }
+      target: { text: `≤ ${size(APP_BUNDLE_TARGET)} gzip (JavaScript)`, met: b.first.gzip <= APP_BUNDLE_TARGET }
     })
   } finally {
     await rm(outDir, { recursive: true, force: true })

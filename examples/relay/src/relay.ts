@@ -44,6 +44,7 @@ import { join } from "node:path"
 import * as Admission from "./Admission.ts"
 import * as Provisional from "./Provisional.ts"
 import { type Limits, Sync, type SyncHub } from "./sync.ts"
+import * as Administration from "@affinity/administration"
 import * as Governance from "@affinity/governance"
 
 type Introduction = Sync.Introduction.Introduction
@@ -75,7 +76,9 @@ export interface RelayOptions extends Admission.AdmissionOptions {
   /**
    * Modules the relay folds besides `core` (default: governance, the decision process, so
    * that it honours a payload erasure a community decision carries as every replica must,
-   * `docs/protocol.md` §3a; an author's own `core/payload.erase` needs no module). `[]`
+   * `docs/protocol.md` §3a; an author's own `core/payload.erase` needs no module; and
+   * administration, which keeps the membership rules, so that the relay neither stores nor
+   * forwards an application the community's rules refuse, §9 "Membership rules"). `[]`
    * folds `core` alone: the relay then validates envelopes, links and keys, judges no
    * module's rules, and keeps serving payloads that only a decision erased.
    */
@@ -153,7 +156,7 @@ export const startRelay = async (options: RelayOptions): Promise<Relay> => {
     Effect.runPromise(Effect.provide(effect, layer))
   const communityOptions = {
     ...(options.futureTolerance === undefined ? {} : { futureTolerance: options.futureTolerance }),
-    modules: options.modules ?? [Governance.module]
+    modules: options.modules ?? [Governance.module, Administration.module]
   }
 
   const carried = new Map<string, Carried>()

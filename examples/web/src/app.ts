@@ -17,6 +17,7 @@ import * as Forms from "./forms.ts"
 import * as Names from "./names.ts"
 import * as Notice from "./notice.ts"
 import * as RelayAddress from "./relayAddress.ts"
+import * as Screens from "./screen.ts"
 import { page } from "./view.ts"
 import type { Composing, MemberView, RoomView, Route, Tab, ViewState } from "./viewParts.ts"
 
@@ -51,11 +52,15 @@ const SHARED_CHECK = 1_000
 const SHARED_GRACE = 6_000
 
 const HEX64 = "([0-9a-f]{64})"
-const ROUTE = new RegExp(`^#/c/${HEX64}(?:/(proposals|members|terms|record|device|new|p)(?:/${HEX64})?)?$`)
+const ROUTE = new RegExp(`^#/c/${HEX64}(?:/(proposals|members|terms|record|device|more|new|p)(?:/${HEX64})?)?$`)
+/** A module's page: `#/c/<id>/m/<module>`, then what it names (a channel, a case…: letters, digits, `.` and `-`). */
+const MODULE_ROUTE = new RegExp(`^#/c/${HEX64}/m/([a-z]+)(?:/([0-9a-z.-]{1,80}))?$`)
 
 /** The route of an address hash. */
 export const parseRoute = (hash: string): Route => {
   if (hash.startsWith("#join=")) return { page: "join", code: hash.slice("#join=".length) }
+  const mod = MODULE_ROUTE.exec(hash)
+  if (mod && Screens.isScreen(mod[2]!)) return { page: "community", id: mod[1]!, tab: "module", module: mod[2], ...(mod[3] ? { sub: mod[3] } : {}) }
   const m = ROUTE.exec(hash)
   if (!m) return { page: "home" }
   const [, id, tab, sub] = m
@@ -107,6 +112,8 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
   let invitation: Invitation.Invitation | undefined
   let deviceRequest: string | undefined
   let interactive = false
+  /** The modules' screens loaded so far (each loads the first time one of its pages opens). */
+  const screens = new Map<Screens.ScreenName, Screens.Screen>()
 
   // --- rendering ---------------------------------------------------------------------------
 
@@ -144,7 +151,10 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
       events: replica.log.size,
       params: core.community.params,
       members,
+      full: members.filter((m) => m.status === "full").map((m) => m.id),
       gov: handle.state<Governance.State>("governance"),
+      state: <S>(module: string) => handle.state(module) as S,
+      payload: (k) => handle.payload(k),
       actionApplied: (k) => {
         const o = replica.outcome(k)
         return o?._tag === "Applied" && o.actions.length > 0 ? o.actions.every((a) => a._tag === "Applied") : undefined
@@ -188,7 +198,8 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
       defaultRelay: options.defaultRelay ?? "",
       appAddress,
       composing,
-      now: Date.now()
+      now: Date.now(),
+      screen: route.page === "community" && route.tab === "module" && route.module ? screens.get(route.module) : undefined
     }
     patch(root, page(s))
     if (s.room && !interactive) {
@@ -252,6 +263,7 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
     const unsubscribe = handle.subscribe(() => {
       schedule()
       void attest()
+      void prepareScreen()
     })
     const status = handle.state<Membership.State>("core").identities[handle.state<Membership.State>("core").devices[key.id] ?? ""]?.status
     room = { handle, relays, invitation: undefined, hasLotSecret, names, shared, status, stop: unsubscribe }
@@ -387,6 +399,16 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
       await loadList()
     } else if (route.page === "community") {
       await openRoom(route.id)
+      if (route.tab === "module" && route.module) {
+        const name = route.module
+        if (!screens.has(name))
+          try {
+            screens.set(name, await Screens.load(name))
+          } catch (e) {
+            say("error", `This page could not be loaded: ${e instanceof Error ? e.message : String(e)}. Check the network and open it again.`)
+          }
+        await prepareScreen()
+      }
     } else if (route.page === "join") {
       const decoded = await Invitation.decode(route.code, backend.crypto)
       if (!decoded.ok) {
@@ -423,6 +445,95 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
       say("error", `Not done: ${e instanceof Error ? e.message : String(e)}`)
       return undefined
     }
+  }
+
+  /** What a module's screen may do, for the open community. */
+  const screenContext = (): Screens.ScreenContext => {
+    const r = current()
+    const publishSealingKey = async () => {
+      const core = r.handle.state<Membership.State>("core")
+      const me = core.devices[key.id]
+      if (!backend.writer() || me === undefined || core.identities[me]?.status !== "full") return
+      if (!r.handle.sealingKeys([me]).some((k) => k.device === key.id)) await r.handle.publishSealingKey(key)
+    }
+    return {
+      room: roomView(r),
+      handle: r.handle,
+      device: key.id,
+      act: (draft, options) => act(draft, options),
+      propose: async ({ title, text, actions, hours }) => {
+        const base = Math.max(Date.now(), Governance.communityTime(r.handle.community.replica))
+        const draft = Governance.propose({
+          title,
+          text,
+          process: "consensus",
+          deadline: base + hours * Governance.HOUR,
+          ...(actions.length === 1 ? { action: actions[0]! } : { actions })
+        })
+        const k = await act(draft)
+        if (k) {
+          const target = `#/c/${r.handle.id}/p/${k}`
+          say("ok", "The proposal is open. Members can now take their stances; if it passes, what it carries is done.", {
+            at: target,
+            holds: (v) => (proposalOf(v, k)?.status ?? "open") === "open"
+          })
+          go(target)
+        }
+        return k
+      },
+      say: (kind, text) => say(kind, text),
+      fail: (field, message) => {
+        errors = { ...errors, [field]: message }
+      },
+      go,
+      download: (name, data, type) => download(name, data, type),
+      publishSealingKey,
+      seal: async (identities, secret, context) => {
+        await publishSealingKey()
+        const { sealed, recipients } = await r.handle.seal(identities, secret, context === undefined ? {} : { context })
+        return { sealed, readers: [...new Set(recipients.map((x) => x.identity))].sort() }
+      },
+      unseal: async (sealed, context) => {
+        const opened = await r.handle.unseal(key, sealed, context === undefined ? {} : { context })
+        return opened.ok ? opened.secret : undefined
+      },
+      getValue: (k) => backend.getValue(r.handle.id, k),
+      setValue: (k, value) => backend.setValue(r.handle.id, k, value)
+    }
+  }
+
+  /** Let the open module page do what its view cannot (read sealed words, say), then render. */
+  let preparing = false
+  let prepareAgain = false
+  const prepareScreen = async (): Promise<void> => {
+    if (route.page !== "community" || route.tab !== "module" || !route.module || !room || room.handle.id !== route.id) return
+    const screen = screens.get(route.module)
+    if (!screen?.prepare) return
+    if (preparing) {
+      prepareAgain = true
+      return
+    }
+    preparing = true
+    try {
+      do {
+        prepareAgain = false
+        await screen.prepare(screenContext(), route.sub).catch(() => undefined)
+      } while (prepareAgain)
+    } finally {
+      preparing = false
+    }
+    schedule()
+  }
+
+  /** The handler of a module screen's form or button, named `<module>:<name>`. */
+  const screenHandler = <K extends "forms" | "actions">(kind: K, name: string): Screens.Screen[K][string] | undefined => {
+    const at = name.indexOf(":")
+    if (at < 0) return undefined
+    const module = name.slice(0, at)
+    if (!Screens.isScreen(module)) return undefined
+    const handlers = screens.get(module)?.[kind]
+    const handler = handlers && Object.hasOwn(handlers, name.slice(at + 1)) ? handlers[name.slice(at + 1)] : undefined
+    return handler as Screens.Screen[K][string] | undefined
   }
 
   const proposalOf = (r: RoomView | undefined, id: string) => (r ? Governance.Records.proposal(r.gov, id) : undefined)
@@ -812,15 +923,22 @@ export const start = async (root: HTMLElement, options: AppOptions = {}): Promis
   root.addEventListener("submit", (event) => {
     const form = event.target as HTMLFormElement
     const name = form.getAttribute("data-form")
-    const handler = name ? forms[name] : undefined
-    if (!handler) return
+    const handler = name && Object.hasOwn(forms, name) ? forms[name] : undefined
+    const onScreen = name ? screenHandler("forms", name) : undefined
+    if (!handler && !onScreen) return
     event.preventDefault()
-    void run(() => handler(formValues(form), form))
+    void run(async () => {
+      if (handler) await handler(formValues(form), form)
+      else if (onScreen) await onScreen(formValues(form), screenContext(), form)
+    })
   })
   root.addEventListener("click", (event) => {
     const el = (event.target as HTMLElement).closest<HTMLElement>("button[data-action]")
-    const handler = el ? actions[el.getAttribute("data-action")!] : undefined
+    const name = el?.getAttribute("data-action") ?? ""
+    const handler = el && Object.hasOwn(actions, name) ? actions[name] : undefined
+    const onScreen = el ? screenHandler("actions", name) : undefined
     if (el && handler) void run(() => handler(el))
+    else if (el && onScreen) void run(() => onScreen(el, screenContext()))
   })
   root.addEventListener("change", (event) => {
     const input = event.target as HTMLInputElement

@@ -15,15 +15,14 @@
  *
  * @module
  */
-import { Bytes, type Cbor, Client, type Community, Crypto, type Keys, type Module, type Replica, Storage, Sync } from "@affinity/core"
-import * as Governance from "@affinity/governance"
+import { Bytes, type Cbor, Client, type Community, Crypto, type Keys, type Replica, Storage, Sync } from "@affinity/core"
 import * as StorageIndexedDb from "@affinity/storage-indexeddb"
 import * as Tabs from "@affinity/sync-broadcastchannel"
 import { connect } from "@affinity/sync-websocket"
 import { Effect, type Exit, Layer } from "effect"
+import { modules } from "./modules.ts"
 
-/** The modules every community of this app runs. */
-export const modules: ReadonlyArray<Module.Module> = [Governance.module]
+export { modules } from "./modules.ts"
 
 /** State of the link to one relay. */
 export type RelayStatus = "connecting" | "online" | "offline"

@@ -13,6 +13,7 @@ import { isLoopback } from "./forms.ts"
 import * as Names from "./names.ts"
 import * as QR from "./qr.ts"
 import * as RelayAddress from "./relayAddress.ts"
+import { SCREEN_WORDS, SCREENS } from "./screen.ts"
 import { type MemberView, type RoomView, type Route, type Tab, type ViewState, button, count, fieldError, when, who } from "./viewParts.ts"
 import { newProposal, outcomeWords, proposal, proposals } from "./viewProposal.ts"
 import { terms } from "./viewTerms.ts"
@@ -227,8 +228,13 @@ const TABS: ReadonlyArray<readonly [Tab, string]> = [
   ["members", "Members"],
   ["terms", "Terms"],
   ["record", "Record"],
-  ["device", "Device"]
+  ["device", "Device"],
+  ["more", "More"]
 ]
+
+/** The tab a route belongs to. */
+const tabOf = (route: Extract<Route, { page: "community" }>): Tab =>
+  route.tab === "new" || route.tab === "proposal" ? "proposals" : route.tab === "module" ? "more" : route.tab
 
 const community = (s: ViewState, room: RoomView, route: Extract<Route, { page: "community" }>) =>
   h(
@@ -238,7 +244,7 @@ const community = (s: ViewState, room: RoomView, route: Extract<Route, { page: "
       "nav",
       { class: "tabs", "data-testid": "tabs" },
       TABS.map(([tab, label]) =>
-        h("a", { href: `#/c/${room.id}/${tab}`, class: route.tab === tab || (tab === "proposals" && (route.tab === "new" || route.tab === "proposal")) ? "active" : undefined, "data-testid": `tab-${tab}` }, label)
+        h("a", { href: `#/c/${room.id}/${tab}`, class: tabOf(route) === tab ? "active" : undefined, "data-testid": `tab-${tab}` }, label)
       )
     ),
     standing(room),
@@ -254,7 +260,33 @@ const community = (s: ViewState, room: RoomView, route: Extract<Route, { page: "
               ? terms(s, room)
               : route.tab === "record"
                 ? record(room)
-                : device(s, room)
+                : route.tab === "more"
+                  ? more(room)
+                  : route.tab === "module"
+                    ? h("div", { "data-testid": `screen-${route.module ?? ""}` }, s.screen ? s.screen.view(s, room, route.sub) : h("p", { "data-testid": "loading" }, "Opening…"))
+                    : device(s, room)
+  )
+
+// --- the modules' pages ------------------------------------------------------------------------
+
+/** The list of the modules' pages: each loads when opened. */
+const more = (room: RoomView) =>
+  h(
+    "section",
+    { "data-testid": "more" },
+    h("h2", {}, "More of the community's life"),
+    h(
+      "ul",
+      { class: "list" },
+      SCREENS.map((name) =>
+        h(
+          "li",
+          {},
+          h("a", { href: `#/c/${room.id}/m/${name}`, "data-testid": `open-${name}`, class: "page-link" }, SCREEN_WORDS[name].title),
+          h("p", { class: "hint" }, SCREEN_WORDS[name].about)
+        )
+      )
+    )
   )
 
 const standing = (room: RoomView) =>

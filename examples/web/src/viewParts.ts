@@ -9,15 +9,25 @@ import type * as Governance from "@affinity/governance"
 import type { RelayStatus } from "./backend.ts"
 import { type Child, h } from "./dom.ts"
 import * as Names from "./names.ts"
+import type { Screen, ScreenName } from "./screen.ts"
 
 /** Where the app is. */
 export type Route =
   | { readonly page: "home" }
   | { readonly page: "join"; readonly code: string }
-  | { readonly page: "community"; readonly id: string; readonly tab: Tab; readonly proposal?: string; readonly admit?: string }
+  | {
+      readonly page: "community"
+      readonly id: string
+      readonly tab: Tab
+      readonly proposal?: string
+      readonly admit?: string
+      /** On a module's page: the module, and what the rest of the address names (a channel, a case…). */
+      readonly module?: ScreenName
+      readonly sub?: string
+    }
 
-/** Tabs of a community. */
-export type Tab = "proposals" | "members" | "terms" | "record" | "device" | "new" | "proposal"
+/** Tabs of a community (`more` lists the modules' pages; `module` is one of them). */
+export type Tab = "proposals" | "members" | "terms" | "record" | "device" | "new" | "proposal" | "more" | "module"
 
 /** A member as the views show them. */
 export interface MemberView {
@@ -44,7 +54,13 @@ export interface RoomView {
   readonly events: number
   readonly params: Module.Params
   readonly members: ReadonlyArray<MemberView>
+  /** Identities of the full members, sorted. */
+  readonly full: ReadonlyArray<string>
   readonly gov: Governance.State
+  /** A module's state, as the fold left it. */
+  readonly state: <S>(module: string) => S
+  /** The payload kept beside an event's body (a message's words, say), if this device holds it. */
+  readonly payload: (key: string) => Uint8Array | undefined
   /** Whether the action of a close event applied, by close key. */
   readonly actionApplied: (key: string) => boolean | undefined
   /** What the fold made of an event (for a close: what became of each action its decision carried). */
@@ -90,6 +106,8 @@ export interface ViewState {
   readonly appAddress: string
   readonly composing: Composing
   readonly now: number
+  /** The screen of the module page shown, once loaded. */
+  readonly screen: Screen | undefined
 }
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

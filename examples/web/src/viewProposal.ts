@@ -128,6 +128,15 @@ const identityOf = (body: unknown): string | undefined => {
   return id instanceof Uint8Array && id.length === 32 ? Bytes.toHex(id) : undefined
 }
 
+/** What the modules' pages propose, in words: if it passes, and once it passed. */
+const DEEDS: Readonly<Record<string, readonly [string, string]>> = {
+  "economy/currency.create": ["the currency is created, and every full member gets an account", "the currency is created"],
+  "economy/budget.fund": ["the working group's budget is funded from the commons", "the working group's budget is funded"],
+  "administration/qualification.define": ["the qualification is defined", "the qualification is defined"],
+  "administration/qualification.grant": ["the member holds the qualification until it expires", "the member holds the qualification"],
+  "defense/restrict": ["the restriction applies until its end date", "the restriction applies"]
+}
+
 /**
  * What a proposal's action does, told for where the proposal is: what will happen if it
  * passes, what happened when it passed, or that nothing happened.
@@ -137,6 +146,16 @@ export const actionWords = (room: RoomView, p: Governance.Proposal, action: Gove
   const name = subject ? who(room, subject) : undefined
   const admit = action.module === "core" && action.type === "member.admit" && name
   const remove = action.module === "core" && action.type === "member.remove" && name
+  const deed = Object.hasOwn(DEEDS, `${action.module}/${action.type}`) ? DEEDS[`${action.module}/${action.type}`] : undefined
+  if (deed && !admit && !remove) {
+    const d = p.decision
+    if (!d) return `If it passes, ${deed[0]}.`
+    if (d.outcome === "passed")
+      return d.actionEvent && room.actionApplied(d.actionEvent) === false
+        ? "It passed, but its action could not be carried out (it no longer fitted the community's state), so nothing changed."
+        : `It passed: ${deed[1]}.`
+    return `${d.outcome === "withdrawn" ? "It was withdrawn" : d.outcome === "superseded" ? "It was replaced by another proposal" : "It did not pass"}, so nothing was done.`
+  }
   const what = admit ? `${name} becomes a full member` : remove ? `${name} is removed from the community` : `the ${action.module} action “${action.type}” is carried out`
   const d = p.decision
   if (!d) return `If it passes, ${what}.`

@@ -22,6 +22,15 @@ describe("routes", () => {
     expect(parseRoute(`#/c/${id}/new/${other}`)).toEqual({ page: "community", id, tab: "new", admit: other })
     for (const bad of [`#/c/${id.slice(2)}`, `#/c/${id.toUpperCase()}`, `#/c/${id}/admin`, `#/c/${id}/p/xyz`, "#/c/../../etc"]) expect(parseRoute(bad)).toEqual({ page: "home" })
   })
+
+  test("the modules' pages: the More tab, a module's page and what it names", () => {
+    expect(parseRoute(`#/c/${id}/more`)).toEqual({ page: "community", id, tab: "more" })
+    expect(parseRoute(`#/c/${id}/m/economy`)).toEqual({ page: "community", id, tab: "module", module: "economy" })
+    expect(parseRoute(`#/c/${id}/m/expression/${other}`)).toEqual({ page: "community", id, tab: "module", module: "expression", sub: other })
+    expect(parseRoute(`#/c/${id}/m/defense/safety`)).toEqual({ page: "community", id, tab: "module", module: "defense", sub: "safety" })
+    // A module without a screen here, or a part with anything but letters, digits, dots and dashes, is not a page.
+    for (const bad of [`#/c/${id}/m/governance`, `#/c/${id}/m/core`, `#/c/${id}/m/economy/../x`, `#/c/${id}/m/economy/A`, `#/c/${id}/m/`]) expect(parseRoute(bad)).toEqual({ page: "home" })
+  })
 })
 
 describe("reconnecting", () => {

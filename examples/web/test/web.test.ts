@@ -585,14 +585,14 @@ describe.skipIf(skipBrowserTests)("examples/web in Chromium", () => {
     await p.goto(r.app.url)
     expect(await overflow(p)).toEqual([])
     await createCommunity(p, r.app.url, "A community with a rather long name for a small screen", r.relayUrl)
-    for (const tab of ["proposals", "members", "terms", "record", "device"]) {
+    for (const tab of ["proposals", "members", "terms", "record", "device", "more"]) {
       await p.getByTestId(`tab-${tab}`).click()
       await p.locator(`[data-testid=tab-${tab}].active`).waitFor()
       expect(await overflow(p), tab).toEqual([])
     }
-    // The five tabs are all on screen, side by side, without scrolling.
+    // The six tabs are all on screen, side by side, without scrolling.
     const tabs = await p.locator("[data-testid^=tab-]").evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect))
-    expect(tabs).toHaveLength(5)
+    expect(tabs).toHaveLength(6)
     for (const t of tabs) expect(t.left >= 0 && t.right <= 390).toBe(true)
     expect(new Set(tabs.map((t) => Math.round(t.top))).size).toBe(1)
     expect(await p.getByTestId("tabs").evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true)

@@ -1,25 +1,56 @@
 /**
- * `@affinity/administration`: the administration module — running the community: qualifications, assignments to working groups, membership rules, stewardship records.
+ * `@affinity/administration`: running the community without an admin: qualifications that
+ * expire, membership rules the fold enforces, fair assignment with workload caps, and
+ * stewardship of shared things. The rules are in `docs/protocol.md` §14.
  *
- * The module is a pure state machine registered with a community's replica. This release
- * defines its name and initial state; its event types arrive with their issues.
+ * Register {@link module} beside governance (`Client.make({ modules: [Governance.module,
+ * Administration.module], … })`); build events with the drafts ({@link define}, {@link vouch},
+ * {@link assignByLot}, {@link lend} …) and read the state with {@link Records}.
+ *
+ * ```ts
+ * import * as Administration from "@affinity/administration"
+ *
+ * console.log(Administration.module.name, Object.keys(Administration.module.events).length) // administration 25
+ * ```
  *
  * @module
  */
-import { Module } from "@affinity/core/module"
-
-/** State of the administration module. */
-export type State = {
-  /** Protocol version of this module's state layout. */
-  readonly version: number
-}
-
-/** The initial administration state of a community. */
-export const init = (_genesis: Module.Genesis): State => ({ version: 1 })
-
-/** The administration module, to register with a community: `Community.create({ modules: [Administration.module], … })`. */
-export const module: Module.Module<State> = Module.make<State>({
-  name: "administration",
+export * as Bodies from "./Bodies.ts"
+export * from "./Build.ts"
+export { module } from "./Machine.ts"
+export * as Queries from "./Queries.ts"
+export * as Records from "./Records.ts"
+export * as Credential from "./Credential.ts"
+export * as Binder from "./Binder.ts"
+export * as Assignments from "./Assignments.ts"
+export * as Membership from "./Membership.ts"
+export {
+  type Assignment,
+  type Booking,
+  type Change,
+  DAY,
+  DEFAULT_RULES,
+  type Definition,
+  type Freeze,
+  type Grant,
+  type GrantedBy,
+  type GrantKind,
+  type Holding,
+  HOUR,
+  holding,
+  holds,
   init,
-  events: {}
-})
+  type Invitation,
+  type Lot,
+  type Past,
+  type Pending,
+  type PoolEntry,
+  type Resource,
+  type ResourceChange,
+  type Revocation,
+  type Rules,
+  type RulesChange,
+  type State,
+  type Steward,
+  type Suspension
+} from "./State.ts"

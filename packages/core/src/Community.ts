@@ -27,6 +27,7 @@ import * as Hash from "./Hash.ts"
 import * as Checkpoints from "./internal/checkpoint.ts"
 import * as Payloads from "./internal/payloads.ts"
 import { probe } from "./internal/probe.ts"
+import { forget as forgetDoor, refusedAtTheDoor } from "./replica/Door.ts"
 import { type Slicer, slicer } from "./internal/yield.ts"
 import type { DeviceKey } from "./Keys.ts"
 import type { Verdict } from "./Log.ts"
@@ -599,6 +600,16 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
           }
         }
       })
+      // Applications the membership rules refuse are not stored (§9, "Membership rules").
+      const door = refusedAtTheDoor(replica, options, good)
+      if (door.size > 0)
+        for (let j = good.length - 1; j >= 0; j--) {
+          const refused = door.get(good[j]!.key)
+          if (refused === undefined) continue
+          verdicts[goodAt[j]!] = invalid(good[j]!.key, refused._tag, refused.message)
+          good.splice(j, 1)
+          goodAt.splice(j, 1)
+        }
       const r = replica.ingest(good, { fold: false })
       r.verdicts.forEach((v, j) => (verdicts[goodAt[j]!] = v))
       delivered.push(...r.delivered)
@@ -687,6 +698,7 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
         // Embedded events go through the same checks as received ones (their own and
         // embedded signatures, the clock's), one level deep: proofs inside proofs are not unpacked.
         if (embedded.length > 0) yield* verifyAndFold(slicesOf(embedded), [], delivered, undefined, holdAt ?? now(), false)
+        forgetDoor(replica)
         yield* commit(delivered)
         return delivered
       })

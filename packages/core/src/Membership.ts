@@ -7,6 +7,7 @@
  *
  * @module
  */
+import * as Admission from "./Admission.ts"
 import * as Bytes from "./Bytes.ts"
 import * as CoreEvents from "./CoreEvents.ts"
 import * as Event from "./Event.ts"
@@ -322,6 +323,16 @@ const erasureRefusal = (state: State, body: CoreEvents.PayloadErase, ctx: Module
 /** The events whose payload was erased, by key, with the key of the event that erased each ({} when none was). */
 export const erasedPayloads = (state: State): { readonly [event: string]: string } => state.erased ?? {}
 
+/** Keys of the applications applied so far: the events that made each applicant identity. */
+const applications = (state: State): ReadonlyArray<string> => {
+  const out: Array<string> = []
+  for (const id of identities(state)) {
+    const first = identity(state, id)?.history[0]
+    if (first !== undefined && first.status === "applicant") out.push(first.at)
+  }
+  return out
+}
+
 /** The `core` module definition. */
 export const module: Module.Module<State> = keepingErased(Module.make<State>({
   name: "core",
@@ -333,7 +344,7 @@ export const module: Module.Module<State> = keepingErased(Module.make<State>({
       validate: (state, _body, ctx) =>
         ctx.identity !== ctx.device || identity(state, ctx.device) !== undefined
           ? Module.reject("AlreadyKnown", "this key already belongs to an identity in the community")
-          : undefined,
+          : Admission.checkApplication(ctx, () => applications(state)),
       apply: (state, body, ctx) => {
         const i = innerOf(state)
         const applicant: Identity = {
@@ -377,10 +388,10 @@ export const module: Module.Module<State> = keepingErased(Module.make<State>({
     "member.admit": Module.eventType<State, CoreEvents.Admit>({
       body: CoreEvents.Admit,
       authority: "community",
-      validate: (state, body) => {
+      validate: (state, body, ctx) => {
         const id = Bytes.toHex(body.identity)
         return identity(state, id)?.status === "applicant"
-          ? undefined
+          ? Admission.checkAdmission(id, ctx)
           : Module.reject("NotAnApplicant", `identity ${id.slice(0, 12)}… has not applied (or is already a member)`)
       },
       apply: (state, body, ctx) => setStatus(state, Bytes.toHex(body.identity), "full", ctx.key)

@@ -202,6 +202,32 @@ export interface EventContext {
    * {@link Module.prime}. The same at every step of a replica's fold (`docs/protocol.md` §8).
    */
   readonly primeModules: ReadonlyArray<string>
+  /**
+   * Community time of the event that made `identity` a full member, as this event's causal past
+   * records it (the genesis time for founders); `undefined` when it is not a full member there.
+   * Rules about seniority (a probation period) read it. Optional, so contexts made by hand for
+   * tests need not give it; the host always does.
+   */
+  readonly fullSince?: (identity: string) => number | undefined
+  /**
+   * The names of the community's modules, `core` aside, that answer the query `query`, sorted:
+   * the modules the kernel asks a well-known query of (the membership rules, `docs/protocol.md`
+   * §9). Optional, like {@link EventContext.fullSince}; the host always gives it.
+   */
+  readonly answering?: (query: string) => ReadonlyArray<string>
+  /**
+   * Community time at the delivered event `key` (`undefined` for an event this replica does not
+   * hold): what the host computed for it (`docs/protocol.md` §6). Optional; the host gives it.
+   */
+  readonly timeOf?: (key: string) => number | undefined
+  /**
+   * When `identity` was last seen in this event's causal past: the claimed time of the latest
+   * event signed by one of its device keys (this event included), capped at this event's
+   * community time, or the community time it became full when that is later; `undefined` when
+   * it is no member there. Inactivity rules read it.
+   * Optional; the host gives it.
+   */
+  readonly lastSeen?: (identity: string) => number | undefined
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Key epochs of private channels (`docs/parts/expression.md`, X5). An epoch is a deterministic
+ * Key epochs of private channels (`docs/protocol.md` §17, X5). An epoch is a deterministic
  * function of what the fold knows: the channel, its member set and the rotations asked for.
  * Every replica holding the same events computes the same epoch, whatever order they came in,
  * and concurrent membership changes converge on one epoch once both are seen: the epoch of the

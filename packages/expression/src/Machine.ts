@@ -1,6 +1,6 @@
 /**
  * The expression state machine: its event types, their authority, checks and effects
- * (`docs/parts/expression.md`). Pure and synchronous; it sees bodies, never payloads.
+ * (`docs/protocol.md` §17). Pure and synchronous; it sees bodies, never payloads.
  *
  * @module
  */

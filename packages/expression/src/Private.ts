@@ -1,5 +1,5 @@
 /**
- * The cryptography of private channels (`docs/parts/expression.md`, X6): pure functions, no
+ * The cryptography of private channels (`docs/protocol.md` §17, X6): pure functions, no
  * state. An epoch's key is 32 random bytes sealed (`Seal`, `docs/protocol.md` §5a) to the
  * current devices of the epoch's members, with a context that names the channel and the epoch;
  * a message is XChaCha20-Poly1305 (`Aead`) under that key, with additional data naming the

@@ -4,7 +4,7 @@
  * spaces whose key rotates when members leave; a public page anyone can host and verify;
  * emergency alerts that escalate once enough members confirm; a phone tree printed on one page;
  * records of communications whose words are erasable while their metadata stays verifiable.
- * The protocol is `docs/parts/expression.md`.
+ * The protocol is `docs/protocol.md` §17.
  *
  * ```ts
  * import { Expression } from "@affinity/expression"

@@ -66,6 +66,8 @@ export interface Context {
   readonly date: (ms: number) => string
   /** Text made safe to put in HTML, as element content or a quoted attribute value. */
   readonly escape: (text: string) => string
+  /** When the binder is printed (ms), when known: what "in force" and "expired" are judged at. */
+  readonly now?: number
 }
 
 /** One section of the binder, as a module writes it. */
@@ -753,7 +755,7 @@ section.appendix code { font-size: 6.5pt; word-break: break-all; }
  */
 export const html = (state: State, core: Membership.State, options: Options = {}): string => {
   const w = writer(state, core, options)
-  const context: Context = { name: w.name, date: w.date, escape }
+  const context: Context = { name: w.name, date: w.date, escape, ...(options.printed === undefined ? {} : { now: options.printed }) }
   const parts = (options.sections ?? []).map((part) => {
     const written = part(context)
     return { title: written.title, section: written }

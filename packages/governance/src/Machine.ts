@@ -56,6 +56,35 @@ const iso = (ms: number) => new Date(ms).toISOString()
 export const qualifies = (_state: State, group: Group, identity: string, ctx: Module.EventContext): Module.Rejection | undefined =>
   Qualification.check(group.name, group.requires, identity, ctx)
 
+/**
+ * Whether `identity` is at a cap of concurrent roles that a module answering `roles.cap` ({@link Queries.ROLE_CAP})
+ * keeps, judged on this event's past: its roles there and here (prime seats when `seats`,
+ * working groups always) already fill the cap, and taking `adding` (a `group/<id>`) would add
+ * one; `undefined` when it is not (or no module keeps a cap).
+ */
+export const roleCap = (state: State, identity: string, adding: string | null, seats: boolean, ctx: Module.EventContext): Module.Rejection | undefined => {
+  const modules = ctx.answering?.(Queries.ROLE_CAP) ?? []
+  if (modules.length === 0) return undefined
+  const own = Queries.roles.answer(state, { identity }, ctx) as ReadonlyArray<{ readonly kind: string; readonly group: string }>
+  const mine = own.filter((r) => seats || r.kind === "group").map((r) => (r.kind === "prime" ? `prime/${r.group}` : `group/${r.group}`))
+  for (const m of modules) {
+    const r = ctx.ask(m, Queries.ROLE_CAP, { identity })
+    if (!r.ok || r.value === null || typeof r.value !== "object" || Array.isArray(r.value) || r.value instanceof Uint8Array) continue
+    const { cap, roles, why } = r.value as { readonly cap?: unknown; readonly roles?: unknown; readonly why?: unknown }
+    if (typeof cap !== "number" || !Array.isArray(roles)) continue
+    const held = new Set([...mine, ...roles.filter((x): x is string => typeof x === "string")])
+    if (adding !== null && held.has(adding)) continue
+    if (held.size + 1 > cap)
+      return reject(
+        "RoleCap",
+        typeof why === "string"
+          ? `${m}: ${why}`
+          : `you already hold ${held.size} role${held.size === 1 ? "" : "s"} and the community's cap (kept by ${m}) is ${cap}: step down from one first`
+      )
+  }
+  return undefined
+}
+
 /** Event types that are a member's own act and cannot be carried as a decision's action. */
 const OWN_ACTS = new Set([
   "proposal.open",
@@ -494,7 +523,7 @@ const groupJoin = Module.eventType<State, Bodies.GroupMembership>({
     if (g.disbanded) return reject("GroupDisbanded", `working group "${g.name}" was disbanded`)
     if (!groupActive(g, ctx.communityTime)) return reject("GroupExpired", `working group "${g.name}" has expired`)
     if (g.members.includes(ctx.identity!)) return reject("AlreadyInGroup", `you are already a member of "${g.name}"`)
-    return qualifies(state, g, ctx.identity!, ctx)
+    return qualifies(state, g, ctx.identity!, ctx) ?? roleCap(state, ctx.identity!, `group/${g.id}`, true, ctx)
   },
   apply: (state, body, ctx) => {
     const g = state.groups[hex(body.group)]!
@@ -639,9 +668,17 @@ const draw = Module.eventType<State, Bodies.Draw>({
       // Standing decides eligibility as for any act: a member restricted from holding a seat is not ranked.
       const mayAct = ctx.mayAct
       const restricted = full.filter((m) => !excluded.includes(m) && mayAct(m, "governance", "seat", { group: g }) !== undefined)
-      const eligible = full.filter((m) => !excluded.includes(m) && !restricted.includes(m))
+      // A member at the cap of concurrent roles a module keeps is not ranked either.
+      const capped = full.filter((m) => !excluded.includes(m) && !restricted.includes(m) && roleCap(state, m, null, false, ctx) !== undefined)
+      const eligible = full.filter((m) => !excluded.includes(m) && !restricted.includes(m) && !capped.includes(m))
       const ranked = Lot.rank(seedBytes, g, eligible).map((r) => r.identity)
-      groups[g] = restricted.length === 0 ? { excluded, ranked, resigned: [] } : { excluded, ranked, resigned: [], restricted }
+      groups[g] = {
+        excluded,
+        ranked,
+        resigned: [],
+        ...(restricted.length === 0 ? {} : { restricted }),
+        ...(capped.length === 0 ? {} : { capped })
+      }
     }
     const term: Term = {
       term: t,

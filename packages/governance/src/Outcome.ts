@@ -105,6 +105,27 @@ export type Verdict = Omit<Decision, "key" | "by" | "at" | "actionEvent">
 /** Smallest number of participants that meets a quorum of `percent` over `n` deciders. */
 export const quorumNeeded = (percent: number, n: number): number => Math.ceil((percent * n) / 100)
 
+/** The query a module answers to say a member counts as inactive (administration, §14). */
+export const INACTIVE_QUERY = "inactive"
+
+/**
+ * `deciders` without the members that a module answering {@link INACTIVE_QUERY} counts as
+ * inactive at the close, judged on its causal past; members with a counted stance always stay.
+ */
+const withoutInactive = (deciders: ReadonlyArray<string>, stances: ReadonlyArray<Stance>, ctx: Module.EventContext): ReadonlyArray<string> => {
+  const modules = ctx.answering?.(INACTIVE_QUERY) ?? []
+  if (modules.length === 0) return deciders
+  const spoke = new Set(stances.map((s) => s.member))
+  return deciders.filter(
+    (m) =>
+      spoke.has(m) ||
+      !modules.some((module) => {
+        const r = ctx.ask(module, INACTIVE_QUERY, { identity: m })
+        return r.ok && r.value === true
+      })
+  )
+}
+
 /**
  * Decide a proposal at its close event. `ctx` is the close's context: the version and the
  * stances are those the community had seen before the deadline (`versionDecided`,
@@ -168,6 +189,9 @@ export const decide = (state: State, proposal: Proposal, ctx: Module.EventContex
   // Both lists of deciders are sorted: full members, and a group's members (sorted, filtered).
   const list = deciders
   const stances = counted(proposal, version, deadline, (m) => inSorted(list, m), ctx)
+  // A community decision leaves out of its quorum the members a module counts as inactive
+  // (administration's `inactive`), unless they took a stance that counts (§12 G4).
+  if (scope._tag === "Community") deciders = withoutInactive(deciders, stances, ctx)
   const n = deciders.length
   const t = tallyOf(stances, n)
   const participants = stances.length

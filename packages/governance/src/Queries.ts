@@ -18,6 +18,14 @@ import { drawnAt, groupActive, groupMembersAt, type State, seatsAt, termAt } fro
 export const SEED = "lot.seed"
 export const ROLES = "roles"
 export const GROUP = "group"
+/**
+ * The well-known query governance asks (it does not answer it) of every module that answers it,
+ * in name order, at `group.join` and at draws: `{ identity }` → `{ cap, roles, why? }`, a cap of
+ * concurrent roles, the roles held in that module (`group/<id>`) and, optionally, why the cap is
+ * what it is (the refusal then says so). A module that keeps a role cap (administration) answers
+ * it; see `docs/protocol.md` (§8, §9, §12 G8a).
+ */
+export const ROLE_CAP = "roles.cap"
 
 /** The answer of {@link SEED}: the latest term drawn in the asking event's past. */
 export type Seed = {

@@ -262,6 +262,12 @@ export type TermGroup = {
    * with body `{ group }`), sorted; absent when none was.
    */
   readonly restricted?: ReadonlyArray<string>
+  /**
+   * Full members left out because they were at their cap of concurrent roles, as a module
+   * answering `roles.cap` counted them (working groups and that module's roles; prime seats of
+   * the ending term aside), sorted; absent when none was.
+   */
+  readonly capped?: ReadonlyArray<string>
 }
 
 /** The draw of one term. */

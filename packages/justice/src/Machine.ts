@@ -1,7 +1,7 @@
 /**
  * The justice state machine: its event types, each with its authority, its checks (in order,
  * each refusal a tagged value with a message a person can act on) and its transition. The
- * rules are written down in `docs/parts/justice.md`.
+ * rules are written down in `docs/protocol.md` §15.
  *
  * @module
  */

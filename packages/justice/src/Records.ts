@@ -78,10 +78,12 @@ export type CaseView = {
   readonly filed: string
 }
 
-const aboutName = (c: Case, name: Namer): string =>
+/** Whom or what a case is about, in words. */
+export const aboutName = (c: Case, name: Namer): string =>
   "member" in c.about ? name(c.about.member) : "group" in c.about ? `the working group ${name(subjectOf(c))}` : "a device with a forked chain"
 
-const stageOf = (c: Case): string => {
+/** Where a case stands, in words. */
+export const stageOf = (c: Case): string => {
   if (c.status !== "open") return c.status === "decided" ? `decided: ${c.decisions.at(-1)?.option ?? ""}` : c.status
   if (c.repair !== null && c.repair.stage !== "consent") return `repair: ${c.repair.stage}`
   if (c.repair !== null) return "repair: waiting for every party's consent"

@@ -4,7 +4,7 @@
  * post-circle) started only with the parties' consent, reviews decided by the community or the
  * justice prime group, restrictions that are scoped, always expire and are enforced by the
  * kernel's standing gate in every module, appeals heard by a panel drawn by lot that excludes
- * whoever decided, and the public record of it all. The rules are in `docs/parts/justice.md`.
+ * whoever decided, and the public record of it all. The rules are in `docs/protocol.md` §15.
  *
  * ```ts
  * import * as Justice from "@affinity/justice"
@@ -16,6 +16,7 @@
  * @module
  */
 export * as Ask from "./Ask.ts"
+export * as Binder from "./Binder.ts"
 export * as Bodies from "./Bodies.ts"
 export type { CaseKind, Option, ScopeBody, Weight } from "./Bodies.ts"
 export { OPTIONS } from "./Bodies.ts"

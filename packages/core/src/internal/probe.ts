@@ -24,6 +24,23 @@ export interface Probed {
  * event the replica holds cannot be read again, which a replica never lets happen.
  */
 export const probe = (replica: Replica, options: ReplicaOptions, event: Event.Event): Probed => {
+  const copy = copyOf(replica, options)
+  const verdict = copy.ingest([event]).verdicts[0]!
+  return { verdict, outcome: verdict._tag === "Valid" ? copy.outcome(event.key) : undefined }
+}
+
+/**
+ * Fold `events` on one copy of `replica` (opened with the same `options`): the copy, to read
+ * their outcomes from. Throws as {@link probe} does.
+ */
+export const probeAll = (replica: Replica, options: ReplicaOptions, events: ReadonlyArray<Event.Event>): Replica => {
+  const copy = copyOf(replica, options)
+  copy.ingest(events)
+  return copy
+}
+
+/** A copy of `replica`, folded up to date. */
+const copyOf = (replica: Replica, options: ReplicaOptions): Replica => {
   const opened = Replica.open(replica.genesis, options)
   if (!opened.ok) throw new Error(opened.error.message)
   const copy = opened.replica
@@ -37,6 +54,5 @@ export const probe = (replica: Replica, options: ReplicaOptions, event: Event.Ev
   }
   copy.resume(checkpoint)
   copy.fold()
-  const verdict = copy.ingest([event]).verdicts[0]!
-  return { verdict, outcome: verdict._tag === "Valid" ? copy.outcome(event.key) : undefined }
+  return copy
 }

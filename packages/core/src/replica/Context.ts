@@ -5,6 +5,7 @@
  */
 import type * as Cbor from "../Cbor.ts"
 import type * as Module from "../Module.ts"
+import * as Membership from "../Membership.ts"
 import * as Query from "../Query.ts"
 import type * as Standing from "../Standing.ts"
 import { statusAt } from "./CommunityClock.ts"
@@ -62,6 +63,67 @@ export class Context implements Module.EventContext {
 
   get primeModules(): ReadonlyArray<string> {
     return this.#folding.primeModules
+  }
+
+  get answering(): (query: string) => ReadonlyArray<string> {
+    return (query) => {
+      const out: Array<string> = []
+      for (const [name, m] of this.#folding.modules)
+        if (name !== "core" && m.queries !== undefined && Object.hasOwn(m.queries, query)) out.push(name)
+      return out.sort()
+    }
+  }
+
+  get timeOf(): (key: string) => number | undefined {
+    return (key) => {
+      const i = this.#folding.log.index.get(key)
+      return i === undefined ? undefined : this.#folding.clock.timeOf(i)
+    }
+  }
+
+  get lastSeen(): (identity: string) => number | undefined {
+    return (identity) => {
+      const entry = Membership.identity(coreOf(this.#folding), identity)
+      if (!entry) return undefined
+      const log = this.#folding.log
+      let seen = this.fullSince(identity)
+      for (const device of new Set([identity, ...entry.devices, ...entry.revoked])) {
+        // Along a chain, an event in the past means every earlier one is: the latest is found by halving.
+        const chain = [...log.eventsBy(device)].sort((a, b) => log.seq[a]! - log.seq[b]!)
+        let lo = 0
+        let hi = chain.length - 1
+        let found = -1
+        while (lo <= hi) {
+          const mid = (lo + hi) >> 1
+          if (log.isAncestorOrSelf(chain[mid]!, this.#i)) {
+            found = mid
+            lo = mid + 1
+          } else hi = mid - 1
+        }
+        if (found >= 0) {
+          // Its claimed time, never beyond this event's community time: a claim ahead of the
+          // community only makes its author look active now, which its event shows anyway.
+          const t = Math.min(log.time[chain[found]!]!, this.communityTime)
+          seen = seen === undefined ? t : Math.max(seen, t)
+        }
+      }
+      return seen
+    }
+  }
+
+  get fullSince(): (identity: string) => number | undefined {
+    return (identity) => {
+      const entry = Membership.identity(coreOf(this.#folding), identity)
+      if (!entry) return undefined
+      const log = this.#folding.log
+      let since: number | undefined
+      for (const h of entry.history) {
+        const at = log.index.get(h.at)
+        if (at === undefined || !log.isAncestorOrSelf(at, this.#i)) continue
+        since = h.status === "full" ? (since ?? this.#folding.clock.timeOf(at)) : undefined
+      }
+      return since
+    }
   }
 
   /** Status of an identity as of this event's causal past (what `statusOf` answers). */
