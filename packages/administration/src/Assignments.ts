@@ -81,7 +81,7 @@ const inGroup = (group: Uint8Array, ctx: Module.EventContext) => {
 }
 
 /** `pool.join` (member): opt in to be drawn for a working group's roles. */
-export const poolJoin = Module.eventType<State, Bodies.Pool>({
+export const poolJoin: Module.EventType<State> = Module.eventType<State, Bodies.Pool>({
   body: Bodies.Pool,
   authority: "member",
   validate: (state, b, ctx) =>
@@ -94,7 +94,7 @@ export const poolJoin = Module.eventType<State, Bodies.Pool>({
 })
 
 /** `pool.leave` (member): opt out. */
-export const poolLeave = Module.eventType<State, Bodies.Pool>({
+export const poolLeave: Module.EventType<State> = Module.eventType<State, Bodies.Pool>({
   body: Bodies.Pool,
   authority: "member",
   validate: (state, b, ctx) => (poolAt(state, idOf(b.group), ctx).includes(ctx.identity!) ? undefined : reject("NotInPool", "you are not in this group's pool")),
@@ -122,7 +122,7 @@ const assignment = (b: Bodies.Assign, member: string, how: "decision" | "lot", s
 })
 
 /** `assign` (mandate): a deciding body assigns a member to a role. */
-export const assign = Module.eventType<State, Bodies.Assign>({
+export const assign: Module.EventType<State> = Module.eventType<State, Bodies.Assign>({
   body: Bodies.Assign,
   authority: "mandate",
   validate: (state, b, ctx) =>
@@ -189,7 +189,7 @@ export const drawLot = (state: State, b: Bodies.AssignLot, ctx: Module.EventCont
 }
 
 /** `assign.lot` (mandate): draw members for a role from the group's opt-in pool. */
-export const assignLot = Module.eventType<State, Bodies.AssignLot>({
+export const assignLot: Module.EventType<State> = Module.eventType<State, Bodies.AssignLot>({
   body: Bodies.AssignLot,
   authority: "mandate",
   validate: (state, b, ctx) => {
@@ -232,13 +232,13 @@ const ending = (who: "body" | "member") =>
   })
 
 /** `assign.end` (mandate): a deciding body ends an assignment (every member of it, for a lot). */
-export const assignEnd = ending("body")
+export const assignEnd: Module.EventType<State> = ending("body")
 
 /** `assign.leave` (member): a member steps down from their own assignment. */
-export const assignLeave = ending("member")
+export const assignLeave: Module.EventType<State> = ending("member")
 
 /** `freeze` (member): a holiday from the start of the next cycle, for whole cycles. */
-export const freeze = Module.eventType<State, Bodies.Freeze>({
+export const freeze: Module.EventType<State> = Module.eventType<State, Bodies.Freeze>({
   body: Bodies.Freeze,
   authority: "member",
   validate: (state, _b, ctx) =>
@@ -256,7 +256,7 @@ export const freeze = Module.eventType<State, Bodies.Freeze>({
 })
 
 /** `unfreeze` (member): end one's freeze now (or cancel one to come). */
-export const unfreeze = Module.eventType<State, Bodies.Unfreeze>({
+export const unfreeze: Module.EventType<State> = Module.eventType<State, Bodies.Unfreeze>({
   body: Bodies.Unfreeze,
   authority: "member",
   validate: (state, _b, ctx) =>

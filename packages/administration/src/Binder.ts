@@ -60,3 +60,40 @@ ${SECTIONS.map(([k, heading, why]) => `<section><h2>${escape(heading)}</h2><p cl
 </body></html>
 `
 }
+
+/** What the binder writes a section with (the shape of `Governance.Binder.Context`). */
+export interface Context {
+  readonly name: (identity: string) => string
+  readonly date: (ms: number) => string
+  readonly escape: (text: string) => string
+  /** When the binder is printed: what "now" means for expiries and loans (the community's start when absent). */
+  readonly now?: number
+}
+
+/** A section of the binder (the shape of `Governance.Binder.Section`). */
+export interface Section {
+  readonly title: string
+  readonly html: string
+}
+
+/**
+ * The administration section of a community's binder
+ * (`Governance.Binder.section(Administration.Binder.binderSection, state)`): qualifications and
+ * who holds them until when, assignments and lots, shared things and their loans, by name.
+ *
+ * ```ts
+ * import * as Administration from "@affinity/administration"
+ *
+ * const state = Administration.init({ community: "00".repeat(32), name: "c", founders: [], time: 0, params: { timeWitnesses: 2, primeSize: 3, primeTerm: 14 * Administration.DAY, quorumPercent: 50 } })
+ * const part = Administration.Binder.binderSection(state, { name: (id) => id, date: (ms) => String(ms), escape: Administration.Binder.escape, now: 0 })
+ * console.log(part.title) // Administration
+ * ```
+ */
+export const binderSection = (state: State, context: Context): Section => {
+  const t = tables(state, { now: context.now ?? 0, names: context.name, groups: context.name })
+  const html = SECTIONS.map(
+    ([k, heading, why]) => `<h3>${context.escape(heading)}</h3>\n<p>${context.escape(why)}</p>\n${table(t[k]).replace("<p class=none>None yet.</p>", "<p>None yet.</p>")}`
+  ).join("\n")
+  return { title: "Administration", html }
+}
+

@@ -12,7 +12,7 @@ import { day, deciderOf, idOf, reject, who } from "./Common.ts"
 import { DAY, type Past, probationEnds, type Rules, rulesAt, seen, type State } from "./State.ts"
 
 /** `rules.set` (prime): change some of the rules from this decision on. */
-export const setRules = Module.eventType<State, Bodies.SetRules>({
+export const setRules: Module.EventType<State> = Module.eventType<State, Bodies.SetRules>({
   body: Bodies.SetRules,
   authority: "prime",
   apply: (state, b, ctx) => {
@@ -24,7 +24,7 @@ export const setRules = Module.eventType<State, Bodies.SetRules>({
 })
 
 /** `member.invite` (member): a full member invites a device key to apply. */
-export const invite = Module.eventType<State, Bodies.Invite>({
+export const invite: Module.EventType<State> = Module.eventType<State, Bodies.Invite>({
   body: Bodies.Invite,
   authority: "member",
   validate: (_state, b, ctx) =>
@@ -39,7 +39,7 @@ export const invite = Module.eventType<State, Bodies.Invite>({
 })
 
 /** `member.vouch` (member): a full member past probation vouches for an applicant's admission. */
-export const admissionVouch = Module.eventType<State, Bodies.AdmitVouch>({
+export const admissionVouch: Module.EventType<State> = Module.eventType<State, Bodies.AdmitVouch>({
   body: Bodies.AdmitVouch,
   authority: "member",
   validate: (state, b, ctx) => {

@@ -19,7 +19,7 @@ const notFull = (member: string, ctx: Module.EventContext) =>
   ctx.statusOf(member) === "full" ? undefined : reject("NotAMember", `${who(member)} is not a full member in this event's past`)
 
 /** `qualification.define` (prime): a new qualification, or a new version of one. */
-export const define = Module.eventType<State, Bodies.Define>({
+export const define: Module.EventType<State> = Module.eventType<State, Bodies.Define>({
   body: Bodies.Define,
   authority: "prime",
   apply: (state, b, ctx) => ({
@@ -74,13 +74,13 @@ const granting = (kind: "decision" | "renewal") =>
   })
 
 /** `qualification.grant` (mandate): a deciding body grants a qualification, with evidence and an expiry. */
-export const grant = granting("decision")
+export const grant: Module.EventType<State> = granting("decision")
 
 /** `qualification.renew` (mandate): a deciding body renews a qualification a member was granted before. */
-export const renew = granting("renewal")
+export const renew: Module.EventType<State> = granting("renewal")
 
 /** `qualification.vouch` (member): a holder past probation vouches for a member. */
-export const vouch = Module.eventType<State, Bodies.Vouch>({
+export const vouch: Module.EventType<State> = Module.eventType<State, Bodies.Vouch>({
   body: Bodies.Vouch,
   authority: "member",
   validate: (state, b, ctx) => {
@@ -122,7 +122,7 @@ const live = (state: State, member: string, qualification: string, ctx: Module.E
   state.grants.filter((g) => g.member === member && g.qualification === qualification && standsAt(ctx, g.key, g.ended))
 
 /** `qualification.suspend` (mandate): a qualification stops counting until a time or until reinstated. */
-export const suspend = Module.eventType<State, Bodies.Suspend>({
+export const suspend: Module.EventType<State> = Module.eventType<State, Bodies.Suspend>({
   body: Bodies.Suspend,
   authority: "mandate",
   validate: (state, b, ctx) => {
@@ -143,7 +143,7 @@ export const suspend = Module.eventType<State, Bodies.Suspend>({
 })
 
 /** `qualification.reinstate` (mandate): lift a suspension. */
-export const reinstate = Module.eventType<State, Bodies.Reinstate>({
+export const reinstate: Module.EventType<State> = Module.eventType<State, Bodies.Reinstate>({
   body: Bodies.Reinstate,
   authority: "mandate",
   validate: (state, b, ctx) => {
@@ -160,7 +160,7 @@ export const reinstate = Module.eventType<State, Bodies.Reinstate>({
 })
 
 /** `qualification.revoke` (mandate): every grant and vouch of the member's qualification in this event's past ends, for good. */
-export const revoke = Module.eventType<State, Bodies.Revoke>({
+export const revoke: Module.EventType<State> = Module.eventType<State, Bodies.Revoke>({
   body: Bodies.Revoke,
   authority: "mandate",
   validate: (state, b, ctx) => {

@@ -73,7 +73,7 @@ const consent = (state: State, r: Resource, change: Change, by: string, ctx: Mod
 }
 
 /** `resource.register` (mandate): a shared resource, by a body that is one of its stewards (or the community). */
-export const register = Module.eventType<State, Bodies.Register>({
+export const register: Module.EventType<State> = Module.eventType<State, Bodies.Register>({
   body: Bodies.Register,
   authority: "mandate",
   validate: (_state, b, ctx) => {
@@ -105,7 +105,7 @@ export const register = Module.eventType<State, Bodies.Register>({
 })
 
 /** `resource.personal` (member): register one's own property, kept by its owner and outside decisions. */
-export const personal = Module.eventType<State, Bodies.Personal>({
+export const personal: Module.EventType<State> = Module.eventType<State, Bodies.Personal>({
   body: Bodies.Personal,
   authority: "member",
   apply: (state, b, ctx) => ({
@@ -118,7 +118,7 @@ export const personal = Module.eventType<State, Bodies.Personal>({
 })
 
 /** `resource.consent` (mandate): a steward consents, by its decision, to a change of a resource. */
-export const stewardConsent = Module.eventType<State, Bodies.Consent>({
+export const stewardConsent: Module.EventType<State> = Module.eventType<State, Bodies.Consent>({
   body: Bodies.Consent,
   authority: "mandate",
   validate: (state, b, ctx) => {
@@ -133,7 +133,7 @@ export const stewardConsent = Module.eventType<State, Bodies.Consent>({
 })
 
 /** `resource.handover` (member): the custodian consents to hand a resource to a member (personal property moves at once). */
-export const handover = Module.eventType<State, Bodies.Consent>({
+export const handover: Module.EventType<State> = Module.eventType<State, Bodies.Consent>({
   body: Bodies.Consent,
   authority: "member",
   validate: (state, b, ctx) => {
@@ -156,7 +156,7 @@ const overlaps = (state: State, resource: string, from: number, until: number) =
   state.bookings.find((x) => x.resource === resource && x.ended === null && x.from < until && from < x.until)
 
 /** `resource.book` (member): book a shared resource for a time (at most 90 days, not overlapping another booking or loan). */
-export const book = Module.eventType<State, Bodies.Book>({
+export const book: Module.EventType<State> = Module.eventType<State, Bodies.Book>({
   body: Bodies.Book,
   authority: "member",
   validate: (state, b, ctx) => {
@@ -175,7 +175,7 @@ export const book = Module.eventType<State, Bodies.Book>({
 })
 
 /** `resource.lend` (member): the custodian lends a resource to a member until a time. */
-export const lend = Module.eventType<State, Bodies.Lend>({
+export const lend: Module.EventType<State> = Module.eventType<State, Bodies.Lend>({
   body: Bodies.Lend,
   authority: "member",
   validate: (state, b, ctx) => {
@@ -196,7 +196,7 @@ export const lend = Module.eventType<State, Bodies.Lend>({
 })
 
 /** `resource.return` (member): a booking or loan ends, by its member or the custodian. */
-export const giveBack = Module.eventType<State, Bodies.Return>({
+export const giveBack: Module.EventType<State> = Module.eventType<State, Bodies.Return>({
   body: Bodies.Return,
   authority: "member",
   validate: (state, b, ctx) => {

@@ -41,5 +41,7 @@ describe("decisions taken on paper", () => {
     const page = await readFile(out, "utf8")
     expect(page).toContain("Decided on paper")
     expect(page).toContain("<strong>Witnessed</strong>")
+    // Each module's records have their chapter.
+    for (const title of ["Administration", "Justice", "Economy", "Communication", "Defense"]) expect(page).toMatch(new RegExp(`<h2>\\d+\\. ${title}</h2>`))
   })
 })

@@ -40,8 +40,8 @@ const table = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<st
         .map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`)
         .join("")}</tbody></table>`
 
-/** The printable page. */
-export const html = (state: State, options: Options): string => {
+/** The records' tables as HTML, headings at `level` and `level + 1`. */
+const sections = (state: State, options: Records.Options, level: number): string => {
   const d = Records.date
   const e = escape
   const restrictions = table(
@@ -90,17 +90,58 @@ export const html = (state: State, options: Options): string => {
     Records.freezes(state, options).map((f) => [e(f.scope), e(`${f.by}${f.callers.length > 0 ? ` (${f.callers.join(", ")})` : ""}`), e(d(f.from)), e(d(f.until)), e(f.status), e(f.reasons.join("; "))]),
     "No freeze."
   )
+  const h = (n: number, text: string) => `<h${n}>${text}</h${n}>`
+  return [
+    h(level, "Restrictions") + restrictions,
+    h(level, "Allied lists") + lists,
+    h(level + 1, "What the lists brought in") + changes,
+    h(level + 1, "Advisories waiting for a decision") + advisories,
+    h(level, "Emergency mandates") + mandates,
+    h(level, "Protective freezes") + freezes
+  ].join("\n")
+}
+
+/** The printable page. */
+export const html = (state: State, options: Options): string => {
+  const e = escape
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${e(options.title)}: defense records</title><style>${STYLE}</style></head><body>
 <h1>${e(options.title)}: defense records</h1>
-<p class="muted">Read at ${e(d(options.now))}, community time. A list entry applies here on its own only when ${state.params.agree} allied lists agree; a freeze needs ${state.params.freezeCallers} members and ends by itself after 72 hours.</p>
-<h2>Restrictions</h2>${restrictions}
-<h2>Allied lists</h2>${lists}
-<h3>What the lists brought in</h3>${changes}
-<h3>Advisories waiting for a decision</h3>${advisories}
-<h2>Emergency mandates</h2>${mandates}
-<h2>Protective freezes</h2>${freezes}
+<p class="muted">Read at ${e(Records.date(options.now))}, community time. A list entry applies here on its own only when ${state.params.agree} allied lists agree; a freeze needs ${state.params.freezeCallers} members and ends by itself after 72 hours.</p>
+${sections(state, options, 2)}
 </body></html>
 `
 }
+
+/** What the binder writes a section with (the shape of `Governance.Binder.Context`). */
+export interface Context {
+  readonly name: (identity: string) => string
+  readonly date: (ms: number) => string
+  readonly escape: (text: string) => string
+  readonly now?: number
+}
+
+/** A section of the binder (the shape of `Governance.Binder.Section`). */
+export interface Section {
+  readonly title: string
+  readonly html: string
+}
+
+/**
+ * The defense section of a community's binder
+ * (`Governance.Binder.section(Defense.Binder.binderSection, state)`): restrictions on outsiders,
+ * allied lists and what they brought in, emergency mandates and their reviews, freezes.
+ *
+ * ```ts
+ * import * as Defense from "@affinity/defense"
+ *
+ * const state = Defense.module.init({ community: "00".repeat(32), name: "c", founders: [], time: 0, params: { timeWitnesses: 1, primeSize: 3, primeTerm: 1, quorumPercent: 50 } })
+ * const part = Defense.Binder.binderSection(state, { name: (id) => id, date: (ms) => String(ms), escape: (t) => t, now: 0 })
+ * console.log(part.title) // Defense
+ * ```
+ */
+export const binderSection = (state: State, context: Context): Section => ({
+  title: "Defense",
+  html: `<p>Restrictions on outsiders always end on a set date; an allied list's entry applies here on its own only when ${state.params.agree} lists agree; an emergency mandate lasts at most seven days and is reviewed afterwards; a freeze needs ${state.params.freezeCallers} members and ends by itself after 72 hours.</p>\n${sections(state, { now: context.now ?? 0, nameOf: context.name }, 3)}`
+})

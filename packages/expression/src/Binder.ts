@@ -99,3 +99,77 @@ ${table}`
 ${sections.join("\n")}`
   ).replace("</style>", "table{border-collapse:collapse;width:100%;margin:0 0 1em}td,th{border:1px solid #999;padding:.2em .4em;text-align:left;font-size:10pt}\n</style>")
 }
+
+/** What the binder writes a section with (the shape of `Governance.Binder.Context`). */
+export interface Context {
+  readonly name: (identity: string) => string
+  readonly date: (ms: number) => string
+  readonly escape: (text: string) => string
+  readonly now?: number
+}
+
+/** A section of the binder (the shape of `Governance.Binder.Section`). */
+export interface Section {
+  readonly title: string
+  readonly html: string
+  readonly verification?: string
+}
+
+const cells = (row: ReadonlyArray<string>): string => `<tr>${row.map((c) => `<td>${c}</td>`).join("")}</tr>`
+const grid = (caption: string, head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string =>
+  `<table><caption>${caption}</caption><thead><tr>${head.map((h) => `<th>${h}</th>`).join("")}</tr></thead><tbody>${rows.map(cells).join("")}</tbody></table>`
+
+const KIND_WORDS: { readonly [K in State["channels"][string]["kind"]]: string } = {
+  community: "everyone",
+  group: "a working group",
+  private: "private, end to end",
+  direct: "a direct conversation"
+}
+
+/**
+ * The expression section of a community's binder
+ * (`Governance.Binder.section(Expression.Binder.binderSection, state)`): channels with who opened
+ * them and how many messages they hold, the pages published, the alerts raised. Metadata only:
+ * the words belong to their authors and stay out of print.
+ *
+ * ```ts
+ * import * as Expression from "@affinity/expression"
+ *
+ * const state = Expression.module.init({ community: "00".repeat(32), name: "c", founders: [], time: 0, params: { timeWitnesses: 1, primeSize: 3, primeTerm: 1, quorumPercent: 50 } })
+ * const part = Expression.Binder.binderSection(state, { name: (id) => id, date: (ms) => String(ms), escape: (t) => t })
+ * console.log(part.title) // Communication
+ * ```
+ */
+export const binderSection = (state: State, context: Context): Section => {
+  const { escape, date, name } = context
+  const channels = Records.channels(state)
+  const alerts = Object.values(state.alerts).sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : 1))
+  const html = [
+    `<p>Who wrote where and when, never the words: they belong to their authors, who may erase them, and private channels are readable only by their members' devices.</p>`,
+    channels.length === 0
+      ? `<p>No channel was opened.</p>`
+      : grid(
+          "Channels",
+          ["Channel", "For", "Opened by", "On", "Messages", "Words kept"],
+          channels.map((c) =>
+            [c.title, KIND_WORDS[c.kind], name(c.by), date(c.at), String(c.messages.length), c.retention === null ? "until erased" : `${c.retention} days`].map(escape)
+          )
+        ),
+    state.pages.length === 0
+      ? ""
+      : grid("Public pages published", ["Title", "Files", "Decided on"], state.pages.map((p) => [p.title, String(p.files), date(p.at)].map(escape))),
+    alerts.length === 0
+      ? ""
+      : grid(
+          "Alerts",
+          ["Raised by", "On", "Confirmed by", "Reached everyone"],
+          alerts.map((a) =>
+            [name(a.by), date(a.at), a.confirmations.map((c) => name(c.member)).join(", ") || "nobody", a.cancelled !== null ? "called off" : a.escalated !== null ? "yes" : "no"].map(escape)
+          )
+        )
+  ].join("\n")
+  const verification =
+    state.pages.length === 0 ? "" : grid("Public pages", ["Title", "Manifest (SHA-256)"], state.pages.map((p) => [escape(p.title), `<code>${p.manifest}</code>`]))
+  return { title: "Communication", html, verification }
+}
+

@@ -119,7 +119,7 @@ const direct = (type: string, ctx: Module.EventContext): Module.Rejection | unde
 const withPaper = (state: State, p: PaperDecision): State => withFields(state, { paper: { ...(state.paper ?? {}), [p.id]: p } })
 
 /** `governance/paper.record` (member). */
-export const recordEvent = Module.eventType<State, RecordBody>({
+export const recordEvent: Module.EventType<State> = Module.eventType<State, RecordBody>({
   body: RecordBody,
   authority: "member",
   validate: (_state, body, ctx) => {
@@ -148,7 +148,7 @@ export const recordEvent = Module.eventType<State, RecordBody>({
 })
 
 /** `governance/paper.attest` (member: a witness the record names). */
-export const attestEvent = Module.eventType<State, AttestBody>({
+export const attestEvent: Module.EventType<State> = Module.eventType<State, AttestBody>({
   body: AttestBody,
   authority: "member",
   validate: (state, body, ctx) => {

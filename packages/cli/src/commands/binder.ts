@@ -11,6 +11,7 @@ import * as Governance from "@affinity/governance"
 import type { Command } from "commander"
 import type { Spec } from "../Command.ts"
 import { failed } from "../Failure.ts"
+import * as Modules from "../Modules.ts"
 import * as Reads from "../Reads.ts"
 import { withCommunity } from "../Session.ts"
 
@@ -54,6 +55,7 @@ export const binder: Spec = {
               timeOf: (key) => Reads.timeOf(r.handle, key),
               outcomeOf: (key) => Reads.outcome(r.handle, key),
               printed: ctx.now(),
+              sections: Modules.binderSections((module) => r.handle.state(module)),
               ...(ctx.timeZone === undefined ? {} : { timeZone: ctx.timeZone })
             })
             await writeFile(file, html).catch((e: unknown) => {
