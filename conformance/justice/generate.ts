@@ -21,6 +21,8 @@ import { Bytes, type Event, Replica } from "../../packages/core/src/index.ts"
 import type { TestKey } from "../../packages/core/src/testing/Signer.ts"
 import { testKey } from "../../packages/core/src/testing/Signer.ts"
 import { TestCommunity } from "../../packages/core/src/testing/TestCommunity.ts"
+import * as Defense from "../../packages/defense/src/index.ts"
+import * as Economy from "../../packages/economy/src/index.ts"
 import * as Governance from "../../packages/governance/src/index.ts"
 import * as Justice from "../../packages/justice/src/index.ts"
 
@@ -37,6 +39,8 @@ const dave = testKey(0x04, "dave")
 const erin = testKey(0x07, "erin")
 const frank = testKey(0x06, "frank")
 const gina = testKey(0x08, "gina")
+/** Bob's second device. */
+const bobPhone = testKey(0x09, "bob's phone")
 const FIVE = [alice, bob, carol, dave, erin]
 const SEVEN = [...FIVE, frank, gina]
 
@@ -59,11 +63,15 @@ class History extends TestCommunity<Key> {
   readonly name: string
   readonly checks: string
 
-  constructor(name: string, checks: string, founders: ReadonlyArray<Key>) {
+  /** The modules the scenario runs besides core, by name. */
+  readonly run: ReadonlyArray<string>
+
+  constructor(name: string, checks: string, founders: ReadonlyArray<Key>, others: boolean = false) {
     super(founders, { timeWitnesses: 1, primeSize: 2, primeTerm: DAY }, T0)
     this.name = name
     this.checks = checks
-    this.modules = [Governance.module, Justice.module]
+    this.modules = others ? [Governance.module, Justice.module, Defense.module, Economy.module] : [Governance.module, Justice.module]
+    this.run = this.modules.map((m) => m.name).sort()
   }
 
   step(label: string, key: Key, draft: { readonly module: string; readonly type: string; readonly body: unknown }, expect: string, options: Parameters<TestCommunity["add"]>[4] = {}): Event.Event {
@@ -201,6 +209,31 @@ const forked = (): History => {
   return h
 }
 
+const facts = (): History => {
+  const h = new History(
+    "cases opened on other modules' facts",
+    "Defense and the economy run beside governance and justice. A working group's emergency mandate ends; before its review is overdue defense lists nothing and the opening is refused; once overdue, alice opens a case about the group with nobody's consent, a second opening is refused and the case cannot be withdrawn. Bob spends on two devices at once and overshoots his limit: a case about a member with no overshoot is refused, carol opens one about bob, a second is refused.",
+    FIVE,
+    true
+  )
+  const group = h.decision("a working group", [Governance.createGroup({ name: "Night watch", purpose: "respond to attacks", mandate: ["defense/restrict"], members: [carol.id, dave.id] }) as never], FIVE, "Applied; governance/group.create Applied")
+  const mandate = h.decision("an emergency mandate", [Defense.grantMandate({ group: group.key }, { scope: ["restrict"], expires: h.now() + 2 * DAY, reason: "a bot wave" }) as never], FIVE, "Applied; defense/mandate.grant Applied")
+  h.step("alice opens a case before the review is due", alice, Justice.open({ mandate: mandate.key }), "NotOverdue")
+  h.clocks("the review is overdue", h.now() + 17 * DAY)
+  const opened = h.step("alice opens a case on the overdue review", alice, Justice.open({ mandate: mandate.key }, "community"), "Applied")
+  h.step("bob opens it again", bob, Justice.open({ mandate: mandate.key }), "AlreadyOpen")
+  h.step("alice withdraws it", alice, Justice.withdraw(opened.key), "NotWithdrawable")
+  h.decision("a currency", [Economy.createCurrency({ name: "Hours", symbol: "h", decimals: 0, policy: { creditLimit: 50, offlineAllowance: 30 } }) as never], FIVE, "Applied; economy/currency.create Applied")
+  h.step("bob adds his phone", bob, { module: "core", type: "device.add", body: h.deviceAdd(bob, bobPhone) }, "Applied")
+  const base = h.heads()
+  h.step("bob pays carol 40 from his laptop", bob, Economy.pay(carol.id, 40, "laptop"), "Applied", { parents: base })
+  h.step("bob pays dave 30 from his phone, concurrently", bobPhone, Economy.pay(dave.id, 30, "phone"), "Applied", { parents: base })
+  h.step("carol opens a case about dave", carol, Justice.open({ payer: dave.id }), "NoOvershoot")
+  h.step("carol opens a case about bob's overshoot", carol, Justice.open({ payer: bob.id }), "Applied")
+  h.step("dave opens it again", dave, Justice.open({ payer: bob.id }), "AlreadyOpen")
+  return h
+}
+
 // --- the file ------------------------------------------------------------------------------------
 
 const outcomeText = (o: Replica.Outcome | undefined): string =>
@@ -232,6 +265,7 @@ const vectorOf = (h: History, extra: Record<string, unknown> = {}) => {
   return {
     name: h.name,
     checks: h.checks,
+    modules: h.run,
     genesis: hex(h.genesis.bytes),
     events: events.map((e) => ({ label: labelled.get(e.key)?.label ?? `${e.header.module}/${e.header.type}`, id: e.key, wire: hex(e.bytes) })),
     expected: {
@@ -240,7 +274,7 @@ const vectorOf = (h: History, extra: Record<string, unknown> = {}) => {
         .sort()
         .map((id) => {
           const c = state.cases[id]!
-          return { id, kind: c.kind, status: c.status, electorate: c.electorate, handlers: c.handlers, repair: c.repair?.stage ?? null, round: c.round, decisions: c.decisions.map((d) => d.option) }
+          return { id, kind: c.kind, status: c.status, about: c.about, respondents: c.respondents, electorate: c.electorate, handlers: c.handlers, repair: c.repair?.stage ?? null, round: c.round, decisions: c.decisions.map((d) => d.option) }
         }),
       restrictions: Object.keys(state.restrictions)
         .sort()
@@ -274,10 +308,10 @@ export const generate = (): string => {
   if (byRule.join() !== a.panel.join()) throw new Error("the SDK's panel differs from the rule")
   const file = {
     description:
-      "Conformance vectors of the justice module (docs/protocol.md, the justice section): cases, repair, reviews, restrictions through the kernel's standing gate, appeals heard by a panel drawn by lot, and cases opened by a forked chain, as signed events with the outcome of each. Keys: secret seeds of 32 bytes 0x01 (alice), 0x02 (bob), 0x03 (carol), 0x04 (dave), 0x07 (erin), 0x06 (frank), 0x08 (gina). Onion secrets: 31 bytes 0xa1 then the key's fill byte, 16 layers. Every community: timeWitnesses 1, primeSize 2, primeTerm one day.",
+      "Conformance vectors of the justice module (docs/protocol.md, the justice section): cases, repair, reviews, restrictions through the kernel's standing gate, appeals heard by a panel drawn by lot, cases opened by a forked chain, and cases opened on other modules' facts (an overdue mandate review, an overshoot), as signed events with the outcome of each. Keys: secret seeds of 32 bytes 0x01 (alice), 0x02 (bob), 0x03 (carol), 0x04 (dave), 0x07 (erin), 0x06 (frank), 0x08 (gina), 0x09 (bob's second device). Onion secrets: 31 bytes 0xa1 then the key's fill byte, 16 layers. Every community: timeWitnesses 1, primeSize 2, primeTerm one day.",
     procedure:
-      "For each scenario: open a replica from `genesis` (wire hex) with the core, governance and justice modules, deliver `events` (wire hex) in order, then check the outcome of every event ('Applied', followed by '; module/type Applied|<reason>' for each action the event carried, or the rejection tag), the cases, restrictions and appeals listed, and the state hash (SHA-256 of the canonical CBOR of { core, governance, justice }). The same results must come from any delivery order. An appeal's panel: seed = SHA-256('affinity/justice/panel/v1' 0x00 || lot seed || restriction key), where the lot seed is the seed of the latest governance term drawn in the appeal's past (empty when none); candidates are the full members at the appeal less the restriction's deciders, the case's parties and the subject; ranked by SHA-256(seed || identity) ascending; the first panelSize sit.",
-    scenarios: [vectorOf(repaired()), vectorOf(expiring()), vectorOf(review()), appealVector, vectorOf(forked())]
+      "For each scenario: open a replica from `genesis` (wire hex) with the core module and the modules the scenario lists (`modules`: governance and justice, and for one scenario defense and the economy too), deliver `events` (wire hex) in order, then check the outcome of every event ('Applied', followed by '; module/type Applied|<reason>' for each action the event carried, or the rejection tag), the cases, restrictions and appeals listed, and the state hash (SHA-256 of the canonical CBOR of the states of core and the listed modules, by name). The same results must come from any delivery order. An appeal's panel: seed = SHA-256('affinity/justice/panel/v1' 0x00 || lot seed || restriction key), where the lot seed is the seed of the latest governance term drawn in the appeal's past (empty when none); candidates are the full members at the appeal less the restriction's deciders, the case's parties and the subject; ranked by SHA-256(seed || identity) ascending; the first panelSize sit.",
+    scenarios: [vectorOf(repaired()), vectorOf(expiring()), vectorOf(review()), appealVector, vectorOf(forked()), vectorOf(facts())]
   }
   return `${JSON.stringify(file, null, 2)}\n`
 }

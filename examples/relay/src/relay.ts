@@ -45,7 +45,11 @@ import * as Admission from "./Admission.ts"
 import * as Provisional from "./Provisional.ts"
 import { type Limits, Sync, type SyncHub } from "./sync.ts"
 import * as Administration from "@affinity/administration"
+import * as Defense from "@affinity/defense"
+import * as Economy from "@affinity/economy"
+import * as Expression from "@affinity/expression"
 import * as Governance from "@affinity/governance"
+import * as Justice from "@affinity/justice"
 
 type Introduction = Sync.Introduction.Introduction
 
@@ -74,11 +78,14 @@ export interface RelayOptions extends Admission.AdmissionOptions {
    */
   readonly futureTolerance?: number
   /**
-   * Modules the relay folds besides `core` (default: governance, the decision process, so
-   * that it honours a payload erasure a community decision carries as every replica must,
-   * `docs/protocol.md` §3a; an author's own `core/payload.erase` needs no module; and
-   * administration, which keeps the membership rules, so that the relay neither stores nor
-   * forwards an application the community's rules refuse, §9 "Membership rules"). `[]`
+   * Modules the relay folds besides `core` (default: the six the web app and the CLI run, so
+   * that the relay judges every event as the members' devices do: governance, the decision
+   * process, so that it honours a payload erasure a community decision carries as every
+   * replica must, `docs/protocol.md` §3a (an author's own `core/payload.erase` needs no
+   * module); administration, which keeps the membership rules, so that the relay neither
+   * stores nor forwards an application the community's rules refuse, §9 "Membership rules";
+   * expression, so that it drops words past a channel's retention, §17 X4; and justice,
+   * economy and defense, whose standing and actions decisions carry). `[]`
    * folds `core` alone: the relay then validates envelopes, links and keys, judges no
    * module's rules, and keeps serving payloads that only a decision erased.
    */
@@ -156,7 +163,7 @@ export const startRelay = async (options: RelayOptions): Promise<Relay> => {
     Effect.runPromise(Effect.provide(effect, layer))
   const communityOptions = {
     ...(options.futureTolerance === undefined ? {} : { futureTolerance: options.futureTolerance }),
-    modules: options.modules ?? [Governance.module, Administration.module]
+    modules: options.modules ?? [Governance.module, Administration.module, Justice.module, Economy.module, Expression.module, Defense.module]
   }
 
   const carried = new Map<string, Carried>()

@@ -9,6 +9,7 @@ const PUBLIC = new Set([
   "@affinity/defense",
   "@affinity/economy",
   "@affinity/expression",
+  "@affinity/expression/client",
   "@affinity/governance",
   "@affinity/justice",
   "@affinity/storage-indexeddb",

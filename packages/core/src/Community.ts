@@ -382,7 +382,7 @@ const make = (replica: Replica, persisted: number, options: Options, resumed: Re
     const slices = slicer(options.yieldAfterMs ?? YIELD_AFTER_MS)
     let stored = persisted
     /** Payloads in storage beside the records, and the erasures honoured (see `internal/payloads.ts`). */
-    const payloads = Payloads.make(storage, replica.id, replica.log, () => replica.core)
+    const payloads = Payloads.make(storage, replica.id, replica.log, () => replica.core, () => replica.dueErasures())
     /** Appends not acknowledged yet; a checkpoint may only cover acknowledged events. */
     let appending = 0
     /** Set when an append failed: what storage holds is no longer known, so no checkpoints. */

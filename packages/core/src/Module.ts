@@ -439,6 +439,32 @@ export interface Module<S extends Cbor.Value = Cbor.Value> {
    * modules of the seed have one whether or not they set it ({@link SEED_PRIME_GROUPS}).
    */
   readonly prime?: true
+  /**
+   * The payloads this module names as due for erasure at community time `communityTime`: keys
+   * of events it applied (a message past its channel's retention, say), in any order. It must
+   * be a pure function of the state and the time, and a key it names once it must keep naming
+   * at every later time of the same state. The host asks after each completed fold, with the
+   * community time of its current heads (`docs/protocol.md` §3a, "Erasure named by a
+   * module"), and drops those payloads as it drops erased ones: from memory and storage, and
+   * never sends them again. The state does not change and its hash does not depend on when a
+   * replica dropped them. A module that names none leaves it out.
+   *
+   * ```ts
+   * import { Module } from "@affinity/core/module"
+   *
+   * type Notes = { readonly due: { readonly [event: string]: number } }
+   * const notes = Module.make<Notes>({
+   *   name: "notes",
+   *   init: () => ({ due: {} }),
+   *   events: {},
+   *   erasures: (state, now) => Object.keys(state.due).filter((event) => now >= state.due[event]!)
+   * })
+   * const state: Notes = { due: { ["ab".repeat(32)]: 1_000 } }
+   * console.log(notes.erasures?.(state, 999).length) // 0
+   * console.log(notes.erasures?.(state, 1_000).length) // 1
+   * ```
+   */
+  erasures?(state: S, communityTime: number): ReadonlyArray<string>
 }
 
 /** Define a module, keeping its state type. */

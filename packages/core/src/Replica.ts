@@ -66,6 +66,16 @@ interface Snapshot {
 /** Fold positions whose preceding state is kept (between TRAIL and 2 × TRAIL), so late events near the tail refold only what follows them. */
 const TRAIL = 256
 
+/** No payload due for erasure. */
+const NONE_DUE: ReadonlyArray<string> = Object.freeze([])
+
+/** Whether the sorted `keys` are exactly the keys of `set`. */
+const sameKeys = (keys: ReadonlyArray<string>, set: ReadonlySet<string>): boolean => {
+  if (keys.length !== set.size) return false
+  for (const k of keys) if (!set.has(k)) return false
+  return true
+}
+
 /** Why a genesis cannot start a community. */
 export interface GenesisError {
   readonly _tag: "GenesisError"
@@ -108,6 +118,8 @@ export class Replica {
   private hashCache: Uint8Array | undefined
   /** The canonical encoding of each array and map of the states (never changed once made), kept for the state hash. */
   private encodings = new WeakMap<object, Uint8Array>()
+  /** The last answer of {@link dueErasures}, with the states and community time it was made for. */
+  private due: { readonly states: States; readonly time: number; readonly keys: ReadonlyArray<string> } | undefined
   /** Counters for diagnostics and benchmarks: `steps` is how many fold steps ran in total. */
   readonly stats = { steps: 0, refolds: 0 }
 
@@ -371,6 +383,33 @@ export class Replica {
    */
   communityTime(): number {
     return this.clock.now()
+  }
+
+  /**
+   * The payloads the modules name as due for erasure (`Module.erasures`, `docs/protocol.md`
+   * §3a) on the states of the last completed fold, at the community time of the current
+   * heads: keys of delivered events whose headers commit to a payload, sorted. The same array
+   * is returned while the states, the time and what is named stay the same; while the fold is
+   * behind, the answer of the last completed fold.
+   */
+  dueErasures(): ReadonlyArray<string> {
+    const last = this.due
+    if (this.folded < this.order.length) return last?.keys ?? NONE_DUE
+    const states = this.published
+    const time = this.clock.now()
+    if (last !== undefined && last.states === states && last.time === time) return last.keys
+    const named = new Set<string>()
+    for (const name of this.moduleNames) {
+      const m = this.modules.get(name)!
+      if (m.erasures === undefined) continue
+      for (const key of m.erasures(states[name]!, time)) {
+        const i = this.log.index.get(key)
+        if (i !== undefined && this.log.commitsToPayload(i)) named.add(key)
+      }
+    }
+    const keys = last !== undefined && sameKeys(last.keys, named) ? last.keys : named.size === 0 ? NONE_DUE : [...named].sort()
+    this.due = { states, time, keys }
+    return keys
   }
 
   /** Status of an identity as of the causal past of event `i`. */

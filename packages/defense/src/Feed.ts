@@ -17,7 +17,7 @@
  *
  * const secret = new Uint8Array(32).fill(9)
  * const publisher = Signature.publicKey(secret)
- * const entry: Defense.Bodies.WireEntry = {
+ * const entry: Defense.Feed.Entry = {
  *   seq: 1, op: "add", id: "aa".repeat(32), subject: { kind: "relay", id: "wss://spam.example" }, scope: ["sync"],
  *   severity: "block", reason: "floods members with spam", evidence: "", date: 0, expires: 90 * Defense.DAY
  * }
@@ -32,6 +32,9 @@
 import { Body, Bytes, Cbor, Signature } from "@affinity/core/module"
 import * as Bodies from "./Bodies.ts"
 import { lookup, MAX_FEED_ENTRIES, type State } from "./State.ts"
+
+/** One entry of an export, as it travels (`Bodies.WireEntry`). */
+export type Entry = Bodies.WireEntry
 
 /** The format tag of an export. */
 export const FORMAT = "affinity/defense-feed/v1"

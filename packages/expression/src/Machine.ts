@@ -9,6 +9,7 @@ import * as B from "./Bodies.ts"
 import * as Epoch from "./Epoch.ts"
 import { groupAt } from "./Groups.ts"
 import * as Queries from "./Queries.ts"
+import * as Retention from "./Retention.ts"
 import {
   type Alert,
   type Channel,
@@ -597,5 +598,7 @@ export const module: Module.Module<State> = Module.make<State>({
     "drill.end": drillEnd
   },
   queries: Queries.all,
-  standing
+  standing,
+  // Words past their channel's retention: every replica drops them (protocol §17 X4).
+  erasures: Retention.due
 })

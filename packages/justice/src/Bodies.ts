@@ -36,8 +36,12 @@ const Key = Body.bytes(32)
 const Time = Body.int(0, Number.MAX_SAFE_INTEGER)
 const Reason = Body.refine(Body.text(1, MAX_REASON), (t) => (t.trim() === "" ? "must not be blank" : undefined))
 
-/** The kinds of case: a grievance, repeated unreasoned blocking of proposals, a forked chain. */
-export type CaseKind = "grievance" | "blocking" | "fork"
+/**
+ * The kinds of case: a grievance, repeated unreasoned blocking of proposals, a forked chain, an
+ * emergency mandate whose review is overdue (defense), a spend that overshot its payer's limit
+ * (economy).
+ */
+export type CaseKind = "grievance" | "blocking" | "fork" | "review" | "overshoot"
 /** Who decides a case's review: the justice prime group, or the community. */
 export type Weight = "prime" | "community"
 
@@ -49,7 +53,7 @@ export const OPTIONS = ["discussion", "no-change", "correction", "warning", "res
 /** One option of a review. */
 export type Option = (typeof OPTIONS)[number]
 
-/** Who a case is about: a member, or a working group (its id). */
+/** Who a case filed by a member is about: a member, or a working group (its id). */
 export type About = { readonly member: Uint8Array } | { readonly group: Uint8Array }
 
 /** What a restriction stops: a module, some of its types, body fields that must match. */
@@ -87,6 +91,8 @@ const AboutSchema: Body.Schema<About> = Body.oneOf<About>(
   Body.strict({ group: Ref })
 )
 
+/** A decoded body of the schema `File` below. */
+export type File = Body.Infer<typeof File>
 /** `justice/case.file`: a member opens a case. The grievance's words go in the sealed payload. */
 export const File = Body.refine(
   Body.strict({
@@ -103,54 +109,84 @@ export const File = Body.refine(
         ? "a grievance names no proposals (use kind \"blocking\")"
         : undefined
 )
-export type File = Body.Infer<typeof File>
 
 const EventBytes = (max: number): Body.Schema<Uint8Array> =>
   Body.refine(Body.value, (v) => (v instanceof Uint8Array && v.length > 0 && v.length <= max ? undefined : `expected a byte string of 1 to ${max} bytes`)) as Body.Schema<Uint8Array>
 
+/** A decoded body of the schema `Fork` below. */
+export type Fork = Body.Infer<typeof Fork>
 /**
  * `justice/case.fork`: a member opens a case on a forked chain: `proof` is the header of a
  * `core/equivocation` event in the filing's past, `a` and `b` that event's two events.
  */
 export const Fork = Body.strict({ proof: EventBytes(4_096), a: EventBytes(70_000), b: EventBytes(70_000) })
-export type Fork = Body.Infer<typeof Fork>
 
+/** A defense mandate's id: the key of the event that granted it, `.2`, `.3` … for further ones in one decision. */
+const MandateId = Body.pattern(/^[0-9a-f]{64}(\.[1-9][0-9]{0,5})?$/, "a mandate id (64 lower-case hex characters, then .2, .3 … for further ones)")
+const WeightSchema = Body.literal(["prime", "community"] as const)
+
+/**
+ * `justice/case.open`: a member opens a case on a fact another module records, with nobody's
+ * consent: an emergency mandate whose review is overdue (`review`, naming the mandate; defense's
+ * `reviews.overdue`), or a payer whose concurrent spends overshot their limit (`overshoot`,
+ * naming the payer; the economy's `overshoots`).
+ */
+export const Open: Body.Schema<Open> = Body.oneOf<Open>(
+  "{ kind: \"review\", mandate, weight } or { kind: \"overshoot\", payer, weight }",
+  Body.strict({ kind: Body.literal(["review"] as const), mandate: MandateId, weight: WeightSchema }),
+  Body.strict({ kind: Body.literal(["overshoot"] as const), payer: Key, weight: WeightSchema })
+)
+export type Open =
+  | { readonly kind: "review"; readonly mandate: string; readonly weight: Weight }
+  | { readonly kind: "overshoot"; readonly payer: Uint8Array; readonly weight: Weight }
+
+/** A decoded body of the schema `Speak` below. */
+export type Speak = Body.Infer<typeof Speak>
 /** `justice/case.speak`: a party or a handler speaks in a case (the words in the sealed payload). */
 export const Speak = Body.strict({ case: Ref })
-export type Speak = Body.Infer<typeof Speak>
 
+/** A decoded body of the schema `Withdraw` below. */
+export type Withdraw = Body.Infer<typeof Withdraw>
 /** `justice/case.withdraw`: the filer or the affected person withdraws the case. */
 export const Withdraw = Body.strict({ case: Ref })
-export type Withdraw = Body.Infer<typeof Withdraw>
 
+/** A decoded body of the schema `Consent` below. */
+export type Consent = Body.Infer<typeof Consent>
 /** `justice/repair.consent`: a party consents to repair, naming the facilitators (none: the case's handlers). */
 export const Consent = Body.strict({ case: Ref, facilitators: Body.array(Key, 0, MAX_FACILITATORS) })
-export type Consent = Body.Infer<typeof Consent>
 
+/** A decoded body of the schema `Met` below. */
+export type Met = Body.Infer<typeof Met>
 /** `justice/repair.met`: a handler records meeting one party before the circle. */
 export const Met = Body.strict({ case: Ref, party: Key })
-export type Met = Body.Infer<typeof Met>
 
+/** A decoded body of the schema `AgreedAction` below. */
+export type AgreedAction = Body.Infer<typeof AgreedAction>
 /** One agreed action: who owns it, and by when (community time). Its words are in the payload. */
 export const AgreedAction = Body.strict({ owner: Key, due: Time })
-export type AgreedAction = Body.Infer<typeof AgreedAction>
 
+/** A decoded body of the schema `Agree` below. */
+export type Agree = Body.Infer<typeof Agree>
 /** `justice/repair.agree`: a handler records the circle's agreed actions. */
 export const Agree = Body.strict({ case: Ref, actions: Body.array(AgreedAction, 1, MAX_ACTIONS) })
-export type Agree = Body.Infer<typeof Agree>
 
+/** A decoded body of the schema `Accept` below. */
+export type Accept = Body.Infer<typeof Accept>
 /** `justice/repair.accept`: a party accepts the circle's agreement. */
 export const Accept = Body.strict({ case: Ref, agreement: Ref })
-export type Accept = Body.Infer<typeof Accept>
 
+/** A decoded body of the schema `Check` below. */
+export type Check = Body.Infer<typeof Check>
 /** `justice/repair.check`: after the circle, a handler records whether an action was done. */
 export const Check = Body.strict({ case: Ref, action: Body.int(0, MAX_ACTIONS - 1), done: Body.refine(Body.value, (v) => (typeof v === "boolean" ? undefined : "expected a boolean")) as Body.Schema<boolean> })
-export type Check = Body.Infer<typeof Check>
 
+/** A decoded body of the schema `Vote` below. */
+export type Vote = Body.Infer<typeof Vote>
 /** `justice/case.vote`: a member of the case's electorate votes for one option of the review. */
 export const Vote = Body.strict({ case: Ref, option: Body.literal(OPTIONS) })
-export type Vote = Body.Infer<typeof Vote>
 
+/** A decoded body of the schema `Decide` below. */
+export type Decide = Body.Infer<typeof Decide>
 /**
  * `justice/case.decide`: a decision on a case (carried by a decision of the justice prime group
  * or of the community). `scope` and `until` are required for a warning and a restriction, and
@@ -171,16 +207,19 @@ export const Decide = Body.refine(
     return undefined
   }
 )
-export type Decide = Body.Infer<typeof Decide>
 
+/** A decoded body of the schema `Lift` below. */
+export type Lift = Body.Infer<typeof Lift>
 /** `justice/restriction.lift`: a decision lifts a restriction early. */
 export const Lift = Body.strict({ restriction: Ref, reason: Reason })
-export type Lift = Body.Infer<typeof Lift>
 
+/** A decoded body of the schema `Renew` below. */
+export type Renew = Body.Infer<typeof Renew>
 /** `justice/restriction.renew`: a new decision sets a restriction's expiry again. */
 export const Renew = Body.strict({ restriction: Ref, until: Time, reason: Reason })
-export type Renew = Body.Infer<typeof Renew>
 
+/** A decoded body of the schema `Params` below. */
+export type Params = Body.Infer<typeof Params>
 /** `justice/params`: a community decision changes the module's parameters (at least one). */
 export const Params = Body.refine(
   Body.strict({
@@ -190,12 +229,13 @@ export const Params = Body.refine(
   }),
   (b) => (b.maxDays === undefined && b.appealDays === undefined && b.panelSize === undefined ? "name at least one parameter" : undefined)
 )
-export type Params = Body.Infer<typeof Params>
 
+/** A decoded body of the schema `Appeal` below. */
+export type Appeal = Body.Infer<typeof Appeal>
 /** `justice/appeal.file`: the subject of a restriction appeals it. */
 export const Appeal = Body.strict({ restriction: Ref })
-export type Appeal = Body.Infer<typeof Appeal>
 
+/** A decoded body of the schema `AppealStance` below. */
+export type AppealStance = Body.Infer<typeof AppealStance>
 /** `justice/appeal.stance`: a member of the appeal's panel says whether to uphold or overturn. */
 export const AppealStance = Body.strict({ appeal: Ref, verdict: Body.literal(["uphold", "overturn"] as const) })
-export type AppealStance = Body.Infer<typeof AppealStance>

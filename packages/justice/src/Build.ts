@@ -12,6 +12,8 @@
  * const draft = Justice.file({ about: { member: bo }, weight: "prime" })
  * console.log(draft.module === "justice" && draft.type === "case.file") // true
  * console.log(draft.body.kind) // grievance
+ * const opened = Justice.open({ payer: bo })
+ * console.log(opened.type, opened.body.kind, opened.body.weight) // case.open overshoot prime
  * ```
  *
  * @module
@@ -23,6 +25,7 @@ import type * as Bodies from "./Bodies.ts"
 export type Events = {
   readonly "case.file": Bodies.File
   readonly "case.fork": Bodies.Fork
+  readonly "case.open": Bodies.Open
   readonly "case.speak": Bodies.Speak
   readonly "case.withdraw": Bodies.Withdraw
   readonly "repair.consent": Bodies.Consent
@@ -82,6 +85,17 @@ export const file = (c: {
  * its header bytes and its two events' bytes (the body it carried).
  */
 export const fork = (proof: Uint8Array, a: Uint8Array, b: Uint8Array): EventDraft<"case.fork"> => justice("case.fork", { proof, a, b })
+
+/**
+ * `justice/case.open`: open a case on a fact another module records, with nobody's consent: the
+ * overdue review of an emergency mandate (`{ mandate }`, its id as defense gives it), or a
+ * payer's overshoots (`{ payer }`). The case is about the mandate's holder, or the payer.
+ */
+export const open = (
+  fact: { readonly mandate: string } | { readonly payer: Ref },
+  weight: Bodies.Weight = "prime"
+): EventDraft<"case.open"> =>
+  justice("case.open", "mandate" in fact ? { kind: "review", mandate: fact.mandate, weight } : { kind: "overshoot", payer: bytes(fact.payer, "payer"), weight })
 
 /** `justice/case.speak`: a statement in a case (its words in the sealed payload). */
 export const speak = (caseId: Ref): EventDraft<"case.speak"> => justice("case.speak", { case: bytes(caseId, "case") })

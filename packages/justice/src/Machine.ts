@@ -167,6 +167,78 @@ const fork = Module.eventType<State, Bodies.Fork>({
   }
 })
 
+// --- cases opened on other modules' facts -----------------------------------------------------
+
+/** The case already opened on a mandate's overdue review, if any. */
+const caseOnMandate = (state: State, mandate: string): Case | undefined =>
+  Object.values(state.cases).find((c) => c.fact !== undefined && "mandate" in c.fact && c.fact.mandate === mandate)
+
+/** The overshoot keys some case already covers. */
+const coveredOvershoots = (state: State): ReadonlySet<string> =>
+  new Set(Object.values(state.cases).flatMap((c) => (c.fact !== undefined && "overshoots" in c.fact ? c.fact.overshoots : [])))
+
+type Opened = { readonly about: Case["about"]; readonly respondents: ReadonlyArray<string>; readonly fact: NonNullable<Case["fact"]> }
+
+const opened = (state: State, body: Bodies.Open, ctx: Module.EventContext): Opened | Module.Rejection => {
+  if (body.kind === "review") {
+    const o = Ask.overdueMandate(ctx, body.mandate)
+    if (o === undefined)
+      return reject("NotOverdue", "defense lists no overdue review of this mandate at this event: its review is not due yet, was recorded, or there is no such mandate")
+    const earlier = caseOnMandate(state, body.mandate)
+    if (earlier !== undefined) return reject("AlreadyOpen", `a case on this mandate's overdue review was opened on ${when(earlier.filed)} already`)
+    if (o.holder.startsWith("group/")) {
+      const group = o.holder.slice(6)
+      return { about: { group }, respondents: Ask.groupMembers(ctx, group) ?? [], fact: { mandate: body.mandate } }
+    }
+    const module = o.holder.startsWith("prime/") ? o.holder.slice(6) : "defense"
+    return { about: { prime: module }, respondents: Ask.seatsOf(ctx, module), fact: { mandate: body.mandate } }
+  }
+  const payer = hex(body.payer)
+  if (ctx.statusOf(payer) !== "full") return reject("NotAMember", "the payer a case is about must be a full member at this event")
+  const listed = Ask.overshootsOf(ctx, payer)
+  if (listed.length === 0) return reject("NoOvershoot", "the economy lists no overshoot by this payer at this event")
+  const covered = coveredOvershoots(state)
+  const fresh = listed.map((o) => o.key).filter((k) => !covered.has(k))
+  if (fresh.length === 0) return reject("AlreadyOpen", "a case was opened on each of this payer's overshoots already")
+  return { about: { member: payer }, respondents: [payer], fact: { overshoots: fresh } }
+}
+
+const open = Module.eventType<State, Bodies.Open>({
+  body: Bodies.Open,
+  authority: "member",
+  validate: (state, body, ctx) => {
+    const o = opened(state, body, ctx)
+    return "_tag" in o ? o : undefined
+  },
+  apply: (state, body, ctx) => {
+    const o = opened(state, body, ctx) as Opened
+    const me = ctx.identity!
+    const involved = new Set([me, ...o.respondents])
+    const c: Case = {
+      id: ctx.key,
+      kind: body.kind,
+      weight: body.weight,
+      filer: me,
+      affected: me,
+      about: o.about,
+      respondents: o.respondents.filter((r) => r !== me),
+      fact: o.fact,
+      proposals: [],
+      filed: ctx.communityTime,
+      electorate: [...ctx.fullMembers()].sort(),
+      handlers: Ask.justiceSeats(ctx).filter((m) => !involved.has(m)),
+      statements: [step(ctx)],
+      repair: null,
+      round: 0,
+      votes: [],
+      decisions: [],
+      status: "open",
+      ended: null
+    }
+    return withCase(state, c)
+  }
+})
+
 // --- speaking, withdrawing -------------------------------------------------------------------
 
 /** Whether the affected person has spoken in the event's past. */
@@ -197,6 +269,8 @@ const withdraw = Module.eventType<State, Bodies.Withdraw>({
     const c = openCase(state, body.case, ctx)
     if ("_tag" in c) return c
     if (ctx.identity !== c.filer && ctx.identity !== c.affected) return reject("NotYourCase", "only the person who filed the case, or the affected person, withdraws it")
+    if (c.fact !== undefined)
+      return reject("NotWithdrawable", "a case opened on a recorded fact is nobody's to withdraw: a decision ends it (\"no change\", if nothing is wrong)")
     return undefined
   },
   apply: (state, body, ctx) => {
@@ -552,9 +626,11 @@ const panelFor = (state: State, r: Restriction, ctx: Module.EventContext) => {
   return { seed, lot: lot === null ? null : { term: lot.term, key: lot.key }, panel: Panel.draw(seed, ctx.fullMembers(), excluded, state.params.panelSize) }
 }
 
-/** Whether the event's author may appeal `r`: its subject, or a member of the working group it restricts. */
+/** Whether the event's author may appeal `r`: its subject, or a member of the working group (or a seat of the prime group) it restricts. */
 const appellant = (r: Restriction, ctx: Module.EventContext): boolean =>
-  r.subject === ctx.identity || (r.subject.startsWith("group/") && (Ask.groupMembers(ctx, r.subject.slice(6)) ?? []).includes(ctx.identity!))
+  r.subject === ctx.identity ||
+  (r.subject.startsWith("group/") && (Ask.groupMembers(ctx, r.subject.slice(6)) ?? []).includes(ctx.identity!)) ||
+  (r.subject.startsWith("prime/") && Ask.seatsOf(ctx, r.subject.slice(6)).includes(ctx.identity!))
 
 const appeal = Module.eventType<State, Bodies.Appeal>({
   body: Bodies.Appeal,
@@ -610,6 +686,7 @@ export const module: Module.Module<State> = Module.make<State>({
   events: {
     "case.file": file,
     "case.fork": fork,
+    "case.open": open,
     "case.speak": speak,
     "case.withdraw": withdraw,
     "repair.consent": consent,

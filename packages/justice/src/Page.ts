@@ -31,7 +31,7 @@ export const render = (state: State, name: Records.Namer, time: number, communit
   const cases = Object.values(state.cases)
     .sort((a, b) => a.filed - b.filed || (a.id < b.id ? -1 : 1))
     .map((c) => {
-      const about = "member" in c.about ? name(c.about.member) : "group" in c.about ? `the working group ${name(`group/${c.about.group}`)}` : "a device with a forked chain"
+      const about = Records.aboutName(c, name)
       const decisions = c.decisions.map((d) => `${escape(d.option)} (${d.by === "prime" ? "the justice prime group" : "a community decision"}, ${escape(Records.when(d.at))})`).join("; ")
       return `<tr><td>${escape(Records.kindWords[c.kind])}</td><td>${escape(about)}</td><td>${escape(Records.when(c.filed))}</td><td>${escape(c.status)}</td><td>${decisions || "none"}</td></tr>`
     })

@@ -11,7 +11,7 @@
  * const seed = Justice.Panel.seedOf("", "ab".repeat(32))
  * const panel = Justice.Panel.draw(seed, ["01".repeat(32), "02".repeat(32), "03".repeat(32)], ["02".repeat(32)], 2)
  * console.log(panel.length) // 2
- * console.log(panel.includes("02".repeat(32))) // false
+ * console.log(!panel.includes("02".repeat(32))) // true: the excluded member sits on no panel
  * ```
  *
  * @module

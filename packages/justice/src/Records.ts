@@ -80,7 +80,21 @@ export type CaseView = {
 
 /** Whom or what a case is about, in words. */
 export const aboutName = (c: Case, name: Namer): string =>
-  "member" in c.about ? name(c.about.member) : "group" in c.about ? `the working group ${name(subjectOf(c))}` : "a device with a forked chain"
+  "member" in c.about
+    ? name(c.about.member)
+    : "group" in c.about
+      ? `the working group ${name(subjectOf(c))}`
+      : "prime" in c.about
+        ? `the ${c.about.prime} prime group`
+        : "a device with a forked chain"
+
+/** For a case opened on another module's fact, what the fact was, in words (else empty). */
+const factWords = (c: Case): string =>
+  c.fact === undefined
+    ? ""
+    : "mandate" in c.fact
+      ? " (defense lists its emergency mandate's review as overdue)"
+      : ` (the economy records ${c.fact.overshoots.length} overshoot${c.fact.overshoots.length === 1 ? "" : "s"} of their limit)`
 
 /** Where a case stands, in words. */
 export const stageOf = (c: Case): string => {
@@ -137,7 +151,7 @@ export const timeline = (state: State, caseId: string, name: Namer): ReadonlyArr
   if (c === undefined) return []
   const steps: Array<{ at: number; order: number; what: string }> = []
   const add = (at: number, what: string) => steps.push({ at, order: steps.length, what })
-  add(c.filed, `${name(c.filer)} filed ${kindWords[c.kind].toLowerCase()} about ${aboutName(c, name)}`)
+  add(c.filed, `${name(c.filer)} ${c.fact === undefined ? "filed" : "opened"} ${kindWords[c.kind].toLowerCase()} about ${aboutName(c, name)}${factWords(c)}`)
   for (const s of c.statements) if (s.key !== c.id) add(s.at, `${name(s.by)} spoke`)
   const a = c.repair?.agreement ?? null
   if (a !== null) {
@@ -271,7 +285,13 @@ export const casesCsv = (state: State, name: Namer): string =>
   ].join("\r\n") + "\r\n"
 
 /** A case's kind in words. */
-export const kindWords: { readonly [K in Case["kind"]]: string } = { grievance: "A grievance", blocking: "Repeated blocking", fork: "A forked chain" }
+export const kindWords: { readonly [K in Case["kind"]]: string } = {
+  grievance: "A grievance",
+  blocking: "Repeated blocking",
+  fork: "A forked chain",
+  review: "An overdue mandate review",
+  overshoot: "An overshot spending limit"
+}
 
 /** The public record in Markdown: restrictions in force and past, then cases (no contents). */
 export const toMarkdown = (state: State, name: Namer, time: number, title = "Justice record"): string => {

@@ -111,10 +111,18 @@ export type Case = {
   readonly filer: string
   /** The person harmed, who speaks first (the filer unless named). */
   readonly affected: string
-  /** Who it is about: a member (identity), a working group (id) or, for a fork, a device key. */
-  readonly about: { readonly member: string } | { readonly group: string } | { readonly device: string }
-  /** The respondents: the member, the group's members at filing, or the forked identity. */
+  /**
+   * Who it is about: a member (identity), a working group (id), a prime working group (its
+   * module, for a mandate the defense prime group held) or, for a fork, a device key.
+   */
+  readonly about: { readonly member: string } | { readonly group: string } | { readonly prime: string } | { readonly device: string }
+  /** The respondents: the member, the group's members (or the prime group's seats) at filing, or the forked identity. */
   readonly respondents: ReadonlyArray<string>
+  /**
+   * For a case opened on another module's fact (`case.open`): the overdue mandate's id, or the
+   * payer's overshoots (their keys, in the economy's order) the case covers. Absent otherwise.
+   */
+  readonly fact?: { readonly mandate: string } | { readonly overshoots: ReadonlyArray<string> }
   /** For a blocking case, the proposals it names. */
   readonly proposals: ReadonlyArray<string>
   /** Community time of the filing. */
@@ -215,8 +223,9 @@ export const readers = (c: Case): ReadonlyArray<string> => [...new Set([...parti
 export const repairUnderWay = (c: Case): boolean =>
   c.repair !== null && (c.repair.stage === "pre-circle" || c.repair.stage === "circle" || c.repair.stage === "post-circle")
 
-/** The subject a case's decisions restrict: the member, `group/<id>`, or the forked device. */
-export const subjectOf = (c: Case): string => ("member" in c.about ? c.about.member : "group" in c.about ? `group/${c.about.group}` : c.about.device)
+/** The subject a case's decisions restrict: the member, `group/<id>`, `prime/<module>`, or the forked device. */
+export const subjectOf = (c: Case): string =>
+  "member" in c.about ? c.about.member : "group" in c.about ? `group/${c.about.group}` : "prime" in c.about ? `prime/${c.about.prime}` : c.about.device
 
 /**
  * The highest rung `subject` was decided on in the event's causal past (0 for none). A

@@ -34,6 +34,7 @@ export {
   fork,
   lift,
   met,
+  open,
   params,
   type Ref,
   renew,

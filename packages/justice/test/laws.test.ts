@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { lawSetup, moduleLaws, type ModuleLawsOptions, testKey } from "@affinity/core/testing"
+import * as Defense from "@affinity/defense"
+import * as Economy from "@affinity/economy"
 import * as Governance from "@affinity/governance"
 import * as Justice from "@affinity/justice"
 
@@ -51,8 +53,58 @@ const grievance: ModuleLawsOptions = {
   }
 }
 
+// Cases opened on other modules' facts: an emergency mandate whose review becomes overdue,
+// opened twice concurrently (one is refused), and a payer's concurrent spends that overshoot,
+// opened once and refused again; each opening asks defense or the economy on its own past.
+const facts: ModuleLawsOptions = {
+  founders: 4,
+  params: { timeWitnesses: 1 },
+  modules: [Governance.module, Defense.module, Economy.module],
+  orders: 12,
+  scenario: (c, [ada, bo, cy, dee]) => {
+    const decide = (actions: ReadonlyArray<Governance.Draft>, deadline: number) => {
+      const open = c.send(ada!, Governance.propose({ title: "Decide", deadline, actions }))
+      for (const k of [ada!, bo!, cy!, dee!]) c.send(k, Governance.stance(open.key, "agree"))
+      c.witness(deadline, [ada!, cy!])
+      return c.send(cy!, Governance.close(open.key))
+    }
+    const group = decide([Governance.createGroup({ name: "Night watch", purpose: "respond to attacks", mandate: ["defense/restrict"], members: [cy!.id, dee!.id] })], T0 + HOUR)
+    const mandate = decide(
+      [
+        Defense.grantMandate({ group: group.key }, { scope: ["restrict"], expires: T0 + DAY, reason: "a bot wave" }),
+        Economy.createCurrency({ name: "Hours", symbol: "h", decimals: 0, policy: { creditLimit: 50, offlineAllowance: 30 } })
+      ],
+      T0 + 2 * HOUR
+    )
+    c.send(bo!, Justice.open({ mandate: mandate.key })) // refused: the review is not due yet
+    c.add(bo!, "core", "device.add", c.deviceAdd(bo!, fay))
+    const spends = c.heads()
+    c.send(bo!, Economy.pay(cy!.id, 40, "laptop"), { parents: spends })
+    c.send(fay, Economy.pay(dee!.id, 30, "phone"), { parents: spends })
+    c.send(ada!, Justice.open({ payer: bo!.id }))
+    c.send(cy!, Justice.open({ payer: bo!.id })) // refused: already open
+    c.witness(T0 + 16 * DAY, [ada!, cy!])
+    const base = c.heads()
+    c.send(ada!, Justice.open({ mandate: mandate.key }, "community"), { parents: base })
+    c.send(bo!, Justice.open({ mandate: mandate.key }), { parents: base }) // one of the two is refused
+    return { queries: { [Justice.Queries.RUNG]: [{ subject: `group/${group.key}` }] } }
+  }
+}
+
 describe("justice", () => {
   moduleLaws(Justice.module, grievance)
+  moduleLaws(Justice.module, facts)
+
+  it("the facts scenario opens one case on each fact", () => {
+    const setup = lawSetup(Justice.module, facts)
+    const outcomes = setup.events.filter((e) => e.header.module === "justice").map((e) => {
+      const o = setup.reference.outcome(e.key)!
+      return `${e.header.type} ${o._tag === "Applied" ? "Applied" : o.reason._tag}`
+    })
+    expect(outcomes.sort()).toEqual(["case.open AlreadyOpen", "case.open AlreadyOpen", "case.open Applied", "case.open Applied", "case.open NotOverdue"])
+    const state = setup.reference.state<Justice.State>(Justice.module)
+    expect(Object.values(state.cases).map((c) => c.kind).sort()).toEqual(["overshoot", "review"])
+  })
 
   it("the grievance scenario holds what it says", () => {
     const setup = lawSetup(Justice.module, grievance)

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest"
 import fc from "fast-check"
+import * as Defense from "@affinity/defense"
+import * as Economy from "@affinity/economy"
+import * as Governance from "@affinity/governance"
 import * as Justice from "@affinity/justice"
-import { ada, bo, cy, DAY, dee, eli, HOUR, tagOf, World } from "./support/world.ts"
+import { ada, bo, cy, DAY, dee, eli, HOUR, people, tagOf, World } from "./support/world.ts"
 
 const members = ["a", "b", "c", "d", "e", "f"]
 const arbVotes = fc.array(
@@ -46,6 +49,32 @@ describe("properties", () => {
         expect(panel.length).toBe(Math.min(size, ids.length - excluded.length))
         expect(Justice.Panel.draw(seed, [...ids].reverse(), excluded, size)).toEqual(panel)
       })
+    )
+  })
+
+  it("a fact opens one case: members opening on one overdue review concurrently, in any delivery order, open exactly one", () => {
+    fc.assert(
+      fc.property(fc.subarray([...people], { minLength: 1 }), fc.nat(), (openers, rotate) => {
+        const w = new World()
+        w.modules = [Governance.module, Justice.module, Defense.module, Economy.module]
+        const group = w.decide([Governance.createGroup({ name: "Night watch", purpose: "respond to attacks", mandate: ["defense/restrict"], members: [cy.id, dee.id] })])
+        const mandate = w.decide([Defense.grantMandate({ group: group.key }, { scope: ["restrict"], expires: w.now() + DAY, reason: "a bot wave" })])
+        w.witness(w.now() + 16 * DAY)
+        const base = w.heads()
+        const opened = openers.map((k) => w.send(k, Justice.open({ mandate: mandate.key }), { parents: base }))
+        const n = w.events.length - 1
+        const shift = 1 + (rotate % n)
+        const order = [w.events[0]!, ...w.events.slice(shift), ...w.events.slice(1, shift)]
+        const states = [w.replica(), w.replica(order), w.replica([w.events[0]!, ...w.events.slice(1).reverse()])]
+        for (const r of states) {
+          const cases = Object.values(w.justice(r).cases)
+          expect(cases).toHaveLength(1)
+          expect(cases[0]!.fact).toEqual({ mandate: mandate.key })
+          expect(opened.map((e) => tagOf(r, e)).filter((t) => t === "Applied")).toHaveLength(1)
+          expect(r.stateHashHex()).toBe(states[0]!.stateHashHex())
+        }
+      }),
+      { numRuns: 8 }
     )
   })
 

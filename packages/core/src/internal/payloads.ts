@@ -4,7 +4,8 @@
  * storage value of its own, `payload.<event key>`, written before the record is appended
  * (a crash between the two leaves a value no record names, never a record whose payload
  * was lost). An erased payload's value is overwritten with no bytes (stores have no delete)
- * and its bytes are dropped from memory.
+ * and its bytes are dropped from memory. Payloads a module names as due for erasure
+ * (`Module.erasures`) are dropped the same way.
  */
 import { Effect } from "effect"
 import type { Log } from "../Log.ts"
@@ -29,22 +30,38 @@ export interface Keeper {
   readonly load: Effect.Effect<void, StorageError>
   /** Store the payloads still held of the events delivered at indexes `from … to - 1` (before their records). */
   readonly store: (from: number, to: number) => Effect.Effect<void, StorageError>
-  /** Honour the erasures the fold recorded since the last call: drop the payloads from memory and storage. */
+  /**
+   * Honour the erasures the fold recorded, and the payloads the modules name as due, since the
+   * last call: drop the payloads from memory and storage.
+   */
   readonly erase: Effect.Effect<void, StorageError>
 }
 
-/** A {@link Keeper} for the community `id` whose log is `log` and whose folded core state `core()` gives. */
-export const make = (storage: StorageShape, id: string, log: Log, core: () => Membership.State): Keeper => {
+/**
+ * A {@link Keeper} for the community `id` whose log is `log`, whose folded core state `core()`
+ * gives, and whose modules name the payloads `due()` lists as due for erasure (§3a, "Erasure
+ * named by a module"; none when it is left out).
+ */
+export const make = (
+  storage: StorageShape,
+  id: string,
+  log: Log,
+  core: () => Membership.State,
+  due: () => ReadonlyArray<string> = () => []
+): Keeper => {
   /** Keys whose payload a storage value holds. */
   const stored = new Set<string>()
   /** Erasures honoured already. */
   const done = new Set<string>()
   /** The erased map seen last (the fold makes a new one for each erasure). */
   let seen: { readonly [event: string]: string } | undefined
-
-  const isErased = (key: string): boolean => Object.hasOwn(Membership.erasedPayloads(core()), key)
+  /** The payloads due for erasure seen last (the same array while nothing changes). */
+  let seenDue: ReadonlyArray<string> | undefined
 
   const load = Effect.suspend(() => {
+    const erased = Membership.erasedPayloads(core())
+    const named = new Set(due())
+    const isErased = (key: string): boolean => Object.hasOwn(erased, key) || named.has(key)
     const indexes = log.payloadEvents()
     return Effect.forEach(
       indexes,
@@ -80,10 +97,13 @@ export const make = (storage: StorageShape, id: string, log: Log, core: () => Me
 
   const erase: Effect.Effect<void, StorageError> = Effect.suspend(() => {
     const erased = Membership.erasedPayloads(core())
-    if (erased === seen) return Effect.void
+    const named = due()
+    if (erased === seen && named === seenDue) return Effect.void
+    const keys = [...(erased === seen ? [] : Object.keys(erased)), ...(named === seenDue ? [] : named)]
     seen = erased
+    seenDue = named
     const writes: Array<Effect.Effect<void, StorageError>> = []
-    for (const key of Object.keys(erased)) {
+    for (const key of keys) {
       if (done.has(key)) continue
       done.add(key)
       const i = log.index.get(key)
