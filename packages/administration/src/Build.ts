@@ -49,15 +49,7 @@ export type EventDraft<T extends keyof Events> = EventBodies.Draft<"administrati
 /** An identity, event id or group id: hex, or the 32 bytes. */
 export type Ref = string | Uint8Array
 
-const key = (ref: Ref, what: string): Uint8Array => {
-  if (ref instanceof Uint8Array) {
-    if (ref.length !== 32) throw new RangeError(`${what} must be 32 bytes`)
-    return ref
-  }
-  const b = Bytes.fromHex(ref)
-  if (b === undefined || b.length !== 32) throw new RangeError(`${what} must be 64 hex characters`)
-  return b
-}
+const key = (ref: Ref, what: string): Uint8Array => Bytes.ref32(ref, what)
 
 const draft = <T extends keyof Events>(type: T, body: Events[T]): EventDraft<T> => ({ module: "administration", type, body })
 

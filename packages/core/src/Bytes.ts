@@ -31,6 +31,27 @@ export const fromHex = (hex: string): Uint8Array | undefined => {
   return hexToBytes(hex)
 }
 
+/**
+ * A 32-byte value (an identity, a device key, an event id) from hex or from its bytes, for
+ * the builders of event bodies; throws a `RangeError` naming `what` when it is neither 64 hex
+ * digits nor 32 bytes.
+ *
+ * ```ts
+ * import { Bytes } from "@affinity/core/module"
+ *
+ * console.log(Bytes.ref32("ab".repeat(32), "member").length) // 32
+ * ```
+ */
+export const ref32 = (ref: string | Uint8Array, what: string): Uint8Array => {
+  if (ref instanceof Uint8Array) {
+    if (ref.length !== 32) throw new RangeError(`${what} must be 32 bytes`)
+    return ref
+  }
+  const b = fromHex(ref)
+  if (b === undefined || b.length !== 32) throw new RangeError(`${what} must be 64 hex characters`)
+  return b
+}
+
 /** Lexicographic comparison of two byte strings (negative, zero or positive). */
 export const compare = (a: Uint8Array, b: Uint8Array): number => {
   const n = Math.min(a.length, b.length)

@@ -67,15 +67,7 @@ export type EventDraft<T extends keyof Events> = EventBodies.Draft<"governance",
 /** An event id or identity: hex, or the 32 bytes. */
 export type Ref = string | Uint8Array
 
-const bytes = (ref: Ref, what: string): Uint8Array => {
-  if (ref instanceof Uint8Array) {
-    if (ref.length !== 32) throw new RangeError(`${what} must be 32 bytes`)
-    return ref
-  }
-  const b = Bytes.fromHex(ref)
-  if (b === undefined || b.length !== 32) throw new RangeError(`${what} must be 64 hex characters`)
-  return b
-}
+const bytes = (ref: Ref, what: string): Uint8Array => Bytes.ref32(ref, what)
 
 const governance = <T extends keyof Events>(type: T, body: Events[T]): EventDraft<T> => ({ module: "governance", type, body })
 

@@ -170,11 +170,7 @@ export const attestEvent: Module.EventType<State> = Module.eventType<State, Atte
   }
 })
 
-const asBytes = (ref: string | Uint8Array, what: string): Uint8Array => {
-  const b = typeof ref === "string" ? Bytes.fromHex(ref) : ref
-  if (b === undefined || b.length !== 32) throw new RangeError(`${what} must be 32 bytes (or 64 hex digits)`)
-  return b
-}
+const asBytes = (ref: string | Uint8Array, what: string): Uint8Array => Bytes.ref32(ref, what)
 
 /** A `governance/paper.record` draft. */
 export const record = (p: {

@@ -39,6 +39,19 @@ const reject = Module.reject
 
 const put = <T>(map: { readonly [k: string]: T }, key: string, value: T): { readonly [k: string]: T } => ({ ...map, [key]: value })
 
+/** What every case holds when it opens: its filing time, the electorate frozen then, no steps yet. */
+const opening = (ctx: Module.EventContext) =>
+  ({
+    filed: ctx.communityTime,
+    electorate: [...ctx.fullMembers()].sort(),
+    repair: null,
+    round: 0,
+    votes: [],
+    decisions: [],
+    status: "open",
+    ended: null
+  }) as const satisfies Partial<Case>
+
 /** Whether the event `key` is the asking event or in its causal past. */
 const seen = (ctx: Module.EventContext, key: string): boolean => key === ctx.key || ctx.happenedBefore(key)
 
@@ -152,16 +165,9 @@ const fork = Module.eventType<State, Bodies.Fork>({
       about: identity !== null ? { member: identity } : { device: p.author },
       respondents: identity !== null && identity !== ctx.identity ? [identity] : [],
       proposals: [],
-      filed: ctx.communityTime,
-      electorate: [...ctx.fullMembers()].sort(),
+      ...opening(ctx),
       handlers: Ask.justiceSeats(ctx).filter((m) => m !== ctx.identity && m !== identity),
-      statements: [step(ctx)],
-      repair: null,
-      round: 0,
-      votes: [],
-      decisions: [],
-      status: "open",
-      ended: null
+      statements: [step(ctx)]
     }
     return withCase(state, c)
   }
@@ -224,16 +230,9 @@ const open = Module.eventType<State, Bodies.Open>({
       respondents: o.respondents.filter((r) => r !== me),
       fact: o.fact,
       proposals: [],
-      filed: ctx.communityTime,
-      electorate: [...ctx.fullMembers()].sort(),
+      ...opening(ctx),
       handlers: Ask.justiceSeats(ctx).filter((m) => !involved.has(m)),
-      statements: [step(ctx)],
-      repair: null,
-      round: 0,
-      votes: [],
-      decisions: [],
-      status: "open",
-      ended: null
+      statements: [step(ctx)]
     }
     return withCase(state, c)
   }
