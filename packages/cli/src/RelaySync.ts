@@ -8,6 +8,7 @@
  *
  * @module
  */
+import * as Defense from "@affinity/defense"
 import { type Keys, Sync } from "@affinity/core"
 import { type Connection, connect, type ConnectOptions } from "@affinity/sync-websocket"
 import * as CommunityTime from "./CommunityTime.ts"
@@ -74,7 +75,9 @@ export const syncOnce = async (room: Room, relays: ReadonlyArray<string>, option
   const community = room.handle.community
   const before = room.handle.export().length
   const deadline = Date.now() + options.timeoutMs
-  const introduce = introduction(room.key, community.id)
+  // The community may have restricted a relay (defense, `docs/protocol.md` §13 S11): it is never dialed.
+  const refuse = (url: string) => Defense.SyncPolicy.refusal(room.handle.state<Defense.State>("defense"), { relay: url }, room.communityTime())
+  const introduce = { ...introduction(room.key, community.id), refuse }
   const connections = await Promise.all(
     relays.map(async (url) => {
       const started = Date.now()

@@ -46,7 +46,7 @@ describe("@affinity/core/module: the module contract without effect", () => {
     expect(fromEffect(files)).toEqual([])
   })
 
-  it("neither does a bundle of governance's machine entry, nor of any module shell", async () => {
+  it("neither does a bundle of governance's machine entry, nor of any module package", async () => {
     const entries = ["governance/src/module.ts", ...["administration", "economy", "expression", "justice", "defense"].map((m) => `${m}/src/index.ts`)]
     for (const entry of entries) {
       const files = await inputs(entry)
