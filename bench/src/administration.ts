@@ -108,8 +108,8 @@ export const measureAdministration = async (administration: Module.Module, gover
   const open = await time(plainBase, plainBatch, n, modules)
   const door = await time(rulesBase, rulesBatch, 0, modules)
   return [
-    { section: "ingest", name: `receive ${count(n)} applications, no module keeping membership rules`, result: `${count((1000 * n) / bare)}/s`, detail: `${count(bare)} ms; all stored` },
-    { section: "ingest", name: `receive ${count(n)} applications the rules let in`, result: `${count((1000 * n) / open)}/s`, detail: `${count(open)} ms; all stored (judged at the door first)` },
-    { section: "ingest", name: `receive ${count(n)} applications an invitation rule refuses`, result: `${count((1000 * n) / door)}/s`, detail: `${count(door)} ms; none stored (judged at the door on a copy of the replica)` }
+    { section: "ingest", name: `Administration: receive ${count(n)} applications, no module keeping membership rules`, result: `${count((1000 * n) / bare)}/s`, detail: `${count(bare)} ms; all stored` },
+    { section: "ingest", name: `Administration: receive ${count(n)} applications the rules let in`, result: `${count((1000 * n) / open)}/s`, detail: `${count(open)} ms; all stored (judged at the door first)` },
+    { section: "ingest", name: `Administration: receive ${count(n)} applications an invitation rule refuses`, result: `${count((1000 * n) / door)}/s`, detail: `${count(door)} ms; none stored (judged at the door on a copy of the replica)` }
   ]
 }

@@ -163,25 +163,25 @@ export const measureExpression = async (options: ExpressionOptions = {}): Promis
   return [
     {
       section: "kernel",
-      name: `expression: ${count(messages)} private messages folded (${count(members)}-member channel)`,
+      name: `Expression: ${count(messages)} private messages folded (${count(members)}-member channel)`,
       result: `${count(Math.round((messages * 1000) / fold))} messages/s`,
       detail: `median of ${runs} folds: ${fold.toFixed(1)} ms; each post's check hashes the members of its causal past (its epoch)`
     },
     {
       section: "kernel",
-      name: `expression: ${count(messages)} messages decrypted`,
+      name: `Expression: ${count(messages)} messages decrypted`,
       result: `${count(Math.round((messages * 1000) / dec))} messages/s`,
       detail: `XChaCha20-Poly1305 (@noble/ciphers), ${size(posts[0]!.payload!.length)} payloads; median ${dec.toFixed(1)} ms`
     },
     {
       section: "kernel",
-      name: `expression: key rotation, ${count(members)}-member channel`,
+      name: `Expression: key rotation, ${count(members)}-member channel`,
       result: `${(median(removalTimes) + median(sealTimes)).toFixed(1)} ms`,
       detail: `fold of the removal (new epoch) ${median(removalTimes).toFixed(1)} ms + sealing the new key to ${count(members - 1)} devices ${median(sealTimes).toFixed(1)} ms`
     },
     {
       section: "kernel",
-      name: `expression: key rotation bytes, ${count(members)}-member channel`,
+      name: `Expression: key rotation bytes, ${count(members)}-member channel`,
       result: size(keyEvent.bytes.length),
       detail: `sealed key ${size(sealed.length)} (56 bytes a device) + the channel.key event listing ${count(members - 1)} devices`
     }
