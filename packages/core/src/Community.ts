@@ -276,6 +276,9 @@ export const YIELD_AFTER_MS = 8
  */
 const FOLD_STEPS = 8
 
+/** Events whose community time is prepared between two looks at the clock while opening. */
+const CLOCK_STEPS = 64
+
 /** Events verified and folded per step of the `receive` pipeline. */
 const SLICE = 128
 
@@ -990,6 +993,9 @@ export const open = (
       Effect.catchDefect((cause) => Effect.succeed(cause instanceof Error ? cause.message : String(cause)))
     )
     if (failure !== undefined) return yield* Effect.fail(notFound(failure))
+    // Community time of the events a checkpoint covered, in slices: the first read of it (a
+    // page's first render) would otherwise compute it for the whole history in one task.
+    while (!replica.warmClock(CLOCK_STEPS)) if (slices.due()) yield* slices.pause
     const why: Resumed =
       resumed._tag === "FromGenesis" && typeof checkpoint === "string" ? { _tag: "FromGenesis", reason: checkpoint } : resumed
     const community = yield* make(replica, replica.log.size, options, why)

@@ -372,6 +372,16 @@ export class Replica {
     return this.clock.seenBefore(key, time, at, identity)
   }
 
+  /**
+   * Prepare what reading community time needs for up to `count` more events, after a resume
+   * from a checkpoint (whose covered events get it when first needed otherwise, all at once);
+   * `true` when nothing is left. Call it only once everything delivered is folded. A host that
+   * gives its page turns calls it in slices, as `Community.open` does.
+   */
+  warmClock(count: number): boolean {
+    return this.clock.warm(count)
+  }
+
   /** Community time at a delivered event: judged on its causal past (`docs/protocol.md` §6). */
   communityTimeAt(i: number): number {
     return this.clock.timeOf(i)
@@ -395,6 +405,8 @@ export class Replica {
   dueErasures(): ReadonlyArray<string> {
     const last = this.due
     if (this.folded < this.order.length) return last?.keys ?? NONE_DUE
+    // Without a module that names erasures there is nothing to ask, and no need to read the clock.
+    if (!this.moduleNames.some((name) => this.modules.get(name)!.erasures !== undefined)) return NONE_DUE
     const states = this.published
     const time = this.clock.now()
     if (last !== undefined && last.states === states && last.time === time) return last.keys

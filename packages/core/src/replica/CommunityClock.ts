@@ -47,6 +47,8 @@ export class CommunityClock {
   private lists: Array<ReadonlyArray<Witnesses.Witness> | undefined> = []
   /** Community time at each delivered event (by index), found when it is folded or first needed. */
   private times: Array<number | undefined> = []
+  /** Events below this index have their witness list (see {@link warm}). */
+  private warmed = 0
   /**
    * After resuming from a checkpoint: the full members before each covered fold position,
    * as the positions where the count changes and the count from there on (from the
@@ -84,6 +86,7 @@ export class CommunityClock {
   forget(i: number): void {
     this.lists[i] = undefined
     this.times[i] = undefined
+    if (i < this.warmed) this.warmed = i
   }
 
   /** The fold order changed from position `from` on. */
@@ -102,6 +105,7 @@ export class CommunityClock {
     this.prefixMax = []
     this.lists = []
     this.times = []
+    this.warmed = 0
     this.counted = undefined
   }
 
@@ -157,6 +161,22 @@ export class CommunityClock {
     const p = this.fold.foldedCount()
     if (this.fold.foldOrder()[p] === i && (p === 0 || this.fold.log.coveredBy(i) > this.highestUpTo(p - 1))) return this.fullList(core)
     return Membership.identities(core).filter((id) => statusAt(this.fold.log, core, id, i) === "full")
+  }
+
+  /**
+   * Compute the witness lists of up to `count` delivered events that lack one, in index order
+   * (parents before children, so each step stays small); `true` once every delivered event
+   * has its list. A replica resumed from a checkpoint computes the lists of the covered events
+   * when first needed, all at once; a host that gives its page turns warms them in slices
+   * first, so reading community time later is cheap.
+   */
+  warm(count: number): boolean {
+    const size = this.fold.log.size
+    let i = this.warmed
+    const end = Math.min(size, i + count)
+    for (; i < end; i++) if (this.lists[i] === undefined) this.listOf(i)
+    this.warmed = i
+    return i >= size
   }
 
   /** Community time at a delivered event: judged on its causal past. */
