@@ -658,6 +658,13 @@ const draw = Module.eventType<State, Bodies.Draw>({
       .sort()
       .map((member) => ({ member, key: state.onions[member]!.key }))
     const groups: Record<string, TermGroup> = {}
+    // Whether a member is at their cap of roles is the same for every group: asked once each.
+    const atCap = new Map<string, boolean>()
+    const isCapped = (m: string): boolean => {
+      let capped = atCap.get(m)
+      if (capped === undefined) atCap.set(m, (capped = roleCap(state, m, null, false, ctx) !== undefined))
+      return capped
+    }
     // One group for each module with a prime working group, as the host tells (G8).
     for (const g of ctx.primeModules) {
       if (t === 0) {
@@ -669,7 +676,7 @@ const draw = Module.eventType<State, Bodies.Draw>({
       const mayAct = ctx.mayAct
       const restricted = full.filter((m) => !excluded.includes(m) && mayAct(m, "governance", "seat", { group: g }) !== undefined)
       // A member at the cap of concurrent roles a module keeps is not ranked either.
-      const capped = full.filter((m) => !excluded.includes(m) && !restricted.includes(m) && roleCap(state, m, null, false, ctx) !== undefined)
+      const capped = full.filter((m) => !excluded.includes(m) && !restricted.includes(m) && isCapped(m))
       const eligible = full.filter((m) => !excluded.includes(m) && !restricted.includes(m) && !capped.includes(m))
       const ranked = Lot.rank(seedBytes, g, eligible).map((r) => r.identity)
       groups[g] = {
